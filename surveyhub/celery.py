@@ -1,0 +1,37 @@
+"""The Celery application: configured from Django settings (CELERY_*), tasks autodiscovered."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+from kombu import Queue as KombuQueue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "surveyhub.settings")
+
+app = Celery("surveyhub")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+from surveyhub.queues import Queue  # noqa: E402  (needs the settings module name set above)
+
+app.conf.task_queues = [KombuQueue(q.value, routing_key=q.value) for q in Queue]
+app.conf.task_default_queue = Queue.DEFAULT.value
+app.conf.task_default_routing_key = Queue.DEFAULT.value
+app.conf.task_routes = ("surveyhub.tasking.route_to_declared_queue",)
+
+# A static schedule, versioned with the code: every periodic job is a sweeper or a
+# nightly computation whose timing is part of the product, not an admin setting.
+app.conf.beat_schedule = {
+    "worker-heartbeat": {
+        "task": "surveyhub.record_heartbeat",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+}
+app.conf.beat_schedule_filename = os.environ.get(
+    "CELERY_BEAT_SCHEDULE_FILE",
+    "/tmp/surveyhub-celerybeat-schedule",  # noqa: S108
+)
+
+app.autodiscover_tasks()
+
+__all__ = ["app", "crontab"]

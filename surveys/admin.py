@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from surveys.models import Customer, CustomerTag, Survey
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ["external_id", "name", "email", "phone", "region", "unsubscribed"]
+    list_filter = ["region", "unsubscribed", "consent", "language"]
+    search_fields = ["external_id", "name", "email", "phone"]
+    filter_horizontal = ["tags"]
+
+
+@admin.register(CustomerTag)
+class CustomerTagAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "kind", "status", "opens_at", "closes_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["title", "title_en", "slug"]

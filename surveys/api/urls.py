@@ -1,0 +1,8 @@
+from rest_framework.routers import DefaultRouter
+
+from surveys.api.views import SurveyViewSet
+
+router = DefaultRouter()
+router.register("surveys", SurveyViewSet, basename="survey")
+
+urlpatterns = router.urls

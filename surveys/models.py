@@ -1,0 +1,102 @@
+"""The customer directory and surveys."""
+
+from django.core.validators import MinLengthValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Language(models.TextChoices):
+    ZH_HANS = "zh-hans", _("Simplified Chinese")
+    EN = "en", _("English")
+
+
+class CustomerTag(models.Model):
+    name = models.CharField(_("name"), max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("customer tag")
+        verbose_name_plural = _("customer tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Customer(models.Model):
+    """A person in the directory: the audience of distributions and the buyer of purchases."""
+
+    # NULL, not "", so that many customers without an external ID satisfy the unique constraint.
+    external_id = models.CharField(_("external ID"), max_length=64, null=True, blank=True)  # noqa: DJ001
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
+    region = models.CharField(_("region"), max_length=100, blank=True, db_index=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=Language.choices, default=Language.ZH_HANS
+    )
+    tags = models.ManyToManyField(CustomerTag, blank=True, related_name="customers")
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    consent = models.BooleanField(_("consented to contact"), default=True)
+    unsubscribed = models.BooleanField(_("unsubscribed"), default=False, db_index=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_customers"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=Q(external_id__isnull=False),
+                name="customer_external_id_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.external_id or self.email or f"#{self.pk}"
+
+
+class SurveyKind(models.TextChoices):
+    NPS = "nps", _("NPS")
+    CSAT = "csat", _("CSAT")
+    CES = "ces", _("CES")
+    CUSTOM = "custom", _("Custom")
+
+
+class SurveyStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
+
+
+class Survey(models.Model):
+    """A questionnaire's identity and lifecycle; its content lives in versions."""
+
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    slug = models.SlugField(
+        _("slug"), max_length=64, unique=True, validators=[MinLengthValidator(3)]
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=SurveyKind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT
+    )
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,184 @@
+"""Shared fixtures: service/browser requirements, in-process Celery, real worker, browser."""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from tests.support import ARTIFACTS, CHROMIUM, REPO_ROOT
+
+
+@cache
+def services_unavailable() -> str | None:
+    """Why the real PostgreSQL + broker cannot be used, or None when they can."""
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        return "needs PostgreSQL: set DATABASE_URL=postgres://…"
+    broker_url = os.environ.get("CELERY_BROKER_URL", "")
+    if not broker_url:
+        return "needs a broker: set CELERY_BROKER_URL=redis://…"
+    from kombu import Connection
+
+    try:
+        with Connection(broker_url, connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1)
+    except Exception as exc:
+        return f"broker {broker_url} unreachable: {exc}"
+    return None
+
+
+@cache
+def browser_unavailable() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return f"needs Chromium at {CHROMIUM} (apt-get install -y chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "needs the playwright package"
+    return None
+
+
+REQUIREMENTS = {
+    "services": (services_unavailable, "REQUIRE_SERVICES"),
+    "browser": (browser_unavailable, "REQUIRE_BROWSER"),
+}
+
+
+def pytest_runtest_setup(item):
+    for marker, (unavailable, required_by) in REQUIREMENTS.items():
+        if item.get_closest_marker(marker) is None:
+            continue
+        reason = unavailable()
+        if reason is None:
+            continue
+        if os.environ.get(required_by) == "1":
+            pytest.fail(f"{reason} — required because {required_by}=1", pytrace=False)
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings():
+    """Plain static storage (no collectstatic in tests), fast hashing, plain-HTTP live server.
+
+    Session-wide, so that session fixtures such as live_server start with it too.
+    """
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    override = override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        SECURE_SSL_REDIRECT=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        SECURE_HSTS_SECONDS=0,
+        WHITENOISE_USE_FINDERS=True,
+        WHITENOISE_AUTOREFRESH=True,
+    )
+    override.enable()
+    yield
+    override.disable()
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process(request):
+    """Tasks run in-process unless a test asks for the real worker."""
+    from surveyhub.celery import app
+
+    eager = "celery_worker" not in request.fixturenames
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """A real `celery worker` process on the configured broker, using the test database."""
+    if services_unavailable():
+        pytest.skip(services_unavailable())
+    from django.db import connection
+
+    from surveyhub.celery import app
+
+    app.control.purge()
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url_for(connection.settings_dict),
+        "DJANGO_SETTINGS_MODULE": "surveyhub.settings",
+    }
+    log = ARTIFACTS / "celery-worker.log"
+    log.parent.mkdir(exist_ok=True)
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "surveyhub", "worker", "--loglevel=INFO",
+             "-Q", "default,email,nlp,imports", "--concurrency=1", "--without-gossip",
+             "--without-mingle", "-n", f"test-{os.getpid()}@%h"],
+            cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        _wait_for_worker(app, proc, log)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _database_url_for(db: dict) -> str:
+    user = db.get("USER") or "postgres"
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{user}@{host}:{port}/{db['NAME']}"
+
+
+def _wait_for_worker(app, proc, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"celery worker exited:\n{log.read_text()[-3000:]}")
+        if app.control.ping(timeout=1):
+            return
+    raise RuntimeError(f"celery worker did not answer a ping:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (its own browser download does not work here)."""
+    if browser_unavailable():
+        pytest.skip(browser_unavailable())
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in tests are safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"],
+        )  # fmt: skip
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def gettext_tools():
+    if shutil.which("msgfmt") is None:
+        pytest.skip("needs GNU gettext (apt-get install -y gettext)")

@@ -1,0 +1,48 @@
+"""factory_boy factories shared by every test module."""
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from surveyhub.roles import Role, sync_roles
+from surveys.models import Customer, Survey, SurveyKind
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "pw-for-tests-1")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            sync_roles()
+            self.groups.add(Group.objects.get(name=Role(extracted).value))
+        if create:
+            self.save()
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    external_id = factory.Sequence(lambda n: f"C{n:06d}")
+    name = factory.Sequence(lambda n: f"客户{n}")
+    email = factory.Sequence(lambda n: f"customer{n}@example.cn")
+    region = "上海"
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Survey
+
+    title = "客户满意度调查"
+    title_en = "Customer satisfaction survey"
+    slug = factory.Sequence(lambda n: f"survey-{n}")
+    kind = SurveyKind.NPS

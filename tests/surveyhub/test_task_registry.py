@@ -1,0 +1,24 @@
+"""Pins the registered task names: a rename would strand messages already queued."""
+
+from surveyhub.celery import app
+
+EXPECTED_TASKS = {
+    "surveyhub.record_heartbeat",
+}
+
+
+def test_registered_task_names_are_exactly_the_pinned_set():
+    app.loader.import_default_modules()
+    ours = {name for name in app.tasks if not name.startswith("celery.")}
+    assert ours == EXPECTED_TASKS
+
+
+def test_every_task_acks_late_and_declares_a_known_queue():
+    from surveyhub.tasking import TASK_QUEUES, route_to_declared_queue
+
+    app.loader.import_default_modules()
+    for name in EXPECTED_TASKS:
+        task = app.tasks[name]
+        assert task.acks_late is True, name
+        assert task.reject_on_worker_lost is True, name
+        assert route_to_declared_queue(name, (), {}, {}) == {"queue": TASK_QUEUES[name].value}
