@@ -8,6 +8,7 @@ from surveyhub import views
 
 api_v1 = [
     path("", include("surveys.api.urls")),
+    path("", include("analytics.api.urls")),
 ]
 
 urlpatterns = [
@@ -18,6 +19,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("staff/", views.staff_home, name="staff-home"),
+    path("staff/", include("surveys.urls")),
+    path("staff/analytics/", include("analytics.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
