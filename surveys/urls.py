@@ -5,4 +5,5 @@ from django.urls import include, path
 app_name = "surveys"
 urlpatterns = [
     path("customers/", include("surveys.customer_urls")),
+    path("distributions/", include("surveys.distribution_urls")),
 ]

@@ -1,3 +1,4 @@
+from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from surveys.api.views import SurveyViewSet
@@ -5,4 +6,7 @@ from surveys.api.views import SurveyViewSet
 router = DefaultRouter()
 router.register("surveys", SurveyViewSet, basename="survey")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("", include("surveys.api.distribution_urls")),
+    *router.urls,
+]

@@ -1,6 +1,5 @@
-"""The customer directory and surveys."""
+"""The customer directory: the audience of every distribution."""
 
-from django.core.validators import MinLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -60,43 +59,3 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.external_id or self.email or f"#{self.pk}"
-
-
-class SurveyKind(models.TextChoices):
-    NPS = "nps", _("NPS")
-    CSAT = "csat", _("CSAT")
-    CES = "ces", _("CES")
-    CUSTOM = "custom", _("Custom")
-
-
-class SurveyStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    ACTIVE = "active", _("Active")
-    CLOSED = "closed", _("Closed")
-
-
-class Survey(models.Model):
-    """A questionnaire's identity and lifecycle; its content lives in versions."""
-
-    title = models.CharField(_("title"), max_length=200)
-    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
-    slug = models.SlugField(
-        _("slug"), max_length=64, unique=True, validators=[MinLengthValidator(3)]
-    )
-    kind = models.CharField(_("kind"), max_length=10, choices=SurveyKind.choices)
-    status = models.CharField(
-        _("status"), max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT
-    )
-    languages = models.JSONField(_("languages"), default=list, blank=True)
-    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
-    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("survey")
-        verbose_name_plural = _("surveys")
-
-    def __str__(self) -> str:
-        return self.title

@@ -1,0 +1,138 @@
+"""Surveys, their versions and questions.
+
+A survey is an identity (slug, status, dates); what respondents see lives in a
+SurveyVersion. Editing a version that already has responses creates a new
+version, so every response keeps the exact questions it answered.
+"""
+
+from django.conf import settings
+from django.core.validators import MinLengthValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SurveyKind(models.TextChoices):
+    NPS = "nps", _("NPS")
+    CSAT = "csat", _("CSAT")
+    CES = "ces", _("CES")
+    CUSTOM = "custom", _("Custom")
+
+
+class SurveyStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
+
+
+class Survey(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    slug = models.SlugField(
+        _("slug"), max_length=64, unique=True, validators=[MinLengthValidator(3)]
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=SurveyKind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT
+    )
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    current_version = models.ForeignKey(
+        "SurveyVersion",
+        verbose_name=_("current version"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def title_in(self, language: str) -> str:
+        return self.title_en if language == "en" and self.title_en else self.title
+
+
+class SurveyVersion(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    intro = models.TextField(_("introduction"), blank=True)
+    intro_en = models.TextField(_("introduction (English)"), blank=True)
+    thank_you = models.TextField(_("thank-you text"), blank=True)
+    thank_you_en = models.TextField(_("thank-you text (English)"), blank=True)
+    # Privacy notice the respondent must accept before answering, when set.
+    consent_text = models.TextField(_("consent text"), blank=True)
+    consent_text_en = models.TextField(_("consent text (English)"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["survey", "number"]
+        verbose_name = _("survey version")
+        verbose_name_plural = _("survey versions")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "number"], name="survey_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} v{self.number}"
+
+
+class QuestionType(models.TextChoices):
+    NPS = "nps", _("NPS 0–10")
+    CSAT = "csat", _("CSAT 1–5")
+    CES = "ces", _("CES 1–7")
+    RATING = "rating", _("Star rating 1–5")
+    SINGLE = "single", _("Single choice")
+    MULTIPLE = "multiple", _("Multiple choice")
+    DROPDOWN = "dropdown", _("Dropdown")
+    SHORT_TEXT = "short_text", _("Short text")
+    LONG_TEXT = "long_text", _("Long text")
+    CONSENT = "consent", _("Consent checkbox")
+
+
+class OptionOrder(models.TextChoices):
+    FIXED = "fixed", _("Fixed")
+    RANDOM = "random", _("Random")
+
+
+class Question(models.Model):
+    """One question of one version. `key` is stable across versions, so answers can be counted
+    together; `show_if` holds display logic: {"question": key, "op": "lte", "value": 6}."""
+
+    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(_("key"), max_length=40)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    type = models.CharField(_("type"), max_length=12, choices=QuestionType.choices)
+    required = models.BooleanField(_("required"), default=False)
+    text = models.CharField(_("text"), max_length=500)
+    text_en = models.CharField(_("text (English)"), max_length=500, blank=True)
+    help_text = models.CharField(_("help text"), max_length=500, blank=True)
+    help_text_en = models.CharField(_("help text (English)"), max_length=500, blank=True)
+    options = models.JSONField(_("options"), default=list, blank=True)
+    allow_other = models.BooleanField(_("allow “other, please say”"), default=False)
+    option_order = models.CharField(
+        _("option order"), max_length=6, choices=OptionOrder.choices, default=OptionOrder.FIXED
+    )
+    show_if = models.JSONField(_("display logic"), null=True, blank=True)
+    max_length = models.PositiveIntegerField(_("maximum length"), default=2000)
+
+    class Meta:
+        ordering = ["version", "position", "id"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="question_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

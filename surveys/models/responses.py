@@ -1,0 +1,111 @@
+"""Responses and answers. A response is stored as a draft while the customer answers, then
+completed once; metric scores are copied onto the response row for fast aggregation."""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from surveys.models.design import Question, Survey, SurveyVersion
+from surveys.models.directory import Customer
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    LINK = "link", _("Link")
+    QR = "qr", _("QR code")
+    WECHAT = "wechat", _("WeChat")
+    API = "api", _("App / API")
+
+
+class ResponseStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+
+
+class Response(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
+    version = models.ForeignKey(SurveyVersion, on_delete=models.PROTECT, related_name="responses")
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
+    )
+    invitation = models.OneToOneField(
+        "surveys.Invitation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="response",
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    store = models.CharField(_("store"), max_length=64, blank=True, db_index=True)
+    source = models.JSONField(_("source tags"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ResponseStatus.choices,
+        default=ResponseStatus.IN_PROGRESS,
+    )
+    # Identifies a respondent's draft (cookie or invitation) so leaving and coming back resumes.
+    respondent_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Sent with the final submit; a repeated submit of the same form is recognised by it.
+    submission_id = models.UUIDField(null=True, blank=True, unique=True)
+    consent_version = models.PositiveIntegerField(_("consent version"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    nps_score = models.PositiveSmallIntegerField(_("NPS score"), null=True, blank=True)
+    csat_score = models.PositiveSmallIntegerField(_("CSAT score"), null=True, blank=True)
+    ces_score = models.PositiveSmallIntegerField(_("CES score"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        indexes = [
+            models.Index(fields=["survey", "status", "completed_at"], name="response_survey_done"),
+            models.Index(fields=["status", "completed_at"], name="response_done"),
+            models.Index(fields=["customer", "completed_at"], name="response_customer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} #{self.pk}"
+
+    @property
+    def nps_group(self) -> str | None:
+        if self.nps_score is None:
+            return None
+        if self.nps_score >= 9:
+            return "promoter"
+        return "passive" if self.nps_score >= 7 else "detractor"
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    question_key = models.SlugField(max_length=40)
+    number = models.SmallIntegerField(_("number"), null=True, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    other_text = models.CharField(_("other"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["response", "question__position"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="answer_unique"),
+            models.CheckConstraint(
+                condition=Q(number__isnull=True) | Q(number__gte=0, number__lte=10),
+                name="answer_number_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_key}: {self.display()}"
+
+    def display(self) -> str:
+        if self.number is not None:
+            return str(self.number)
+        parts = [*self.choices, self.other_text] if self.choices else [self.text]
+        return ", ".join(p for p in parts if p)
