@@ -2,6 +2,11 @@
 
 from django.urls import include, path
 
+from surveys import respondent_views
+
 urlpatterns = [
+    path("s/<slug:slug>/", respondent_views.answer_by_link, name="respond-link"),
+    path("i/<str:token>/", respondent_views.answer_by_invitation, name="respond-invitation"),
+    path("preview/<slug:slug>/", respondent_views.preview, name="respond-preview"),
     path("", include("surveys.distribution_public_urls")),
 ]

@@ -38,6 +38,18 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     region = "上海"
 
 
+def published_survey(template: str = "relationship_nps", slug: str | None = None, **changes):
+    """A survey made from a template through the real services, then published."""
+    from surveys.design import survey_create_from_template, survey_publish, survey_update
+
+    survey = survey_create_from_template(
+        template_key=template, slug=slug or f"{template.replace('_', '-')}-{Survey.objects.count()}"
+    )
+    if changes:
+        survey = survey_update(survey=survey, **changes)
+    return survey_publish(survey=survey)
+
+
 class SurveyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Survey

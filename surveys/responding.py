@@ -1,0 +1,307 @@
+"""Write operations of answering a survey: drafts saved page by page, then one completion.
+
+The response and its answers are committed inside the request; `response_submitted` is
+sent only after the commit, so listeners (feedback analysis) never see a half-written
+response, and a broker that is down cannot lose an answer.
+"""
+
+import logging
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from surveys.answers import CleanAnswer, check_answers
+from surveys.errors import SurveyError
+from surveys.logic import visible_questions
+from surveys.models import (
+    Answer,
+    Channel,
+    Invitation,
+    Question,
+    QuestionType,
+    Response,
+    ResponseStatus,
+    Survey,
+    SurveyStatus,
+    SurveyVersion,
+)
+from surveys.signals import response_submitted
+
+logger = logging.getLogger(__name__)
+
+SCORE_FIELDS = {
+    QuestionType.NPS: "nps_score",
+    QuestionType.CSAT: "csat_score",
+    QuestionType.CES: "ces_score",
+}
+
+
+def survey_state(survey: Survey, now=None) -> str:
+    """"open", or why answers are not taken: "draft", "not_open", "closed"."""
+    now = now or timezone.now()
+    if survey.status == SurveyStatus.DRAFT:
+        return "draft"
+    if survey.status == SurveyStatus.CLOSED or (survey.closes_at and survey.closes_at <= now):
+        return "closed"
+    if survey.opens_at and survey.opens_at > now:
+        return "not_open"
+    return "open"
+
+
+def invitation_record_open(*, invitation: Invitation) -> None:
+    """Remember the first time the personal link was opened (idempotent, one UPDATE)."""
+    Invitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(
+        opened_at=timezone.now()
+    )
+
+
+def saved_answers(response: Response | None) -> dict[str, CleanAnswer]:
+    if response is None:
+        return {}
+    return {
+        a.question_key: CleanAnswer(
+            number=a.number, text=a.text, choices=list(a.choices), other_text=a.other_text
+        )
+        for a in response.answers.all()
+    }
+
+
+def _store_answers(
+    response: Response, questions: Sequence[Question], answers: Mapping[str, CleanAnswer]
+) -> None:
+    """Replace the stored answers of `questions` with `answers` (missing ones are removed)."""
+    keys = [q.key for q in questions]
+    response.answers.filter(question_key__in=keys).delete()
+    Answer.objects.bulk_create(
+        Answer(
+            response=response,
+            question=q,
+            question_key=q.key,
+            number=answers[q.key].number,
+            text=answers[q.key].text,
+            choices=answers[q.key].choices,
+            other_text=answers[q.key].other_text,
+        )
+        for q in questions
+        if q.key in answers
+    )
+
+
+def _open_or_refuse(survey: Survey) -> None:
+    state = survey_state(survey)
+    if state != "open":
+        messages = {
+            "draft": _("This survey has not been published."),
+            "not_open": _("This survey is not open yet."),
+            "closed": _("This survey is closed."),
+        }
+        raise SurveyError(messages[state])
+
+
+@transaction.atomic
+def response_save_page(
+    *,
+    survey: Survey,
+    version: SurveyVersion,
+    questions: Sequence[Question],
+    page: Sequence[Question],
+    data: Mapping[str, Any],
+    response: Response | None = None,
+    respondent_key: uuid.UUID | None = None,
+    enforce_required: bool = True,
+    channel: str = Channel.LINK,
+    store: str = "",
+    source: Mapping[str, str] | None = None,
+    language: str = "zh-hans",
+    invitation: Invitation | None = None,
+    consent_given: bool = False,
+) -> tuple[Response | None, dict[str, str]]:
+    """Save the answers of one page into the draft (creating it); return it and any errors.
+
+    Valid answers are kept even when another question on the page has an error, so that
+    nothing the customer typed is lost.
+    """
+    _open_or_refuse(survey)
+    if response is None and invitation is not None:
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        response = Response.objects.filter(invitation=invitation).first()
+    if response is not None:
+        response = Response.objects.select_for_update().get(pk=response.pk)
+        if response.status == ResponseStatus.COMPLETED:
+            return response, {}
+    known = saved_answers(response)
+    values = {key: answer.value for key, answer in known.items()}
+    required = visible_questions(page, values) if enforce_required else []
+    checked = check_answers(page, data, known=known, require=required)
+    errors = dict(checked.errors)
+    needs_consent = bool(version.consent_text) and not (response and response.consent_version)
+    if needs_consent and not consent_given and enforce_required:
+        errors["_consent"] = _("Please accept the privacy notice to continue.")
+    has_content = any(q.key in checked.answers for q in page) or consent_given
+    if response is None:
+        if not has_content:
+            return None, errors
+        response = _draft_create(
+            survey=survey, version=version, respondent_key=respondent_key, channel=channel,
+            store=store, source=source, language=language, invitation=invitation,
+        )  # fmt: skip
+    if consent_given and needs_consent:
+        response.consent_version = version.number
+        response.save(update_fields=["consent_version"])
+    _store_answers(response, [q for q in page if q.key not in errors], checked.answers)
+    return response, errors
+
+
+def _draft_create(*, survey, version, respondent_key, channel, store, source, language, invitation):
+    fields = {
+        "survey": survey, "version": version, "channel": channel, "store": store[:64],
+        "source": dict(source or {}), "language": language, "invitation": invitation,
+        "customer": invitation.customer if invitation else None,
+    }  # fmt: skip
+    if respondent_key is None:
+        return Response.objects.create(**fields)
+    # The key comes from the form, so a double-click on the first page reuses one draft.
+    try:
+        with transaction.atomic():
+            return Response.objects.create(respondent_key=respondent_key, **fields)
+    except IntegrityError:
+        existing = Response.objects.select_for_update().get(respondent_key=respondent_key)
+        if existing.survey_id != survey.pk:
+            raise SurveyError(_("This form does not belong to this survey.")) from None
+        return existing
+
+
+def first_incomplete_question(
+    questions: Sequence[Question], answers: Mapping[str, CleanAnswer]
+) -> Question | None:
+    values = {key: answer.value for key, answer in answers.items()}
+    for question in visible_questions(questions, values):
+        if question.required and question.key not in answers:
+            return question
+    return None
+
+
+@transaction.atomic
+def response_complete(*, response: Response, submission_id: uuid.UUID | None = None) -> Response:
+    """Complete a draft: every visible required question answered; hidden answers dropped.
+
+    Completing twice is harmless: the second call returns the completed response.
+    """
+    response = Response.objects.select_for_update().select_related("version").get(pk=response.pk)
+    if response.status == ResponseStatus.COMPLETED:
+        return response
+    questions = list(response.version.questions.all())
+    answers = saved_answers(response)
+    missing = first_incomplete_question(questions, answers)
+    if missing is not None:
+        raise SurveyError(
+            _("Some required questions are not answered yet."),
+            {missing.key: _("This question needs an answer.")},
+        )
+    if response.version.consent_text and not response.consent_version:
+        raise SurveyError(_("Please accept the privacy notice to continue."))
+    _finish(response, questions, answers, submission_id)
+    return response
+
+
+def _finish(response, questions, answers, submission_id) -> None:
+    values = {key: answer.value for key, answer in answers.items()}
+    shown = {q.key for q in visible_questions(questions, values)}
+    hidden = [q.key for q in questions if q.key not in shown]
+    if hidden:
+        response.answers.filter(question_key__in=hidden).delete()
+    for question in questions:
+        field = SCORE_FIELDS.get(question.type)
+        if field and getattr(response, field) is None and question.key in shown:
+            answer = answers.get(question.key)
+            setattr(response, field, answer.number if answer else None)
+    response.status = ResponseStatus.COMPLETED
+    response.completed_at = timezone.now()
+    response.submission_id = submission_id
+    response.save()
+    response_id = response.pk
+    transaction.on_commit(lambda: _announce(response_id))
+
+
+def _announce(response_id: int) -> None:
+    results = response_submitted.send_robust(sender=Response, response_id=response_id)
+    for receiver, result in results:
+        if isinstance(result, Exception):
+            # The response is safely stored; a listener's failure is caught up by its sweeper.
+            logger.error("response_submitted receiver %r failed", receiver, exc_info=result)
+
+
+def response_submit(
+    *,
+    survey: Survey,
+    data: Mapping[str, Any],
+    submission_id: uuid.UUID | None = None,
+    channel: str = Channel.API,
+    store: str = "",
+    source: Mapping[str, str] | None = None,
+    language: str = "zh-hans",
+    consent_given: bool = False,
+) -> tuple[Response, bool]:
+    """Store a complete response in one call (apps, mini programs); returns (response, created).
+
+    The same submission_id sent twice returns the first response instead of a duplicate.
+    """
+    if submission_id is not None:
+        existing = Response.objects.filter(submission_id=submission_id).first()
+        if existing is not None:
+            return _same_survey(existing, survey), False
+    try:
+        with transaction.atomic():
+            response = _submit_new(
+                survey, data, submission_id, channel, store, source, language, consent_given
+            )
+            return response, True
+    except IntegrityError:
+        existing = Response.objects.filter(submission_id=submission_id).first()
+        if submission_id is None or existing is None:
+            raise
+        return _same_survey(existing, survey), False
+
+
+def _same_survey(response: Response, survey: Survey) -> Response:
+    if response.survey_id != survey.pk:
+        raise SurveyError(
+            _("This submission_id was already used for another survey."),
+            {"submission_id": _("Already used for another survey.")},
+        )
+    return response
+
+
+def _submit_new(
+    survey, data, submission_id, channel, store, source, language, consent_given
+) -> Response:
+    _open_or_refuse(survey)
+    version = survey.current_version
+    questions = list(version.questions.all())
+    if version.consent_text and not consent_given:
+        raise SurveyError(
+            _("Please accept the privacy notice to continue."),
+            {"consent": _("This survey asks for consent to the privacy notice.")},
+        )
+    unknown = set(data) - {q.key for q in questions} - {f"{q.key}_other" for q in questions}
+    errors: dict[str, str] = {
+        key: _("There is no such question in this survey.") for key in sorted(unknown)
+    }
+    checked = check_answers(questions, data, require=questions)
+    errors.update(checked.errors)
+    if errors:
+        raise SurveyError(_("Some answers are not valid."), errors)
+    response = Response.objects.create(
+        survey=survey, version=version, channel=channel, store=store[:64],
+        source=dict(source or {}), language=language,
+        consent_version=version.number if version.consent_text else None,
+    )  # fmt: skip
+    values = {key: answer.value for key, answer in checked.answers.items()}
+    shown = visible_questions(questions, values)
+    _store_answers(response, shown, checked.answers)
+    _finish(response, questions, checked.answers, submission_id)
+    return response
