@@ -44,8 +44,8 @@ def test_submitting_stores_the_response_with_scores_and_answers(client):
     step = _post(client, url, 0, nps="2", action="next")
     done = _post(
         client, step["Location"], 1,
-        reason=["delivery", "__other__"], reason_other="包装破损😡", comment="物流太慢了，客服也不回复",
-        action="submit",
+        reason=["delivery", "__other__"], reason_other="包装破损😡",
+        comment="物流太慢了，客服也不回复", action="submit",
     )  # fmt: skip
     assert done.status_code == 302
     response = Response.objects.get()
