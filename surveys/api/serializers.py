@@ -1,22 +1,146 @@
 from rest_framework import serializers
 
-from surveys.models import Survey
+from surveys.models import (
+    Answer,
+    Channel,
+    OptionOrder,
+    Question,
+    QuestionType,
+    Response,
+    Survey,
+    SurveyKind,
+)
+from surveys.survey_templates import TEMPLATES_BY_KEY
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    type = serializers.ChoiceField(choices=QuestionType.choices)
+    option_order = serializers.ChoiceField(choices=OptionOrder.choices, required=False)
+    options = serializers.ListField(child=serializers.DictField(), required=False)
+    show_if = serializers.DictField(required=False, allow_null=True)
+
+    class Meta:
+        model = Question
+        fields = [
+            "key", "position", "type", "required", "text", "text_en", "help_text",
+            "help_text_en", "options", "allow_other", "option_order", "show_if", "max_length",
+        ]  # fmt: skip
+        read_only_fields = ["position"]
+        extra_kwargs = {"key": {"validators": []}}
+
+
+VERSION_TEXT_FIELDS = [
+    "intro", "intro_en", "thank_you", "thank_you_en", "consent_text", "consent_text_en",
+]  # fmt: skip
 
 
 class SurveySerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=SurveyKind.choices, required=False)
+    title = serializers.CharField(max_length=200, required=False)
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=["zh-hans", "en"]), required=False
+    )
+    questions = QuestionSerializer(many=True, required=False)
+    template = serializers.ChoiceField(
+        choices=sorted(TEMPLATES_BY_KEY), write_only=True, required=False,
+        help_text="Create from a ready-made template instead of giving kind, title and questions.",
+    )  # fmt: skip
+    version = serializers.IntegerField(source="current_version.number", read_only=True)
+    response_count = serializers.IntegerField(read_only=True, source="completed_count", default=0)
+    intro = serializers.CharField(required=False, allow_blank=True)
+    intro_en = serializers.CharField(required=False, allow_blank=True)
+    thank_you = serializers.CharField(required=False, allow_blank=True)
+    thank_you_en = serializers.CharField(required=False, allow_blank=True)
+    consent_text = serializers.CharField(required=False, allow_blank=True)
+    consent_text_en = serializers.CharField(required=False, allow_blank=True)
+
     class Meta:
         model = Survey
         fields = [
-            "id",
-            "title",
-            "title_en",
-            "slug",
-            "kind",
-            "status",
-            "languages",
-            "opens_at",
-            "closes_at",
-            "created_at",
-            "updated_at",
-        ]
+            "id", "title", "title_en", "slug", "kind", "status", "languages", "opens_at",
+            "closes_at", "version", "response_count", "template", "questions",
+            *VERSION_TEXT_FIELDS, "created_at", "updated_at",
+        ]  # fmt: skip
         read_only_fields = ["status", "created_at", "updated_at"]
+        extra_kwargs = {"slug": {"validators": []}}
+
+    def to_representation(self, survey):
+        data = super().to_representation(survey)
+        version = survey.current_version
+        data["questions"] = QuestionSerializer(version.questions.all(), many=True).data
+        for name in VERSION_TEXT_FIELDS:
+            data[name] = getattr(version, name)
+        return data
+
+    def validate(self, attrs):
+        if self.instance is None and "template" not in attrs:
+            missing = [name for name in ("title", "kind") if name not in attrs]
+            if missing:
+                required = serializers.Field.default_error_messages["required"]
+                raise serializers.ValidationError({name: [required] for name in missing})
+        return attrs
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    question = serializers.CharField(source="question_key")
+    type = serializers.CharField(source="question.type")
+    question_text = serializers.CharField(source="question.text")
+    value = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Answer
+        fields = ["question", "type", "question_text", "value", "other_text"]
+
+    def get_value(self, answer) -> int | str | list[str] | None:
+        if answer.number is not None:
+            return answer.number
+        if answer.choices:
+            return answer.choices
+        return answer.text
+
+
+class ResponseSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(source="version.number")
+    customer = serializers.SerializerMethodField()
+    nps_group = serializers.CharField(read_only=True)
+    duration_seconds = serializers.SerializerMethodField()
+    answers = AnswerSerializer(many=True)
+
+    class Meta:
+        model = Response
+        fields = [
+            "id", "survey", "version", "customer", "channel", "store", "source", "language",
+            "status", "started_at", "completed_at", "duration_seconds", "nps_score", "nps_group",
+            "csat_score", "ces_score", "answers",
+        ]  # fmt: skip
+
+    def get_customer(self, response) -> dict | None:
+        customer = response.customer
+        if customer is None:
+            return None
+        return {"id": customer.pk, "external_id": customer.external_id, "name": customer.name}
+
+    def get_duration_seconds(self, response) -> int | None:
+        if response.completed_at is None:
+            return None
+        return int((response.completed_at - response.started_at).total_seconds())
+
+
+class PublicSubmitSerializer(serializers.Serializer):
+    answers = serializers.DictField(help_text="Question key → value (number, text or list).")
+    submission_id = serializers.UUIDField(
+        required=False, help_text="Client-made id; sending it again returns the first response."
+    )
+    channel = serializers.ChoiceField(
+        choices=[Channel.API, Channel.WECHAT, Channel.QR, Channel.LINK], default=Channel.API
+    )
+    store = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
+    language = serializers.ChoiceField(choices=["zh-hans", "en"], default="zh-hans")
+    consent = serializers.BooleanField(default=False)
+
+
+class PublicSubmitResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    nps_group = serializers.CharField(allow_null=True)
+    duplicate = serializers.BooleanField()

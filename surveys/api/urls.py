@@ -1,12 +1,18 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from surveys.api.views import SurveyViewSet
+from surveys.api.views import PublicSubmitView, ResponseViewSet, SurveyViewSet
 
 router = DefaultRouter()
 router.register("surveys", SurveyViewSet, basename="survey")
+router.register("responses", ResponseViewSet, basename="response")
 
 urlpatterns = [
     path("", include("surveys.api.distribution_urls")),
+    path(
+        "public/surveys/<slug:slug>/responses/",
+        PublicSubmitView.as_view(),
+        name="public-submit",
+    ),
     *router.urls,
 ]

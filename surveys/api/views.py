@@ -1,9 +1,158 @@
-from rest_framework import viewsets
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response as ApiResponse
+from rest_framework.views import APIView
 
-from surveys.api.serializers import SurveySerializer
-from surveys.models import Survey
+from surveyhub.permissions import ChangePermission
+from surveys.api.serializers import (
+    PublicSubmitResultSerializer,
+    PublicSubmitSerializer,
+    ResponseSerializer,
+    SurveySerializer,
+)
+from surveys.design import (
+    survey_close,
+    survey_create,
+    survey_create_from_template,
+    survey_publish,
+    survey_update,
+)
+from surveys.errors import SurveyError
+from surveys.models import ResponseStatus, Survey
+from surveys.queries import responses_for_api
+from surveys.responding import response_submit
+
+
+def as_validation_error(exc: SurveyError) -> serializers.ValidationError:
+    if exc.errors:
+        return serializers.ValidationError({k: [v] for k, v in exc.errors.items()})
+    return serializers.ValidationError({"detail": exc.message})
 
 
 class SurveyViewSet(viewsets.ModelViewSet):
-    queryset = Survey.objects.all()
     serializer_class = SurveySerializer
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            Survey.objects.select_related("current_version")
+            .prefetch_related("current_version__questions")
+            .annotate(
+                completed_count=Count(
+                    "responses", filter=Q(responses__status=ResponseStatus.COMPLETED)
+                )
+            )
+            .order_by("-created_at")
+        )
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        template = data.pop("template", None)
+        try:
+            if template:
+                survey = survey_create_from_template(
+                    template_key=template, slug=data["slug"], by=self.request.user
+                )
+                extra = {k: v for k, v in data.items() if k != "slug"}
+                if extra:
+                    survey = survey_update(survey=survey, **extra)
+            else:
+                survey = survey_create(by=self.request.user, **data)
+        except SurveyError as exc:
+            raise as_validation_error(exc) from None
+        serializer.instance = self.get_queryset().get(pk=survey.pk)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("template", None)
+        data.pop("kind", None)
+        try:
+            survey = survey_update(survey=serializer.instance, **data)
+        except SurveyError as exc:
+            raise as_validation_error(exc) from None
+        serializer.instance = self.get_queryset().get(pk=survey.pk)
+
+    def perform_destroy(self, survey):
+        if survey.responses.exists() or survey.distributions.exists():
+            raise serializers.ValidationError({"detail": _cannot_delete_message()})
+        survey.delete()
+
+    @extend_schema(request=None, responses=SurveySerializer)
+    @action(detail=True, methods=["post"], permission_classes=[ChangePermission])
+    def publish(self, request, pk=None):
+        try:
+            survey = survey_publish(survey=self.get_object(), by=request.user)
+        except SurveyError as exc:
+            raise as_validation_error(exc) from None
+        return ApiResponse(self.get_serializer(self.get_queryset().get(pk=survey.pk)).data)
+
+    @extend_schema(request=None, responses=SurveySerializer)
+    @action(detail=True, methods=["post"], permission_classes=[ChangePermission])
+    def close(self, request, pk=None):
+        try:
+            survey = survey_close(survey=self.get_object(), by=request.user)
+        except SurveyError as exc:
+            raise as_validation_error(exc) from None
+        return ApiResponse(self.get_serializer(self.get_queryset().get(pk=survey.pk)).data)
+
+
+def _cannot_delete_message() -> str:
+    from django.utils.translation import gettext
+
+    return gettext("A survey with responses or distributions cannot be deleted; close it instead.")
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("survey", int), OpenApiParameter("channel", str),
+        OpenApiParameter("from", str, description="YYYY-MM-DD, inclusive"),
+        OpenApiParameter("to", str, description="YYYY-MM-DD, inclusive"),
+    ]
+)  # fmt: skip
+class ResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = ResponseSerializer
+
+    def get_queryset(self):
+        from surveys.filters import filter_responses
+
+        queryset = responses_for_api().prefetch_related("answers__question")
+        return filter_responses(queryset, self.request.query_params)
+
+
+class PublicSubmitView(APIView):
+    """Submit a complete response as JSON (apps, WeChat mini programs). No login needed."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        request=PublicSubmitSerializer,
+        responses={201: PublicSubmitResultSerializer, 200: PublicSubmitResultSerializer},
+    )
+    def post(self, request, slug):
+        survey = get_object_or_404(Survey.objects.select_related("current_version"), slug=slug)
+        payload = PublicSubmitSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        try:
+            response, created = response_submit(
+                survey=survey, data=data["answers"], submission_id=data.get("submission_id"),
+                channel=data["channel"], store=data["store"], language=data["language"],
+                consent_given=data["consent"],
+            )  # fmt: skip
+        except SurveyError as exc:
+            if exc.errors:
+                raise serializers.ValidationError(
+                    {"answers": {k: [v] for k, v in exc.errors.items()}}
+                ) from None
+            raise serializers.ValidationError({"detail": exc.message}) from None
+        body = {
+            "id": response.pk, "status": response.status, "nps_group": response.nps_group,
+            "duplicate": not created,
+        }  # fmt: skip
+        return ApiResponse(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+

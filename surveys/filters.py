@@ -1,0 +1,43 @@
+"""The shared query-parameter filters of API.md (`from`, `to`, `survey`, `channel`)."""
+
+import datetime as dt
+from collections.abc import Mapping
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+
+
+def parse_day(params: Mapping[str, str], name: str) -> dt.date | None:
+    raw = params.get(name)
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError({name: [_("Expected a date like 2026-01-31.")]}) from None
+
+
+def parse_int(params: Mapping[str, str], name: str) -> int | None:
+    raw = params.get(name)
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValidationError({name: [_("Expected a whole number.")]}) from None
+
+
+def filter_responses(queryset: QuerySet, params: Mapping[str, str]) -> QuerySet:
+    """Apply from/to (local dates, inclusive), survey and channel filters."""
+    start, end = parse_day(params, "from"), parse_day(params, "to")
+    if start:
+        queryset = queryset.filter(completed_at__date__gte=start)
+    if end:
+        queryset = queryset.filter(completed_at__date__lte=end)
+    survey = parse_int(params, "survey")
+    if survey is not None:
+        queryset = queryset.filter(survey_id=survey)
+    if params.get("channel"):
+        queryset = queryset.filter(channel=params["channel"])
+    return queryset
