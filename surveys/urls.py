@@ -2,8 +2,35 @@
 
 from django.urls import include, path
 
+from surveys import builder_views
+
 app_name = "surveys"
 urlpatterns = [
+    path("surveys/", builder_views.survey_list, name="survey-list"),
+    path("surveys/<int:pk>/", builder_views.builder, name="builder"),
+    path("surveys/<int:pk>/questions/", builder_views.question_add, name="question-add"),
+    path(
+        "surveys/<int:pk>/questions/<slug:key>/",
+        builder_views.question_edit,
+        name="question-edit",
+    ),
+    path(
+        "surveys/<int:pk>/questions/<slug:key>/action/",
+        builder_views.question_action,
+        name="question-action",
+    ),
+    path(
+        "surveys/<int:pk>/publish/",
+        builder_views.survey_state_change,
+        {"action": "publish"},
+        name="survey-publish",
+    ),
+    path(
+        "surveys/<int:pk>/close/",
+        builder_views.survey_state_change,
+        {"action": "close"},
+        name="survey-close",
+    ),
     path("customers/", include("surveys.customer_urls")),
     path("distributions/", include("surveys.distribution_urls")),
 ]

@@ -44,3 +44,9 @@ def test_logout_ends_the_session(client):
     client.force_login(user)
     client.post("/accounts/logout/")
     assert client.get("/staff/").status_code == 302
+
+
+def test_an_unknown_page_gets_a_friendly_chinese_404(client):
+    reply = client.get("/no/such/page/")
+    assert reply.status_code == 404
+    assert "页面不存在" in reply.content.decode()
