@@ -1,15 +1,24 @@
 """Reads for the respondent pages, the builder and the API."""
 
 import uuid
+from functools import lru_cache
 
 from django.db.models import Count, Q, QuerySet
 
-from surveys.models import Invitation, Response, ResponseStatus, Survey
+from surveys.models import Invitation, Question, Response, ResponseStatus, Survey
 from surveys.tokens import hash_token
 
 
 def survey_for_link(slug: str) -> Survey | None:
     return Survey.objects.select_related("current_version").filter(slug=slug).first()
+
+
+def survey_for_submit() -> QuerySet[Survey]:
+    """Only what accepting an answer needs: state, dates and the current version's consent."""
+    return Survey.objects.select_related("current_version").only(
+        "id", "slug", "status", "opens_at", "closes_at", "updated_at", "current_version__id",
+        "current_version__number", "current_version__consent_text",
+    )  # fmt: skip
 
 
 def survey_for_preview(slug: str) -> Survey | None:
@@ -23,9 +32,7 @@ def draft_for_cookie(survey: Survey, cookie_value: str | None) -> Response | Non
     except ValueError:
         return None
     return (
-        Response.objects.select_related("version")
-        .filter(survey=survey, respondent_key=key)
-        .first()
+        Response.objects.select_related("version").filter(survey=survey, respondent_key=key).first()
     )
 
 
@@ -52,3 +59,17 @@ def responses_for_api() -> QuerySet[Response]:
         .prefetch_related("answers")
         .order_by("-completed_at")
     )
+
+
+def current_questions(survey: Survey) -> tuple[Question, ...]:
+    """The current version's questions, cached per process.
+
+    Every change to questions goes through a service that saves the survey, which moves
+    `updated_at`; it is part of the cache key, so a stale list is never served.
+    """
+    return _questions_of(survey.current_version_id, survey.updated_at.isoformat())
+
+
+@lru_cache(maxsize=512)
+def _questions_of(version_id: int, revision: str) -> tuple[Question, ...]:
+    return tuple(Question.objects.filter(version_id=version_id).order_by("position", "id"))

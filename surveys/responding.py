@@ -29,6 +29,7 @@ from surveys.models import (
     SurveyStatus,
     SurveyVersion,
 )
+from surveys.queries import current_questions
 from surveys.signals import response_submitted
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ SCORE_FIELDS = {
 
 
 def survey_state(survey: Survey, now=None) -> str:
-    """"open", or why answers are not taken: "draft", "not_open", "closed"."""
+    """ "open", or why answers are not taken: "draft", "not_open", "closed"."""
     now = now or timezone.now()
     if survey.status == SurveyStatus.DRAFT:
         return "draft"
@@ -76,19 +77,8 @@ def _store_answers(
     """Replace the stored answers of `questions` with `answers` (missing ones are removed)."""
     keys = [q.key for q in questions]
     response.answers.filter(question_key__in=keys).delete()
-    Answer.objects.bulk_create(
-        Answer(
-            response=response,
-            question=q,
-            question_key=q.key,
-            number=answers[q.key].number,
-            text=answers[q.key].text,
-            choices=answers[q.key].choices,
-            other_text=answers[q.key].other_text,
-        )
-        for q in questions
-        if q.key in answers
-    )
+    Answer.objects.bulk_create(_answer_row(response, q, answers[q.key]) for q in questions
+                               if q.key in answers)  # fmt: skip
 
 
 def _open_or_refuse(survey: Survey) -> None:
@@ -208,22 +198,34 @@ def response_complete(*, response: Response, submission_id: uuid.UUID | None = N
     return response
 
 
-def _finish(response, questions, answers, submission_id) -> None:
+def _completion(questions, answers) -> tuple[set[str], dict[str, int | None]]:
+    """Keys of the questions shown for these answers, and the metric scores to store."""
     values = {key: answer.value for key, answer in answers.items()}
     shown = {q.key for q in visible_questions(questions, values)}
+    scores: dict[str, int | None] = {}
+    for question in questions:
+        field = SCORE_FIELDS.get(question.type)
+        if field and field not in scores and question.key in shown:
+            answer = answers.get(question.key)
+            scores[field] = answer.number if answer else None
+    return shown, scores
+
+
+def _finish(response, questions, answers, submission_id) -> None:
+    shown, scores = _completion(questions, answers)
     hidden = [q.key for q in questions if q.key not in shown]
     if hidden:
         response.answers.filter(question_key__in=hidden).delete()
-    for question in questions:
-        field = SCORE_FIELDS.get(question.type)
-        if field and getattr(response, field) is None and question.key in shown:
-            answer = answers.get(question.key)
-            setattr(response, field, answer.number if answer else None)
+    for field, score in scores.items():
+        setattr(response, field, score)
     response.status = ResponseStatus.COMPLETED
     response.completed_at = timezone.now()
     response.submission_id = submission_id
     response.save()
-    response_id = response.pk
+    _announce_on_commit(response.pk)
+
+
+def _announce_on_commit(response_id: int) -> None:
     transaction.on_commit(lambda: _announce(response_id))
 
 
@@ -281,7 +283,7 @@ def _submit_new(
 ) -> Response:
     _open_or_refuse(survey)
     version = survey.current_version
-    questions = list(version.questions.all())
+    questions = current_questions(survey)
     if version.consent_text and not consent_given:
         raise SurveyError(
             _("Please accept the privacy notice to continue."),
@@ -295,13 +297,26 @@ def _submit_new(
     errors.update(checked.errors)
     if errors:
         raise SurveyError(_("Some answers are not valid."), errors)
+    shown, scores = _completion(questions, checked.answers)
+    now = timezone.now()
+    # One INSERT for the response, one for its answers: this is the hot path of the product.
     response = Response.objects.create(
         survey=survey, version=version, channel=channel, store=store[:64],
-        source=dict(source or {}), language=language,
+        source=dict(source or {}), language=language, status=ResponseStatus.COMPLETED,
         consent_version=version.number if version.consent_text else None,
+        completed_at=now, submission_id=submission_id, **scores,
     )  # fmt: skip
-    values = {key: answer.value for key, answer in checked.answers.items()}
-    shown = visible_questions(questions, values)
-    _store_answers(response, shown, checked.answers)
-    _finish(response, questions, checked.answers, submission_id)
+    Answer.objects.bulk_create(
+        _answer_row(response, q, checked.answers[q.key])
+        for q in questions
+        if q.key in shown and q.key in checked.answers
+    )
+    _announce_on_commit(response.pk)
     return response
+
+
+def _answer_row(response: Response, question: Question, answer: CleanAnswer) -> Answer:
+    return Answer(
+        response=response, question=question, question_key=question.key, number=answer.number,
+        text=answer.text, choices=answer.choices, other_text=answer.other_text,
+    )  # fmt: skip

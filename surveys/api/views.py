@@ -3,7 +3,9 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
@@ -23,7 +25,7 @@ from surveys.design import (
 )
 from surveys.errors import SurveyError
 from surveys.models import ResponseStatus, Survey
-from surveys.queries import responses_for_api
+from surveys.queries import responses_for_api, survey_for_submit
 from surveys.responding import response_submit
 
 
@@ -128,13 +130,16 @@ class PublicSubmitView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    # The hot path of the product: JSON in, JSON out, no content negotiation beyond that.
+    parser_classes = [JSONParser]
+    renderer_classes = [JSONRenderer]
 
     @extend_schema(
         request=PublicSubmitSerializer,
         responses={201: PublicSubmitResultSerializer, 200: PublicSubmitResultSerializer},
     )
     def post(self, request, slug):
-        survey = get_object_or_404(Survey.objects.select_related("current_version"), slug=slug)
+        survey = get_object_or_404(survey_for_submit(), slug=slug)
         payload = PublicSubmitSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data

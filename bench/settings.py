@@ -1,0 +1,9 @@
+"""Settings for benchmarks: the project's own, plus a bare reference view."""
+
+from surveyhub.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench.urls"
+DEBUG = False
+SECURE_SSL_REDIRECT = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

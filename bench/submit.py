@@ -1,0 +1,145 @@
+"""Responses per second of the public JSON submit endpoint on PostgreSQL, under concurrency.
+
+Reference, measured in the same run with the same server and load generator: a bare Django
+view in this project that inserts one row. Target: ours ≥ 0.5 × the reference.
+
+    .venv/bin/python bench/submit.py [--seconds 15] [--connections 16] [--workers 4]
+
+Needs PostgreSQL on 127.0.0.1:5432 (trust) and `wrk` (apt-get install -y wrk).
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE = "surveyhub_bench"
+DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
+ANSWERS = {"nps": 4, "reason": ["delivery", "service"], "comment": "物流太慢了，客服态度也一般😤"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of each")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed: apt-get install -y wrk")
+
+    env = {**os.environ, "DATABASE_URL": DATABASE_URL, "DJANGO_SETTINGS_MODULE": "bench.settings",
+           "DJANGO_SECRET_KEY": "bench-" + "x" * 50, "CELERY_BROKER_URL": ""}  # fmt: skip
+    env.pop("CELERY_BROKER_URL")
+    subprocess.run(
+        ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DATABASE], check=True
+    )
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE], check=True)
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    setup = (
+        "from surveys.design import survey_create_from_template, survey_publish\n"
+        "s = survey_create_from_template(template_key='relationship_nps', slug='bench-nps')\n"
+        "s.current_version.consent_text = ''; s.current_version.save()\n"
+        "survey_publish(survey=s)\n"
+    )
+    subprocess.run([*manage, "shell", "-c", setup], cwd=ROOT, env=env, check=True)
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "surveyhub.wsgi", "--workers", str(args.workers),
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_until_up(base)
+        targets = {
+            "reference: bare insert view": f"{base}/bench/bare-insert/",
+            "ours: public submit": f"{base}/api/v1/public/surveys/bench-nps/responses/",
+        }
+        body = json.dumps({"answers": ANSWERS, "channel": "api"}, ensure_ascii=False)
+        for url in targets.values():
+            _run_wrk(url, body, seconds=3, connections=args.connections)  # warm-up
+        # Alternate the two so that load from elsewhere on a shared machine hits both alike.
+        rounds: dict[str, list[dict]] = {name: [] for name in targets}
+        for _ in range(args.rounds):
+            for name, url in targets.items():
+                rounds[name].append(
+                    _run_wrk(url, body, seconds=args.seconds, connections=args.connections)
+                )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    print(
+        f"\nPostgreSQL, gunicorn {args.workers} sync workers, wrk {args.connections} connections,"
+        f" {args.rounds} alternating rounds of {args.seconds} s, on {os.cpu_count()} cores"
+    )
+    ref_name, ours_name = list(targets)
+    ratios = []
+    for index, (ref, ours) in enumerate(zip(rounds[ref_name], rounds[ours_name], strict=True)):
+        for name, r in ((ref_name, ref), (ours_name, ours)):
+            print(f"round {index + 1}  {name:<28} {r['rps']:>7.0f} req/s   p50 {r['p50']:>6.1f} ms"
+                  f"   p99 {r['p99']:>6.1f} ms   non-2xx {r['errors']}")  # fmt: skip
+        ratios.append(ours["rps"] / ref["rps"])
+    ratio = statistics.median(ratios)
+    p99 = statistics.median(r["p99"] for r in rounds[ours_name])
+    print(f"ratio ours / reference per round: {', '.join(f'{x:.2f}' for x in ratios)}")
+    print(f"median ratio {ratio:.2f} (target ≥ 0.50 → {'MET' if ratio >= 0.5 else 'MISSED'}); "
+          f"submit p99 {p99:.1f} ms")  # fmt: skip
+
+
+def _run_wrk(url: str, body: str, *, seconds: int, connections: int) -> dict:
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False, encoding="utf-8")  # noqa: SIM115
+    lua_body = body.replace("\\", "\\\\").replace('"', '\\"')
+    script.write(
+        'wrk.method = "POST"\n'
+        f'wrk.body = "{lua_body}"\n'
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        "done = function(summary, latency, requests)\n"
+        '  io.write(string.format("JSON {\\"p50\\": %f, \\"p99\\": %f, \\"non2xx\\": %d}\\n",'
+        " latency:percentile(50)/1000, latency:percentile(99)/1000, summary.errors.status))\n"
+        "end\n"
+    )
+    script.close()
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name, url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    os.unlink(script.name)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    stats = json.loads(out.split("JSON ", 1)[1].splitlines()[0])
+    return {"rps": rps, "p50": stats["p50"], "p99": stats["p99"], "errors": stats["non2xx"]}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_until_up(base: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=1)  # noqa: S310 (loopback)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("gunicorn did not start")
+
+
+if __name__ == "__main__":
+    main()

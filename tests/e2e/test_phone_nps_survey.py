@@ -1,0 +1,85 @@
+"""A customer answers an NPS survey in Chinese on a phone, leaves half-way, comes back, finishes."""
+
+import pytest
+
+from surveys.models import Response, ResponseStatus
+from tests.factories import published_survey
+from tests.support import wait_until
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "zh-CN",
+    "user_agent": (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+        "(KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47 NetType/WIFI Language/zh_CN"
+    ),
+}
+
+
+def test_detractor_answers_leaves_comes_back_and_finishes_on_a_phone(
+    live_server, browser, artifacts_dir
+):
+    survey = published_survey(slug="phone-nps", consent_text="")
+    url = f"{live_server.url}/s/{survey.slug}/?c=wechat&store=SH01"
+    context = browser.new_context(**PHONE)
+    errors: list[str] = []
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    page.goto(url)
+    assert "您有多大可能向朋友或同事推荐我们" in page.inner_text("h1 ~ form")
+    score = page.locator("label:has(input[name=nps][value='3']) span")
+    box = score.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44  # a thumb-sized target
+    score.tap()
+    page.get_by_role("button", name="下一步").tap()
+
+    # Display logic: a detractor is asked why, and not what they like.
+    page.wait_for_selector("text=您不满意的主要原因是")
+    assert page.locator("text=您最喜欢我们什么").count() == 0
+    page.locator("label:has(input[name=reason][value=delivery])").tap()
+    page.fill("textarea[name=comment]", "快递太慢了😡，客服也不回消息。東西還行 but delivery 太差")
+    # Autosave runs after typing; wait until the draft holds the text, then leave.
+    wait_until(lambda: Response.objects.filter(answers__question_key="comment").exists())
+    page.close()
+
+    # Later, the same phone opens the link again: the draft is there.
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url)
+    assert page.input_value("textarea[name=comment]").startswith("快递太慢了😡")
+    assert page.locator("input[name=reason][value=delivery]").is_checked()
+    page.screenshot(path=str(artifacts_dir / "phone-nps-resumed.png"), full_page=True)
+    page.get_by_role("button", name="提交").tap()
+
+    page.wait_for_selector("text=感谢您的反馈")
+    page.screenshot(path=str(artifacts_dir / "phone-nps-thanks.png"), full_page=True)
+    context.close()
+
+    response = Response.objects.get()
+    assert response.status == ResponseStatus.COMPLETED
+    assert (response.nps_score, response.channel, response.store) == (3, "wechat", "SH01")
+    answers = {a.question_key: a for a in response.answers.all()}
+    assert answers["reason"].choices == ["delivery"]
+    assert "delivery 太差" in answers["comment"].text
+    assert errors == []
+
+
+def test_the_survey_works_with_javascript_off(live_server, browser):
+    survey = published_survey(slug="no-js", consent_text="")
+    context = browser.new_context(**PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/s/{survey.slug}/")
+    page.locator("label:has(input[name=nps][value='10'])").click()
+    page.get_by_role("button", name="下一步").click()
+    page.wait_for_selector("text=您最喜欢我们什么")
+    page.fill("textarea[name=praise]", "客服小姐姐很耐心👍")
+    page.get_by_role("button", name="提交").click()
+    page.wait_for_selector("text=感谢您的反馈")
+    context.close()
+    assert Response.objects.get().status == ResponseStatus.COMPLETED
