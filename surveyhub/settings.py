@@ -136,6 +136,19 @@ EMAIL_BACKEND = env_str(
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SurveyHub <noreply@surveyhub.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Distribution: no customer is invited more than once in this many days, across all surveys.
+SURVEYHUB_CONTACT_CAP_DAYS = env_int("SURVEYHUB_CONTACT_CAP_DAYS", 30)
+# Invitations go out in batches of this size, at most this many emails a minute.
+SURVEYHUB_EMAIL_BATCH_SIZE = env_int("SURVEYHUB_EMAIL_BATCH_SIZE", 50)
+SURVEYHUB_EMAILS_PER_MINUTE = env_int("SURVEYHUB_EMAILS_PER_MINUTE", 600)
+# After this many temporary SMTP failures an invitation is marked failed.
+SURVEYHUB_EMAIL_MAX_ATTEMPTS = env_int("SURVEYHUB_EMAIL_MAX_ATTEMPTS", 5)
+if min(SURVEYHUB_EMAIL_BATCH_SIZE, SURVEYHUB_EMAILS_PER_MINUTE, SURVEYHUB_EMAIL_MAX_ATTEMPTS) < 1:
+    raise ImproperlyConfigured(
+        "SURVEYHUB_EMAIL_BATCH_SIZE, SURVEYHUB_EMAILS_PER_MINUTE and "
+        "SURVEYHUB_EMAIL_MAX_ATTEMPTS must be at least 1."
+    )
+
 # Celery: no broker configured → run tasks in-process so the embedded default needs no services.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -177,6 +190,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name get explicit, stable component names.
+    "ENUM_NAME_OVERRIDES": {
+        "DistributionChannelEnum": "surveys.models.distribution.DistributionChannel",
+        "LanguageEnum": "surveys.models.Language",
+        "SurveyKindEnum": "surveys.models.SurveyKind",
+        "ImportKindEnum": "analytics.models.ImportKind",
+    },
 }
 
 # Security: safe by default outside DEBUG; `manage.py check --deploy` passes.

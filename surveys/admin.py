@@ -18,6 +18,13 @@ class CustomerTagAdmin(admin.ModelAdmin):
 
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
+    """Read and find surveys here; create and edit them in the survey builder (/staff/surveys/),
+    which keeps versions and logic consistent."""
+
     list_display = ["title", "slug", "kind", "status", "opens_at", "closes_at"]
     list_filter = ["kind", "status"]
     search_fields = ["title", "title_en", "slug"]
+    readonly_fields = ["kind", "current_version", "created_by"]
+
+    def has_add_permission(self, request):
+        return False

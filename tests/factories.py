@@ -3,6 +3,7 @@
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from surveyhub.roles import Role, sync_roles
 from surveys.models import Customer, Survey, SurveyKind
@@ -51,6 +52,8 @@ def published_survey(template: str = "relationship_nps", slug: str | None = None
 
 
 class SurveyFactory(factory.django.DjangoModelFactory):
+    """A draft survey with its first version, made through the real service."""
+
     class Meta:
         model = Survey
 
@@ -58,3 +61,21 @@ class SurveyFactory(factory.django.DjangoModelFactory):
     title_en = "Customer satisfaction survey"
     slug = factory.Sequence(lambda n: f"survey-{n}")
     kind = SurveyKind.NPS
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from surveys.design import survey_create
+
+        return survey_create(**kwargs)
+
+
+class PurchaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "analytics.Purchase"
+
+    customer = factory.SubFactory(CustomerFactory)
+    order_id = factory.Sequence(lambda n: f"ORD{n:08d}")
+    ordered_at = factory.LazyFunction(timezone.now)
+    amount = "199.00"
+    category = "服装"
+    channel = "天猫"

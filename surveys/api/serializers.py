@@ -3,6 +3,7 @@ from rest_framework import serializers
 from surveys.models import (
     Answer,
     Channel,
+    Language,
     OptionOrder,
     Question,
     QuestionType,
@@ -38,7 +39,7 @@ class SurveySerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=SurveyKind.choices, required=False)
     title = serializers.CharField(max_length=200, required=False)
     languages = serializers.ListField(
-        child=serializers.ChoiceField(choices=["zh-hans", "en"]), required=False
+        child=serializers.ChoiceField(choices=Language.choices), required=False
     )
     questions = QuestionSerializer(many=True, required=False)
     template = serializers.ChoiceField(
@@ -67,9 +68,10 @@ class SurveySerializer(serializers.ModelSerializer):
     def to_representation(self, survey):
         data = super().to_representation(survey)
         version = survey.current_version
-        data["questions"] = QuestionSerializer(version.questions.all(), many=True).data
+        questions = version.questions.all() if version else []
+        data["questions"] = QuestionSerializer(questions, many=True).data
         for name in VERSION_TEXT_FIELDS:
-            data[name] = getattr(version, name)
+            data[name] = getattr(version, name, "")
         return data
 
     def validate(self, attrs):
@@ -135,7 +137,7 @@ class PublicSubmitSerializer(serializers.Serializer):
         choices=[Channel.API, Channel.WECHAT, Channel.QR, Channel.LINK], default=Channel.API
     )
     store = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
-    language = serializers.ChoiceField(choices=["zh-hans", "en"], default="zh-hans")
+    language = serializers.ChoiceField(choices=Language.choices, default=Language.ZH_HANS)
     consent = serializers.BooleanField(default=False)
 
 
