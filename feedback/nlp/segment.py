@@ -1,0 +1,84 @@
+"""Chinese word segmentation with a customer-service dictionary, stop-words and clauses."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from functools import cache, lru_cache
+from pathlib import Path
+
+import jieba
+
+from feedback.nlp import snownlp_data
+from feedback.nlp.normalize import PII_MASK_RE
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+USER_DICT = DATA_DIR / "userdict.txt"
+
+# Words that say nothing about what a comment is about, added to snownlp's list
+# because customer comments are full of fillers that list does not know.
+EXTRA_STOPWORDS_FILE = DATA_DIR / "stopwords_extra.txt"
+# Longer "words" are runs of letters or garbage, never something a person would search.
+MAX_KEYWORD_CHARS = 20
+
+_CLAUSE_RE = re.compile(r"[，。！？；,.!?;~～\n…、]+")
+# A contrast word opens a new clause: "东西不错但是物流太慢" is two opinions.
+CONTRAST_WORDS = ("但是", "不过", "可是", "然而", "只是", "可惜", "但")
+_CONTRAST_RE = re.compile(r"(?=但是|不过|可是|然而|可惜|(?<!不)只是)|(?<!不)(?=但(?!是|愿|凡))")
+_KEEP_TOKEN_RE = re.compile(r"^[\u4e00-\u9fffa-z][\u4e00-\u9fffa-z'-]*$")
+
+_lock = threading.Lock()
+_tokenizer: jieba.Tokenizer | None = None
+
+
+def get_tokenizer() -> jieba.Tokenizer:
+    """Return this process's private jieba tokenizer, initialised once on first use."""
+    global _tokenizer
+    if _tokenizer is None:
+        with _lock:
+            if _tokenizer is None:
+                logging.getLogger("jieba").setLevel(logging.WARNING)
+                tokenizer = jieba.Tokenizer()
+                tokenizer.initialize()
+                tokenizer.load_userdict(str(USER_DICT))
+                _tokenizer = tokenizer
+    return _tokenizer
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """snownlp's shipped stop-word list plus our customer-comment fillers."""
+    extra = EXTRA_STOPWORDS_FILE.read_text(encoding="utf-8").split()
+    return snownlp_data.stopwords() | frozenset(extra)
+
+
+def cut(text: str) -> list[str]:
+    """Segment a normalised text into words, dropping whitespace and PII placeholders."""
+    if not text:
+        return []
+    text = PII_MASK_RE.sub("，", text)
+    return [w for w in get_tokenizer().lcut(text) if w.strip()]
+
+
+@lru_cache(maxsize=200_000)
+def is_keyword_token(token: str) -> bool:
+    """True for words worth showing as keywords: no digits, punctuation or stop-words."""
+    return (
+        1 < len(token) <= MAX_KEYWORD_CHARS
+        and bool(_KEEP_TOKEN_RE.match(token))
+        and token not in stopwords()
+    )
+
+
+def keyword_tokens(text: str) -> list[str]:
+    """Segment and keep only content words, the input of keywords and topics."""
+    return [w for w in cut(text) if is_keyword_token(w)]
+
+
+def split_clauses(text: str) -> list[str]:
+    """Split a text into clauses on punctuation and before contrast words."""
+    clauses = []
+    for part in _CLAUSE_RE.split(PII_MASK_RE.sub("，", text)):
+        clauses.extend(p.strip() for p in _CONTRAST_RE.split(part) if p.strip())
+    return clauses
