@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from surveys.errors import SurveyError
 from surveys.logic import split_pages, visible_questions
 from surveys.models import Channel, QuestionType, ResponseStatus
+from surveys.piping import customer_fields, pipe
 from surveys.queries import (
     draft_for_cookie,
     invitation_by_token,
@@ -117,12 +118,12 @@ def _language_for(request, survey, fixed: str | None) -> str:
     return wanted if wanted in (survey.languages or ["zh-hans"]) else "zh-hans"
 
 
-def _text(obj, name: str, language: str) -> str:
+def _text(obj, name: str, language: str, fields=None) -> str:
     english = getattr(obj, f"{name}_en", "") if language == "en" else ""
-    return english or getattr(obj, name)
+    return pipe(english or getattr(obj, name), fields or {})
 
 
-def _render_question(question, language, answers, errors, seed) -> dict:
+def _render_question(question, language, answers, errors, seed, fields=None) -> dict:
     """What the template needs for one question, in the respondent's language."""
     options = [
         {"value": str(o["value"]), "label": (language == "en" and o.get("label_en")) or o["label"]}
@@ -137,12 +138,13 @@ def _render_question(question, language, answers, errors, seed) -> dict:
     }.get(question.type)  # fmt: skip
     return {
         "q": question,
-        "text": _text(question, "text", language),
-        "help": _text(question, "help_text", language),
+        "text": _text(question, "text", language, fields),
+        "help": _text(question, "help_text", language, fields),
         "options": options,
         "scale": [str(n) for n in scale] if scale else None,
-        "value": "" if answer is None else str(answer.number if answer.number is not None
-                                                  else answer.text),
+        "value": ""
+        if answer is None
+        else str(answer.number if answer.number is not None else answer.text),
         "choices": answer.choices if answer else [],
         "other_text": answer.other_text if answer else "",
         "error": errors.get(question.key, ""),
@@ -167,6 +169,7 @@ class AnswerFlow:
         self.version = response.version if response else survey.current_version
         self.questions = list(self.version.questions.all())
         self.pages = split_pages(self.questions)
+        self.fields = customer_fields(invitation.customer if invitation else None)
 
     def handle(self):
         with translation.override(self.language):
@@ -210,8 +213,11 @@ class AnswerFlow:
         for question in page:
             if question.key in post or question.type == QuestionType.MULTIPLE:
                 values = post.getlist(question.key)
-                data[question.key] = values if question.type == QuestionType.MULTIPLE else (
-                    values[0] if values else "")
+                data[question.key] = (
+                    values
+                    if question.type == QuestionType.MULTIPLE
+                    else (values[0] if values else "")
+                )
             if f"{question.key}_other" in post:
                 data[f"{question.key}_other"] = post[f"{question.key}_other"]
             if question.type == QuestionType.CONSENT and question.key not in post:
@@ -298,16 +304,20 @@ class AnswerFlow:
             page = self.pages[index]
         seed = self.response.respondent_key if self.response else "new"
         needs_consent = bool(self.version.consent_text) and not (
-            self.response and self.response.consent_version)
+            self.response and self.response.consent_version
+        )
         position = visible_pages.index(index) if index in visible_pages else 0
         context = {
             "survey": self.survey, "version": self.version, "language": self.language,
             "title": self.survey.title_in(self.language),
-            "intro": _text(self.version, "intro", self.language) if position == 0 else "",
+            "intro": _text(self.version, "intro", self.language, self.fields)
+            if position == 0 else "",
             "consent_text": _text(self.version, "consent_text", self.language)
             if needs_consent and position == 0 else "",
             "consent_error": errors.get("_consent", ""), "form_error": errors.get("_form", ""),
-            "questions": [_render_question(q, self.language, answers, errors, seed) for q in page],
+            "questions": [
+                _render_question(q, self.language, answers, errors, seed, self.fields) for q in page
+            ],
             "page_index": index, "page_number": position + 1,
             "page_count": max(len(visible_pages), 1),
             "is_last": self._next(index) is None, "is_first": position == 0,
@@ -322,7 +332,7 @@ class AnswerFlow:
             self.request,
             "surveys/respond/thanks.html",
             {"survey": self.survey, "title": self.survey.title_in(self.language),
-             "text": _text(self.version, "thank_you", self.language)},
+             "text": _text(self.version, "thank_you", self.language, self.fields)},
         )  # fmt: skip
 
 

@@ -91,3 +91,20 @@ def test_an_invitation_to_a_closed_survey_says_it_is_closed(client):
 def test_an_english_customer_gets_the_english_survey(client):
     _, url = invite(published_survey(consent_text=""), language="en")
     assert "How likely are you to recommend us" in client.get(url).content.decode()
+
+
+def test_the_customers_name_is_piped_into_the_survey_texts(client):
+    survey = published_survey(
+        consent_text="", intro="{name}，您好！感谢您在{city}门店购物。{unknown}"
+    )
+    _, url = invite(survey, name="王芳", attributes={"city": "杭州"})
+    html = client.get(url).content.decode()
+    assert "王芳，您好！感谢您在杭州门店购物。{unknown}" in html
+
+
+def test_piped_values_are_escaped(client):
+    survey = published_survey(consent_text="", intro="{name}，您好")
+    _, url = invite(survey, name="<script>alert(1)</script>")
+    html = client.get(url).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
