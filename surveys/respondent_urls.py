@@ -8,5 +8,6 @@ urlpatterns = [
     path("s/<slug:slug>/", respondent_views.answer_by_link, name="respond-link"),
     path("i/<str:token>/", respondent_views.answer_by_invitation, name="respond-invitation"),
     path("preview/<slug:slug>/", respondent_views.preview, name="respond-preview"),
+    path("privacy/", respondent_views.privacy, name="privacy"),
     path("", include("surveys.distribution_public_urls")),
 ]

@@ -112,6 +112,11 @@ def preview(request, slug):
         return render(request, "surveys/respond/page.html", context)
 
 
+def privacy(request):
+    """What is done with a respondent's data, in plain words (linked from every survey page)."""
+    return render(request, "surveys/respond/privacy.html")
+
+
 def _language_for(request, survey, fixed: str | None) -> str:
     wanted = request.GET.get("lang") or fixed or translation.get_language() or "zh-hans"
     wanted = "en" if wanted.startswith("en") else "zh-hans"

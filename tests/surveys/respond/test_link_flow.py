@@ -140,3 +140,11 @@ def test_the_respondent_page_is_light_and_has_no_chart_library(client):
     response = client.get(f"/s/{survey.slug}/")
     assert len(response.content) < 50_000
     assert b"chart" not in response.content.lower()
+
+
+def test_every_survey_page_links_to_the_privacy_page_which_explains_the_use(client):
+    survey = published_survey(consent_text="")
+    assert 'href="/privacy/"' in client.get(f"/s/{survey.slug}/").content.decode()
+    page = client.get("/privacy/").content.decode()
+    assert "我们如何使用您的回答" in page
+    assert "个人信息保护法" in page
