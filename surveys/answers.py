@@ -85,9 +85,10 @@ def check_one(question: Any, raw: Any, other_raw: Any = None) -> tuple[CleanAnsw
             return None, ""
         limit = SHORT_TEXT_LIMIT if kind == QuestionType.SHORT_TEXT else question.max_length
         if len(text) > limit:
-            return None, _(
-                "Please keep this under %(limit)s characters (you wrote %(count)s)."
-            ) % {"limit": limit, "count": len(text)}
+            return None, _("Please keep this under %(limit)s characters (you wrote %(count)s).") % {
+                "limit": limit,
+                "count": len(text),
+            }
         return CleanAnswer(text=text), ""
 
     if kind == QuestionType.CONSENT:

@@ -160,4 +160,3 @@ class PublicSubmitView(APIView):
             "duplicate": not created,
         }  # fmt: skip
         return ApiResponse(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
-
