@@ -33,3 +33,11 @@ def test_swagger_ui_renders_the_operations_in_a_real_browser_with_no_internet(li
     assert "/api/v1/surveys/" in page.inner_text("body")
     assert failed == []
     page.close()
+
+
+def test_swagger_ui_has_no_inline_script_so_a_strict_csp_can_apply(client):
+    import re
+
+    html = client.get("/api/docs/").content.decode()
+    inline = [s for s in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S) if s[1].strip()]
+    assert inline == []
