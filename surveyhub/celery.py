@@ -26,6 +26,31 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    "surveys-send-due-distributions": {
+        "task": "surveys.send_due_distributions",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "surveys-send-due-reminders": {
+        "task": "surveys.send_due_reminders",
+        "schedule": crontab(minute=7),
+        "options": {"expires": 3000},
+    },
+    "surveys-sweep-stuck-invitations": {
+        "task": "surveys.sweep_stuck_invitations",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
+    "feedback-sweep-unanalysed": {
+        "task": "feedback.sweep_unanalysed",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
+    "feedback-discover-topics": {
+        "task": "feedback.discover_topics",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 6 * 3600},
+    },
 }
 app.conf.beat_schedule_filename = os.environ.get(
     "CELERY_BEAT_SCHEDULE_FILE",

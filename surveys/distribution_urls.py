@@ -1,3 +1,16 @@
-from django.urls import path  # noqa: F401
+"""Staff pages of distributions (wired at /staff/distributions/, namespace "surveys")."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from surveys import distribution_views
+
+urlpatterns = [
+    path(
+        "survey/<int:survey_id>/",
+        distribution_views.distribution_list,
+        name="distribution-list",
+    ),
+    path("<int:pk>/", distribution_views.distribution_detail, name="distribution-detail"),
+    path("<int:pk>/send/", distribution_views.distribution_send_view, name="distribution-send"),
+    path("links/<int:survey_id>/", distribution_views.survey_links, name="distribution-links"),
+]

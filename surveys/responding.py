@@ -30,6 +30,7 @@ from surveys.models import (
     SurveyVersion,
 )
 from surveys.queries import current_questions
+from surveys.response_rows import insert_completed
 from surveys.signals import response_submitted
 
 logger = logging.getLogger(__name__)
@@ -257,11 +258,10 @@ def response_submit(
         if existing is not None:
             return _same_survey(existing, survey), False
     try:
-        with transaction.atomic():
-            response = _submit_new(
-                survey, data, submission_id, channel, store, source, language, consent_given
-            )
-            return response, True
+        response = _submit_new(
+            survey, data, submission_id, channel, store, source, language, consent_given
+        )
+        return response, True
     except IntegrityError:
         existing = Response.objects.filter(submission_id=submission_id).first()
         if submission_id is None or existing is None:
@@ -299,18 +299,18 @@ def _submit_new(
         raise SurveyError(_("Some answers are not valid."), errors)
     shown, scores = _completion(questions, checked.answers)
     now = timezone.now()
-    # One INSERT for the response, one for its answers: this is the hot path of the product.
-    response = Response.objects.create(
+    response = Response(
         survey=survey, version=version, channel=channel, store=store[:64],
         source=dict(source or {}), language=language, status=ResponseStatus.COMPLETED,
         consent_version=version.number if version.consent_text else None,
-        completed_at=now, submission_id=submission_id, **scores,
+        started_at=now, completed_at=now, submission_id=submission_id, **scores,
     )  # fmt: skip
-    Answer.objects.bulk_create(
+    answers = [
         _answer_row(response, q, checked.answers[q.key])
         for q in questions
         if q.key in shown and q.key in checked.answers
-    )
+    ]
+    insert_completed(response, answers)  # atomic: all rows or none
     _announce_on_commit(response.pk)
     return response
 

@@ -4,6 +4,16 @@ from surveyhub.celery import app
 
 EXPECTED_TASKS = {
     "surveyhub.record_heartbeat",
+    "analytics.run_import",
+    "analytics.sweep_pending_imports",
+    "surveys.send_distribution_batch",
+    "surveys.send_reminder_batch",
+    "surveys.send_due_distributions",
+    "surveys.send_due_reminders",
+    "surveys.sweep_stuck_invitations",
+    "feedback.analyse_batch",
+    "feedback.sweep_unanalysed",
+    "feedback.discover_topics",
 }
 
 
