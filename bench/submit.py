@@ -24,7 +24,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATABASE = "surveyhub_bench"
+DATABASE = "surveyhub_submit_bench"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
 ANSWERS = {"nps": 4, "reason": ["delivery", "service"], "comment": "物流太慢了，客服态度也一般😤"}
 
