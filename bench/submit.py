@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "surveyhub_submit_bench"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
+BROKER_URL = "redis://127.0.0.1:6379/14"
 ANSWERS = {"nps": 4, "reason": ["delivery", "service"], "comment": "物流太慢了，客服态度也一般😤"}
 
 
@@ -39,9 +40,10 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install -y wrk")
 
+    # As in production: a broker, so listeners of response_submitted enqueue their work
+    # (no worker consumes it here; the queue is purged before and after).
     env = {**os.environ, "DATABASE_URL": DATABASE_URL, "DJANGO_SETTINGS_MODULE": "bench.settings",
-           "DJANGO_SECRET_KEY": "bench-" + "x" * 50, "CELERY_BROKER_URL": ""}  # fmt: skip
-    env.pop("CELERY_BROKER_URL")
+           "DJANGO_SECRET_KEY": "bench-" + "x" * 50, "CELERY_BROKER_URL": BROKER_URL}  # fmt: skip
     subprocess.run(
         ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DATABASE], check=True
     )
@@ -82,6 +84,7 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        subprocess.run(["redis-cli", "-n", BROKER_URL.rsplit("/", 1)[1], "flushdb"], check=False)
 
     print(
         f"\nPostgreSQL, gunicorn {args.workers} sync workers, wrk {args.connections} connections,"

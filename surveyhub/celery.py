@@ -41,6 +41,11 @@ app.conf.beat_schedule = {
         "schedule": 300.0,
         "options": {"expires": 240},
     },
+    "surveys-sweep-unannounced-responses": {
+        "task": "surveys.sweep_unannounced_responses",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
     "feedback-sweep-unanalysed": {
         "task": "feedback.sweep_unanalysed",
         "schedule": 300.0,

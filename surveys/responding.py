@@ -5,6 +5,7 @@ sent only after the commit, so listeners (feedback analysis) never see a half-wr
 response, and a broker that is down cannot lose an answer.
 """
 
+import datetime as dt
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
@@ -14,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from surveyhub.tasking import TRANSIENT_ERRORS, enqueue_on_commit
 from surveys.answers import CleanAnswer, check_answers
 from surveys.errors import SurveyError
 from surveys.logic import visible_questions
@@ -227,15 +229,41 @@ def _finish(response, questions, answers, submission_id) -> None:
 
 
 def _announce_on_commit(response_id: int) -> None:
-    transaction.on_commit(lambda: _announce(response_id))
+    """After commit, hand the response to a worker that tells the listeners (feedback, cases):
+    the request itself pays one broker publish, however many listeners there are."""
+    from surveys.tasks import announce_response
+
+    enqueue_on_commit(announce_response, response_id)
 
 
-def _announce(response_id: int) -> None:
+def response_announce(*, response_id: int) -> bool:
+    """Send `response_submitted` for a completed response and record that it was sent.
+
+    Listeners are idempotent, so announcing twice (a retried task, the sweeper) is harmless.
+    A transient error in a listener is raised so the task retries; others are logged.
+    """
+    if not Response.objects.filter(pk=response_id, status=ResponseStatus.COMPLETED).exists():
+        return False
     results = response_submitted.send_robust(sender=Response, response_id=response_id)
     for receiver, result in results:
+        if isinstance(result, TRANSIENT_ERRORS):
+            raise result
         if isinstance(result, Exception):
-            # The response is safely stored; a listener's failure is caught up by its sweeper.
             logger.error("response_submitted receiver %r failed", receiver, exc_info=result)
+    Response.objects.filter(pk=response_id).update(announced_at=timezone.now())
+    return True
+
+
+def responses_unannounced(*, older_than_seconds: int = 120, limit: int = 500) -> list[int]:
+    """Completed responses whose announcement never ran (broker down, worker died)."""
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    return list(
+        Response.objects.filter(
+            status=ResponseStatus.COMPLETED, announced_at__isnull=True, completed_at__lt=cutoff
+        )
+        .order_by("completed_at")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def response_submit(

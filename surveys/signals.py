@@ -2,5 +2,8 @@
 
 from django.dispatch import Signal
 
-# Sent on commit after a response is completed. kwargs: response_id (int).
+# Sent once a completed response is committed: by the `surveys.announce_response` task in a
+# worker (in-process when no broker is configured), so listeners never slow the request.
+# Listeners must be idempotent: a retried task or the sweeper may announce a response twice.
+# kwargs: response_id (int).
 response_submitted = Signal()

@@ -98,3 +98,24 @@ def sweep_stuck_invitations() -> list[int]:
     if requeued:
         logger.warning("re-queued stuck distributions %s", requeued)
     return requeued
+
+
+@surveyhub_task(name="surveys.announce_response", queue=Queue.DEFAULT)
+def announce_response(response_id: int) -> bool:
+    """Tell the listeners of response_submitted (feedback items, case rules) in a worker."""
+    from surveys.responding import response_announce
+
+    return response_announce(response_id=response_id)
+
+
+@surveyhub_task(name="surveys.sweep_unannounced_responses", queue=Queue.DEFAULT, expires=240)
+def sweep_unannounced_responses() -> int:
+    """Beat, every 5 minutes: announce responses whose announcement was never run."""
+    from surveys.responding import responses_unannounced
+
+    response_ids = responses_unannounced()
+    for response_id in response_ids:
+        enqueue(announce_response, response_id)
+    if response_ids:
+        logger.warning("re-announced %d responses", len(response_ids))
+    return len(response_ids)

@@ -53,6 +53,9 @@ class Response(models.Model):
     submission_id = models.UUIDField(null=True, blank=True, unique=True)
     consent_version = models.PositiveIntegerField(_("consent version"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    # When listeners of response_submitted were told (in a worker); NULL = not yet, and the
+    # sweeper announces it again: a broker outage delays the analysis, never loses it.
+    announced_at = models.DateTimeField(_("announced at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     nps_score = models.PositiveSmallIntegerField(_("NPS score"), null=True, blank=True)
     csat_score = models.PositiveSmallIntegerField(_("CSAT score"), null=True, blank=True)
@@ -66,6 +69,11 @@ class Response(models.Model):
             models.Index(fields=["survey", "status", "completed_at"], name="response_survey_done"),
             models.Index(fields=["status", "completed_at"], name="response_done"),
             models.Index(fields=["customer", "completed_at"], name="response_customer"),
+            models.Index(
+                fields=["completed_at"],
+                condition=Q(status="completed", announced_at__isnull=True),
+                name="response_unannounced",
+            ),
         ]
 
     def __str__(self) -> str:

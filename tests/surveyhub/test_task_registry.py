@@ -4,6 +4,8 @@ from surveyhub.celery import app
 
 EXPECTED_TASKS = {
     "surveyhub.record_heartbeat",
+    "surveys.announce_response",
+    "surveys.sweep_unannounced_responses",
     "analytics.run_import",
     "analytics.sweep_pending_imports",
     "surveys.send_distribution_batch",

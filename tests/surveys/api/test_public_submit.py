@@ -120,3 +120,39 @@ def test_response_submitted_fires_once_after_commit(client, django_capture_on_co
     finally:
         response_submitted.disconnect(listener)
     assert seen == ["completed"]
+
+
+def test_the_response_is_marked_announced_once_listeners_ran(
+    client, django_capture_on_commit_callbacks
+):
+    survey = published_survey(consent_text="")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = _submit(client, survey.slug, answers={"nps": 8})
+    assert Response.objects.get(pk=reply.json()["id"]).announced_at is not None
+
+
+def test_the_sweeper_announces_responses_whose_announcement_never_ran():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from surveys.responding import response_submit
+    from surveys.tasks import sweep_unannounced_responses
+
+    survey = published_survey(consent_text="")
+    response, _ = response_submit(survey=survey, data={"nps": 4})  # on-commit never runs here
+    Response.objects.filter(pk=response.pk).update(
+        completed_at=timezone.now() - dt.timedelta(minutes=10)
+    )
+    seen = []
+
+    def listener(sender, response_id, **kwargs):
+        seen.append(response_id)
+
+    response_submitted.connect(listener)
+    try:
+        assert sweep_unannounced_responses() == 1
+        assert sweep_unannounced_responses() == 0
+    finally:
+        response_submitted.disconnect(listener)
+    assert seen == [response.pk]
