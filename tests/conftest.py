@@ -2,15 +2,12 @@
 
 import os
 import shutil
-import subprocess
-import sys
-import time
 from functools import cache
 from pathlib import Path
 
 import pytest
 
-from tests.support import ARTIFACTS, CHROMIUM, REPO_ROOT
+from tests.support import ARTIFACTS, CHROMIUM, celery_worker_process
 
 
 @cache
@@ -105,51 +102,13 @@ def celery_worker(django_db_setup, django_db_blocker):
     """A real `celery worker` process on the configured broker, using the test database."""
     if services_unavailable():
         pytest.skip(services_unavailable())
-    from django.db import connection
-
     from surveyhub.celery import app
 
     app.control.purge()
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url_for(connection.settings_dict),
-        "DJANGO_SETTINGS_MODULE": "surveyhub.settings",
-    }
-    log = ARTIFACTS / "celery-worker.log"
-    log.parent.mkdir(exist_ok=True)
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "surveyhub", "worker", "--loglevel=INFO",
-             "-Q", "default,email,nlp,imports", "--concurrency=1", "--without-gossip",
-             "--without-mingle", "-n", f"test-{os.getpid()}@%h"],
-            cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    try:
-        _wait_for_worker(app, proc, log)
+    with celery_worker_process(
+        node=f"test-{os.getpid()}@%h", queues="default,email,nlp,imports"
+    ) as proc:
         yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-def _database_url_for(db: dict) -> str:
-    user = db.get("USER") or "postgres"
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    return f"postgres://{user}@{host}:{port}/{db['NAME']}"
-
-
-def _wait_for_worker(app, proc, log: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"celery worker exited:\n{log.read_text()[-3000:]}")
-        if app.control.ping(timeout=1):
-            return
-    raise RuntimeError(f"celery worker did not answer a ping:\n{log.read_text()[-3000:]}")
 
 
 @pytest.fixture(scope="session")

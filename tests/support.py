@@ -1,6 +1,12 @@
 """Helpers shared by test modules (fixtures live in conftest.py)."""
 
+import contextlib
+import os
+import socket
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,3 +25,53 @@ def wait_until(predicate, timeout: float = 30, interval: float = 0.2):
             return value
         time.sleep(interval)
     pytest.fail(f"condition not met within {timeout}s")
+
+
+def database_url_for(db: dict) -> str:
+    """DATABASE_URL of the database Django is using (the test database, in tests)."""
+    user = db.get("USER") or "postgres"
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{user}@{host}:{port}/{db['NAME']}"
+
+
+@contextlib.contextmanager
+def celery_worker_process(
+    *, node: str, queues: str, env: dict[str, str] | None = None, log_name: str = "celery-worker"
+) -> Iterator[subprocess.Popen]:
+    """Run a real `celery worker` subprocess on the test database until the block ends.
+
+    `env` overrides the environment (e.g. EMAIL_HOST for an SMTP test, a private broker).
+    """
+    from django.db import connection
+
+    from surveyhub.celery import app
+
+    node = node.replace("%h", socket.gethostname())
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database_url_for(connection.settings_dict),
+        "DJANGO_SETTINGS_MODULE": "surveyhub.settings",
+        **(env or {}),
+    }
+    log = ARTIFACTS / f"{log_name}.log"
+    log.parent.mkdir(exist_ok=True)
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "surveyhub", "worker", "--loglevel=INFO",
+             "-Q", queues, "--concurrency=1", "--without-gossip", "--without-mingle", "-n", node],
+            cwd=REPO_ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(destination=[node], timeout=1):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                tail = log.read_text()[-3000:]
+                raise RuntimeError(f"celery worker {node} did not start:\n{tail}")
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()

@@ -6,8 +6,6 @@ ago by another survey get nothing."""
 import os
 import re
 import socket
-import subprocess
-import sys
 import time
 
 import pytest
@@ -17,9 +15,9 @@ from django.test import Client
 from surveys.distribution_queries import distribution_counts
 from surveys.invitations import distribution_create, distribution_send
 from surveys.models import CustomerTag, Response, ResponseStatus
-from tests.conftest import _database_url_for, services_unavailable
+from tests.conftest import services_unavailable
 from tests.factories import CustomerFactory, published_survey
-from tests.support import ARTIFACTS, REPO_ROOT, wait_until
+from tests.support import celery_worker_process, wait_until
 from tests.surveys.distribution.helpers import invited_before
 from tests.surveys.distribution.smtp import SmtpServer
 
@@ -41,46 +39,26 @@ def smtp_worker(django_db_setup, django_db_blocker):
     """
     if services_unavailable():
         pytest.skip(services_unavailable())
-    from django.db import connection
-
     from surveyhub.celery import app
 
     server = SmtpServer().__enter__()
-    node = f"e2e-smtp-{os.getpid()}@{socket.gethostname()}"
     env = {
-        **os.environ,
-        "DATABASE_URL": _database_url_for(connection.settings_dict),
-        "DJANGO_SETTINGS_MODULE": "surveyhub.settings",
         "SURVEYHUB_SITE_URL": "http://testserver",
         "SURVEYHUB_EMAIL_BATCH_SIZE": "20",
         "SURVEYHUB_EMAILS_PER_MINUTE": "6000",
         **{k: str(v) for k, v in server.settings().items() if k != "EMAIL_USE_SSL"},
+        "EMAIL_USE_TLS": "0",
     }
-    env["EMAIL_USE_TLS"] = "0"
-    log = ARTIFACTS / "celery-worker-smtp.log"
-    log.parent.mkdir(exist_ok=True)
     others = [name for reply in app.control.ping(timeout=1) for name in reply]
     if others:
         app.control.cancel_consumer("email", destination=others, reply=True)
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "surveyhub", "worker", "--loglevel=INFO",
-             "-Q", "email", "--concurrency=1", "--without-gossip", "--without-mingle",
-             "-n", node],
-            cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
     try:
-        deadline = time.monotonic() + 60
-        while not app.control.ping(destination=[node], timeout=1):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"SMTP test worker did not start:\n{log.read_text()[-3000:]}")
-        yield server.handler
+        with celery_worker_process(
+            node=f"e2e-smtp-{os.getpid()}@{socket.gethostname()}", queues="email", env=env,
+            log_name="celery-worker-smtp",
+        ):  # fmt: skip
+            yield server.handler
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
         server.__exit__()
         if others:
             app.control.add_consumer("email", destination=others, reply=True)
