@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class AnalyticsConfig(AppConfig):
     name = "analytics"
     verbose_name = _("Analytics")
+
+    def ready(self) -> None:
+        from analytics.panels import register_panels
+
+        # The customer 360 page in `surveys` shows analytics' panels through its registry.
+        register_panels()
+
+        # Evaluations: audience filters, the value panel, and their admin pages.
+        from analytics import evaluation_admin  # noqa: F401
+        from analytics.hooks import register_hooks
+
+        register_hooks()

@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = _("Feedback")
+
+    def ready(self) -> None:
+        from feedback.receivers import create_feedback_items
+        from surveys.signals import response_submitted
+
+        response_submitted.connect(create_feedback_items, dispatch_uid="feedback.create_items")
+        from feedback.panels import register_panels
+
+        register_panels()  # the customer 360 page shows the customer's feedback
+        from feedback import case_admin, case_receivers  # noqa: F401  (cases: admin, signal)

@@ -41,6 +41,11 @@ app.conf.beat_schedule = {
         "schedule": 300.0,
         "options": {"expires": 240},
     },
+    "analytics-sweep-pending-imports": {
+        "task": "analytics.sweep_pending_imports",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
     "surveys-sweep-unannounced-responses": {
         "task": "surveys.sweep_unannounced_responses",
         "schedule": 300.0,
@@ -51,10 +56,36 @@ app.conf.beat_schedule = {
         "schedule": 300.0,
         "options": {"expires": 240},
     },
+    "feedback-check-case-slas": {
+        "task": "feedback.check_case_slas",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
     "feedback-discover-topics": {
         "task": "feedback.discover_topics",
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 6 * 3600},
+    },
+    # Evaluations (local time, Asia/Shanghai): CLV first, then the scorecards that use it.
+    "analytics-fit-clv": {
+        "task": "analytics.fit_clv",
+        "schedule": crontab(hour=1, minute=30),
+        "options": {"expires": 6 * 3600},
+    },
+    "analytics-compute-evaluations": {
+        "task": "analytics.compute_evaluations",
+        "schedule": crontab(hour=3, minute=15),
+        "options": {"expires": 6 * 3600},
+    },
+    "analytics-post-purchase-invitations": {
+        "task": "analytics.post_purchase_invitations",
+        "schedule": crontab(hour=10, minute=0),
+        "options": {"expires": 12 * 3600},
+    },
+    "analytics-send-weekly-digest": {
+        "task": "analytics.send_weekly_digest",
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
+        "options": {"expires": 12 * 3600},
     },
 }
 app.conf.beat_schedule_filename = os.environ.get(

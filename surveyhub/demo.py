@@ -25,6 +25,13 @@ DEMO_USERS = [
 # Dotted paths of step functions `step(*, log: Callable[[str], None]) -> None`, in order.
 DEMO_STEPS = [
     "surveyhub.demo.seed_users",
+    "analytics.demo.seed_customers",
+    "analytics.demo.seed_purchases",
+    "surveys.demo.seed_surveys",
+    "surveys.demo_distribution.seed",
+    "feedback.demo.seed",
+    "feedback.demo_cases.seed",  # before evaluations: the scorecard reads case metrics
+    "analytics.demo_evaluations.seed",
 ]
 
 

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+REASSIGN = "reassign"  # feedback.reassign_case: give a case to someone else
 ALL = (VIEW, ADD, CHANGE, DELETE)
 
 
@@ -37,14 +38,14 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
         "auth": {"user": ALL, "group": (VIEW,)},
         "authtoken": {"*": ALL},
         "surveys": {"*": ALL},
-        "feedback": {"*": ALL},
+        "feedback": {"*": ALL, "case": (*ALL, REASSIGN)},
         "analytics": {"*": ALL},
         "surveyhub": {"*": (VIEW,)},
     },
     Role.MANAGER: {
         "surveys": {"*": (VIEW,)},
-        "feedback": {"*": (VIEW,), "case": (VIEW, CHANGE)},
-        "analytics": {"*": (VIEW,)},
+        "feedback": {"*": (VIEW,), "case": (VIEW, CHANGE, REASSIGN), "topic": (VIEW, CHANGE)},
+        "analytics": {"*": (VIEW,), "report": (VIEW, ADD)},
     },
     Role.DESIGNER: {
         "surveys": {
@@ -56,7 +57,13 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
     },
     Role.AGENT: {
         "surveys": {"customer": (VIEW,), "response": (VIEW,)},
-        "feedback": {"*": (VIEW,), "case": (VIEW, CHANGE), "casenote": (VIEW, ADD)},
+        "feedback": {
+            "*": (VIEW,),
+            "case": (VIEW, CHANGE),
+            "casenote": (VIEW, ADD),
+            "casereply": (VIEW, ADD),
+            "sentimentcorrection": (VIEW, ADD),
+        },
         "analytics": {"purchase": (VIEW,)},
     },
 }

@@ -28,7 +28,6 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SURVEYHUB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "surveyhub.apps.SurveyHubAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -43,6 +42,8 @@ INSTALLED_APPS = [
     "surveys.apps.SurveysConfig",
     "feedback.apps.FeedbackConfig",
     "analytics.apps.AnalyticsConfig",
+    # After our apps, so that our translations win where a msgid is shared ("Filter").
+    "surveyhub.apps.SurveyHubAdminConfig",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +139,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Distribution: no customer is invited more than once in this many days, across all surveys.
 SURVEYHUB_CONTACT_CAP_DAYS = env_int("SURVEYHUB_CONTACT_CAP_DAYS", 30)
+# Largest purchase/customer file accepted for import (CSV or XLSX).
+SURVEYHUB_IMPORT_MAX_UPLOAD_MB = env_int("SURVEYHUB_IMPORT_MAX_UPLOAD_MB", 200)
 # Invitations go out in batches of this size, at most this many emails a minute.
 SURVEYHUB_EMAIL_BATCH_SIZE = env_int("SURVEYHUB_EMAIL_BATCH_SIZE", 50)
 SURVEYHUB_EMAILS_PER_MINUTE = env_int("SURVEYHUB_EMAILS_PER_MINUTE", 600)

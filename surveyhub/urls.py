@@ -9,6 +9,8 @@ from surveyhub import views
 api_v1 = [
     path("", include("surveys.api.urls")),
     path("", include("analytics.api.urls")),
+    path("", include("feedback.api.urls")),
+    path("", include("feedback.api.case_urls")),
 ]
 
 urlpatterns = [
@@ -21,6 +23,8 @@ urlpatterns = [
     path("staff/", views.staff_home, name="staff-home"),
     path("staff/", include("surveys.urls")),
     path("staff/analytics/", include("analytics.urls")),
+    path("staff/feedback/", include("feedback.urls")),
+    path("staff/cases/", include("feedback.case_urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: no inline script, CSP-friendly.

@@ -98,8 +98,12 @@ def distribution_create(
     max_reminders: int = 0,
     name: str = "",
     by=None,
+    follows_up_contact: bool = False,
 ) -> Distribution:
-    """Create a draft distribution after checking its channel, audience filters and schedule."""
+    """Create a draft distribution after checking its channel, audience filters and schedule.
+
+    `follows_up_contact` marks a follow-up the customer started (a case re-survey): it is
+    exempt from the contact-frequency cap, never from unsubscribes or consent."""
     errors = _clean_schedule(
         send_at=send_at, reminder_after_days=reminder_after_days, max_reminders=max_reminders
     )
@@ -124,7 +128,7 @@ def distribution_create(
     distribution = Distribution(
         survey=survey, channel=channel, audience=audience or {}, send_at=send_at,
         reminder_after_days=reminder_after_days, max_reminders=max_reminders,
-        name=name.strip(), created_by=by,
+        name=name.strip(), created_by=by, follows_up_contact=follows_up_contact,
     )  # fmt: skip
     try:
         distribution.full_clean()
@@ -234,7 +238,11 @@ def _invitations_create(*, distribution: Distribution, now: datetime) -> int:
     customers = list(
         audience.select_for_update().only("pk", "email", "consent", "unsubscribed", "language")
     )
-    recently_contacted = _recently_contacted(audience, exclude=distribution, now=now)
+    recently_contacted = (
+        set()
+        if distribution.follows_up_contact
+        else _recently_contacted(audience, exclude=distribution, now=now)
+    )
     already = set(distribution.invitations.values_list("customer_id", flat=True))
     invitations = []
     for customer in customers:

@@ -79,3 +79,41 @@ class PurchaseFactory(factory.django.DjangoModelFactory):
     amount = "199.00"
     category = "服装"
     channel = "天猫"
+
+
+class FeedbackItemFactory(factory.django.DjangoModelFactory):
+    """A feedback item as another channel would send it, not yet analysed."""
+
+    class Meta:
+        model = "feedback.FeedbackItem"
+
+    text = "物流太慢了，等了一个星期"
+    source = "api"
+
+
+def submitted_response(*, survey, data: dict, customer=None):
+    """A completed response through the real service, attributed to `customer` before the
+    transaction commits (as an invitation would). Wrap the call in
+    django_capture_on_commit_callbacks(execute=True) to run the response_submitted receivers."""
+    from django.db import transaction
+
+    from surveys.models import Response
+    from surveys.responding import response_submit
+
+    with transaction.atomic():
+        response, _created = response_submit(survey=survey, data=data, consent_given=True)
+        if customer is not None:
+            Response.objects.filter(pk=response.pk).update(customer=customer)
+            response.customer = customer
+    return response
+
+
+def detractor_case(*, customer=None, nps: int = 3, comment: str = "", survey=None):
+    """An open case, opened by the real rules for a detractor's response (receivers not run)."""
+    from feedback.cases import cases_open_for_response
+
+    data = {"nps": nps, **({"comment": comment} if comment else {})}
+    response = submitted_response(
+        survey=survey or published_survey(), data=data, customer=customer or CustomerFactory()
+    )
+    return cases_open_for_response(response_id=response.pk)

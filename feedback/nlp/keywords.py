@@ -71,14 +71,17 @@ class IdfTable:
 
 @cache
 def _jieba_idf_table() -> IdfTable:
-    import jieba.analyse
+    import jieba
 
-    path = Path(jieba.analyse.__file__).resolve().parent / "idf.txt"
+    # Read the file without importing jieba.analyse (which loads its own copy of the table
+    # and the POS tagger: ~100 MB per worker process), line by line (no 350k-line list).
+    path = Path(jieba.__file__).resolve().parent / "analyse" / "idf.txt"
     idf: dict[str, float] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        word, _, value = line.partition(" ")
-        if value:
-            idf[word] = float(value)
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            word, _, value = line.rstrip("\n").partition(" ")
+            if value:
+                idf[word] = float(value)
     return IdfTable(idf, statistics.median(idf.values()))
 
 

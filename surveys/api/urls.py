@@ -1,11 +1,13 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from surveys.api.customers import CustomerViewSet
 from surveys.api.views import PublicSubmitView, ResponseViewSet, SurveyViewSet
 
 router = DefaultRouter()
 router.register("surveys", SurveyViewSet, basename="survey")
 router.register("responses", ResponseViewSet, basename="response")
+router.register("customers", CustomerViewSet, basename="customer")
 
 urlpatterns = [
     path("", include("surveys.api.distribution_urls")),

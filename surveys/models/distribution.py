@@ -34,6 +34,11 @@ class Distribution(models.Model):
         _("remind after days"), null=True, blank=True
     )
     max_reminders = models.PositiveSmallIntegerField(_("maximum reminders"), default=0)
+    # A follow-up of a contact the customer started (e.g. "was your case solved?") is not
+    # marketing: the contact-frequency cap does not apply. Unsubscribes and consent still do.
+    follows_up_contact = models.BooleanField(
+        _("follows up the customer's own contact"), default=False
+    )
     status = models.CharField(
         _("status"),
         max_length=10,

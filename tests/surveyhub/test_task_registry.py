@@ -16,6 +16,13 @@ EXPECTED_TASKS = {
     "feedback.analyse_batch",
     "feedback.sweep_unanalysed",
     "feedback.discover_topics",
+    "feedback.send_case_reply",
+    "feedback.check_case_slas",
+    "analytics.fit_clv",
+    "analytics.compute_evaluations",
+    "analytics.post_purchase_invitations",
+    "analytics.send_weekly_digest",
+    "analytics.generate_report",
 }
 
 

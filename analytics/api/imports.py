@@ -1,0 +1,157 @@
+"""The `imports/` resource: upload a file to import, follow its progress, get its error report."""
+
+import json
+
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer
+from rest_framework.response import Response
+
+from analytics.imports.report import error_message
+from analytics.models import ImportJob, ImportKind
+from analytics.queries import import_jobs
+from analytics.services import ImportError_, import_job_create
+from analytics.views import error_report_response
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    column = serializers.CharField()
+    value = serializers.CharField(allow_blank=True)
+    message = serializers.CharField()
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    errors = serializers.SerializerMethodField()
+    error_report_url = serializers.SerializerMethodField()
+    message = serializers.CharField(source="message_text", read_only=True)
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id", "kind", "status", "progress", "original_name", "encoding", "dry_run",
+            "create_customers", "mapping", "rows_total", "rows_ok", "rows_failed",
+            "rows_created", "rows_updated", "customers_created", "detected_encoding",
+            "detected_delimiter", "columns", "errors", "error_report_url", "message",
+            "created_at", "started_at", "finished_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(ImportErrorSerializer(many=True))
+    def get_errors(self, job: ImportJob) -> list[dict]:
+        return [
+            {
+                "row": error["row"],
+                "column": error["column"],
+                "value": error["value"],
+                "message": error_message(error["message"], error.get("params")),
+            }
+            for error in job.errors
+        ]
+
+    def get_error_report_url(self, job: ImportJob) -> str | None:
+        if not job.error_report:
+            return None
+        url = reverse("import-error-report", args=[job.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class ImportCreateSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    kind = serializers.ChoiceField(choices=ImportKind.choices)
+    encoding = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    dry_run = serializers.BooleanField(required=False, default=False)
+    create_customers = serializers.BooleanField(required=False, default=True)
+    mapping = serializers.JSONField(
+        required=False,
+        help_text=_('Header → field, e.g. {"会员卡": "customer_id"}; "" ignores a column.'),
+    )
+
+    def validate_mapping(self, value):
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise serializers.ValidationError(_("Expected a JSON object.")) from None
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            raise serializers.ValidationError(_("Expected a JSON object of header → field."))
+        return value
+
+
+class _FileRenderer(BaseRenderer):
+    """Lets `?format=csv|xlsx` pick the error report's file type; the view streams the file."""
+
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else json.dumps(data).encode()
+
+
+class CSVRenderer(_FileRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
+class XLSXRenderer(_FileRenderer):
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+
+
+class ImportJobViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ImportJobSerializer
+    parser_classes = [MultiPartParser, FormParser]
+    queryset = ImportJob.objects.none()
+
+    def get_queryset(self):
+        return import_jobs()
+
+    @extend_schema(request=ImportCreateSerializer, responses={201: ImportJobSerializer})
+    def create(self, request, *args, **kwargs):
+        incoming = ImportCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        try:
+            job = import_job_create(
+                kind=data["kind"],
+                upload=data["file"],
+                encoding=data.get("encoding", ""),
+                dry_run=data["dry_run"],
+                create_customers=data["create_customers"],
+                mapping=data.get("mapping") or {},
+                by=request.user,
+            )
+        except ImportError_ as exc:
+            raise serializers.ValidationError({exc.field: [str(exc.message)]}) from None
+        job.refresh_from_db()
+        body = ImportJobSerializer(job, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", enum=["csv", "xlsx"], default="csv")],
+        responses={(200, "text/csv"): bytes},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="error-report",
+        url_name="error-report",
+        renderer_classes=[CSVRenderer, XLSXRenderer],
+    )
+    def error_report(self, request, pk=None) -> FileResponse | StreamingHttpResponse:
+        job = self.get_object()
+        if not job.error_report:
+            raise Http404
+        return error_report_response(job, request.accepted_renderer.format)

@@ -1,0 +1,59 @@
+"""The `purchases/` resource: list (with the common filters) and create one purchase."""
+
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+
+from analytics.models import Purchase
+from analytics.queries import purchases_for_api
+from analytics.services import PurchaseError, purchase_create
+from surveys.models import Customer
+
+
+class PurchaseSerializer(serializers.ModelSerializer):
+    customer = serializers.SlugRelatedField(
+        slug_field="external_id", queryset=Customer.objects.filter(external_id__isnull=False)
+    )
+    currency = serializers.CharField(max_length=3, required=False, allow_blank=True)
+
+    class Meta:
+        model = Purchase
+        fields = ["id", "customer", "order_id", "ordered_at", "amount", "currency", "category",
+                  "channel", "quantity", "is_refund", "created_at"]  # fmt: skip
+        read_only_fields = ["is_refund", "created_at"]
+        extra_kwargs = {"order_id": {"validators": []}}
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("from", str, description="first order date (inclusive), YYYY-MM-DD"),
+        OpenApiParameter("to", str, description="last order date (inclusive), YYYY-MM-DD"),
+        OpenApiParameter("category", str),
+        OpenApiParameter("customer", str, description="the customer's external ID"),
+    ]
+)
+class PurchaseViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = PurchaseSerializer
+    queryset = Purchase.objects.none()
+
+    def get_queryset(self):
+        params = self.request.query_params
+        dates = {}
+        for name in ("from", "to"):
+            if params.get(name):
+                dates[name] = parse_date(params[name])
+                if dates[name] is None:
+                    raise serializers.ValidationError({name: [_("Expected a date: YYYY-MM-DD.")]})
+        return purchases_for_api(
+            start=dates.get("from"),
+            end=dates.get("to"),
+            category=params.get("category", ""),
+            customer_external_id=params.get("customer", ""),
+        )
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = purchase_create(**serializer.validated_data)
+        except PurchaseError as exc:
+            raise serializers.ValidationError({exc.field or "detail": [str(exc.message)]}) from None

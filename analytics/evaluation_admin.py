@@ -1,0 +1,55 @@
+"""Admin for the evaluation models: targets and weights are edited here; runs, snapshots and
+reports are read-only records (services write them). Imported from AnalyticsConfig.ready()."""
+
+from django.contrib import admin
+
+from analytics.models import (
+    ClvRun,
+    DimensionWeight,
+    EvaluationSnapshot,
+    PostPurchaseRule,
+    Report,
+    ScorecardTarget,
+)
+
+
+@admin.register(ScorecardTarget)
+class ScorecardTargetAdmin(admin.ModelAdmin):
+    list_display = ["code", "target", "tolerance", "weight", "updated_at"]
+
+
+@admin.register(DimensionWeight)
+class DimensionWeightAdmin(admin.ModelAdmin):
+    list_display = ["dimension", "weight"]
+
+
+@admin.register(PostPurchaseRule)
+class PostPurchaseRuleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "category", "days_after", "survey", "active"]
+    list_filter = ["active"]
+    raw_id_fields = ["survey"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EvaluationSnapshot)
+class EvaluationSnapshotAdmin(ReadOnlyAdmin):
+    list_display = ["period", "version", "overall_index", "computed_at"]
+    list_filter = ["period"]
+
+
+@admin.register(ClvRun)
+class ClvRunAdmin(ReadOnlyAdmin):
+    list_display = ["as_of", "time_unit", "r", "alpha", "a", "b", "bgnbd_log_likelihood",
+                    "n_customers", "created_at"]  # fmt: skip
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    list_display = ["period", "format", "status", "created_by", "created_at"]

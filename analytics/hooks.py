@@ -1,0 +1,178 @@
+"""What analytics offers the lower apps through their registries (wired in AnalyticsConfig.ready):
+
+- surveys' audience filters "purchased_within_days", "rfm_segment", "value_tier";
+- the customer 360 "value" panel and the `value` of `customers/{id}/` (RFM, CLV, P(alive));
+- `customer_value_tier(customer_id)` for feedback's case priority, registered with
+  feedback.case_priority.register_value_tier_provider.
+
+All read the latest CLV run; a customer absent from it (no purchases) has no value tier.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from analytics.metrics.rfm import SEGMENT_BY_CODE, SEGMENTS
+from analytics.models import ClvRun, CustomerValue, Purchase, ValueTier
+
+MAX_DAYS = 3650
+
+
+def _latest_run_id() -> int | None:
+    return ClvRun.objects.order_by("-as_of", "-id").values_list("pk", flat=True).first()
+
+
+def _latest_value(customer_id: int) -> CustomerValue | None:
+    run_id = _latest_run_id()
+    if run_id is None:
+        return None
+    values = CustomerValue.objects.select_related("run")
+    return values.filter(run_id=run_id, customer_id=customer_id).first()
+
+
+def customer_value_tier(customer_id: int) -> str | None:
+    """ "high" / "medium" / "low" from the latest CLV run, or None when unknown."""
+    value = _latest_value(customer_id)
+    return value.value_tier if value else None
+
+
+def customer_value(customer) -> dict[str, Any] | None:
+    """The `value` block of the customer API: RFM scores and segment, CLV, P(alive)."""
+    value = _latest_value(customer.pk)
+    if value is None:
+        return None
+    segment = SEGMENT_BY_CODE.get(value.rfm_segment)
+    return {
+        "as_of": value.run.as_of.isoformat(),
+        "recency_days": value.recency_days, "orders": value.orders, "spend": str(value.spend),
+        "r_score": value.r_score, "f_score": value.f_score, "m_score": value.m_score,
+        "rfm_segment": value.rfm_segment, "rfm_segment_name": segment.name if segment else "",
+        "clv": str(value.clv), "p_alive": round(value.p_alive, 4),
+        "expected_orders_1y": round(value.expected_orders_1y, 4), "value_tier": value.value_tier,
+    }  # fmt: skip
+
+
+def value_panel(customer, request):
+    from surveys.customer_panels import PanelContent
+
+    value = _latest_value(customer.pk)
+    segment = SEGMENT_BY_CODE.get(value.rfm_segment) if value else None
+    return PanelContent(
+        template="analytics/panels/value.html",
+        context={"value": value, "segment": segment},
+    )
+
+
+# Audience filters ------------------------------------------------------------------------
+
+
+def _clean_days(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+        raise ValueError(_("expected a whole number of days from 1 to %(n)d.") % {"n": MAX_DAYS})
+    days = int(value)
+    if not 1 <= days <= MAX_DAYS:
+        raise ValueError(_("expected a whole number of days from 1 to %(n)d.") % {"n": MAX_DAYS})
+    return days
+
+
+def _clean_choices(allowed: list[str]):
+    def clean(value: Any) -> list[str]:
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list | tuple) or not values:
+            raise ValueError(
+                _("expected one or more of: %(choices)s.") % {"choices": ", ".join(allowed)}
+            )
+        unknown = [str(v) for v in values if v not in allowed]
+        if unknown:
+            raise ValueError(
+                _("unknown value %(value)s; expected one of: %(choices)s.")
+                % {"value": ", ".join(unknown), "choices": ", ".join(allowed)}
+            )
+        return list(dict.fromkeys(values))
+
+    return clean
+
+
+def _purchased_within_days(customers: QuerySet, days: int) -> QuerySet:
+    since = timezone.now() - dt.timedelta(days=days)
+    buyers = Purchase.objects.filter(ordered_at__gte=since, is_refund=False)
+    return customers.filter(pk__in=buyers.values("customer_id"))
+
+
+def _in_latest_run(customers: QuerySet, **lookup) -> QuerySet:
+    values = CustomerValue.objects.filter(run_id=_latest_run_id(), **lookup)
+    return customers.filter(pk__in=values.values("customer_id"))
+
+
+def register_audience_filters() -> None:
+    from surveys.audience import AudienceFilter, register_audience_filter
+
+    register_audience_filter(
+        AudienceFilter(
+            key="purchased_within_days",
+            label=gettext_lazy("Purchased within N days"),
+            help_text=gettext_lazy("Customers with an order (not a refund) in the last N days."),
+            apply=_purchased_within_days,
+            clean=_clean_days,
+        )
+    )
+    register_audience_filter(
+        AudienceFilter(
+            key="rfm_segment",
+            label=gettext_lazy("RFM segment"),
+            help_text=gettext_lazy("Customers in any of these RFM segments (latest CLV run)."),
+            apply=lambda qs, value: _in_latest_run(qs, rfm_segment__in=value),
+            clean=_clean_choices([s.code for s in SEGMENTS]),
+        )
+    )
+    register_audience_filter(
+        AudienceFilter(
+            key="value_tier",
+            label=gettext_lazy("Value tier"),
+            help_text=gettext_lazy("Customers in any of these value tiers (latest CLV run)."),
+            apply=lambda qs, value: _in_latest_run(qs, value_tier__in=value),
+            clean=_clean_choices(list(ValueTier.values)),
+        )
+    )
+
+
+def register_value_panel() -> None:
+    from surveys.customer_panels import (
+        CustomerPanel,
+        register_customer_panel,
+        register_customer_value,
+    )
+
+    register_customer_panel(
+        CustomerPanel(
+            key="value", title=gettext_lazy("Value"), render=value_panel, order=15,
+            permission="analytics.view_customervalue",
+        )
+    )  # fmt: skip
+    register_customer_value(customer_value)
+
+
+def _value_tier_of(customer) -> str | None:
+    return customer_value_tier(customer.pk) if customer is not None and customer.pk else None
+
+
+def register_case_priority_hook() -> None:
+    """Offer the value tier to feedback's case priority, where feedback exposes the hook."""
+    try:
+        from feedback.case_priority import register_value_tier_provider
+    except ImportError:  # an older feedback without cases
+        return
+    register_value_tier_provider(_value_tier_of)
+
+
+def register_hooks() -> None:
+    """Called from AnalyticsConfig.ready(); safe to call again (registries replace by key)."""
+    register_audience_filters()
+    register_value_panel()
+    register_case_priority_hook()

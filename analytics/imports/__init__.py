@@ -1,0 +1,1 @@
+"""Purchase and customer import from CSV/XLSX: reading, row rules, bulk writes, error reports."""

@@ -1,0 +1,56 @@
+"""Error reports: the stored rows (message IDs) rendered as CSV or XLSX in the reader's language."""
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+
+from django.utils.translation import gettext, gettext_lazy
+
+REPORT_COLUMNS = (
+    gettext_lazy("row"),
+    gettext_lazy("column"),
+    gettext_lazy("value"),
+    gettext_lazy("message"),
+)
+
+
+def error_message(message_id: str, params: dict | None) -> str:
+    """A stored message ID, translated into the active language and filled in."""
+    text = gettext(message_id)
+    return text % params if params else text
+
+
+def report_rows(stored: io.TextIOBase) -> Iterator[list]:
+    """The report rows (without header) translated, from the stored CSV."""
+    reader = csv.reader(stored)
+    next(reader, None)
+    for row, column, value, message_id, params in reader:
+        yield [int(row), column, value, error_message(message_id, json.loads(params or "{}"))]
+
+
+def report_csv_lines(stored: io.TextIOBase) -> Iterator[str]:
+    """The translated report as CSV text lines (UTF-8 with BOM so Excel opens Chinese right)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow([str(title) for title in REPORT_COLUMNS])
+    for row in report_rows(stored):
+        writer.writerow(row)
+        if buffer.tell() > 64 * 1024:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def report_xlsx(stored: io.TextIOBase, target) -> None:
+    """Write the translated report as an XLSX workbook into the binary file `target`."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(gettext("Errors"))
+    sheet.append([str(title) for title in REPORT_COLUMNS])
+    for row in report_rows(stored):
+        sheet.append(row)
+    workbook.save(target)

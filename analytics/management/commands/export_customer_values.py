@@ -1,0 +1,37 @@
+"""`export_customer_values PATH [--as-of DATE]`: one CSV row per customer of a CLV run."""
+
+import csv
+
+from django.core.management.base import BaseCommand, CommandError
+
+from analytics.evaluation_exports import CUSTOMER_VALUE_COLUMNS, customer_value_rows
+from analytics.evaluations import EvaluationError, clv_fit
+from analytics.management.commands.fit_clv import parse_date
+from analytics.models import ClvRun
+
+
+class Command(BaseCommand):
+    help = "Write customers' RFM and CLV to a CSV (latest run, or a run fitted as of --as-of)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument("--as-of", type=parse_date, default=None)
+
+    def handle(self, *args, path, as_of=None, **options):
+        runs = ClvRun.objects.order_by("-as_of", "-id")
+        run = runs.filter(as_of=as_of).first() if as_of else runs.first()
+        if run is None:
+            if as_of is None:
+                raise CommandError("No CLV run yet: give --as-of DATE or run fit_clv first.")
+            try:
+                run = clv_fit(as_of=as_of)
+            except EvaluationError as exc:
+                raise CommandError(exc.message) from exc
+        count = 0
+        with open(path, "w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(CUSTOMER_VALUE_COLUMNS)
+            for row in customer_value_rows(run):
+                writer.writerow(row)
+                count += 1
+        self.stdout.write(f"{count} customers of CLV run #{run.pk} (as of {run.as_of}) → {path}")

@@ -1,0 +1,24 @@
+from surveyhub.queues import Queue
+from surveyhub.tasking import surveyhub_task
+
+
+# A million rows take under a minute. The hard limit stays below the broker's one-hour
+# redelivery timeout (services.STALE_AFTER), so a job never runs twice at once.
+@surveyhub_task(name="analytics.run_import", queue=Queue.IMPORTS, time_limit=50 * 60)
+def run_import_job(job_id: int) -> str:
+    """Run one import job (idempotent: a finished job is left alone)."""
+    from analytics.services import import_job_run
+
+    job = import_job_run(job_id=job_id)
+    return job.status
+
+
+@surveyhub_task(name="analytics.sweep_pending_imports", queue=Queue.DEFAULT, expires=240)
+def sweep_pending_imports() -> int:
+    """Re-enqueue uploads whose task never reached a worker (broker down at upload time)."""
+    from analytics.services import import_jobs_sweep
+
+    return import_jobs_sweep()
+
+
+from analytics import evaluation_tasks  # noqa: E402,F401  (registers the evaluation tasks)

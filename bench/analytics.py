@@ -1,0 +1,241 @@
+"""Benchmark the evaluation queries and the CLV fit on PostgreSQL at dashboard scale.
+
+Generates (once; kept between runs) 100,000 customers, 1,000,000 completed responses over two
+years and 1,000,000 purchases in the database ``surveyhub_eval_bench`` with INSERT … SELECT
+generate_series, then prints:
+
+1. the median of 3 runs of every summary / trend / breakdown query the dashboard and the API
+   use (target ≤ 300 ms each), with the plain ``SELECT count(*)`` of the same rows as the
+   reference measured in this run;
+2. RFM + CLV fit (narrow read of 1,000,000 purchases, summary, BG/NBD + Gamma-Gamma, RFM,
+   tiers, 100,000 CustomerValue rows written) — target ≤ 30 s.
+
+Run: .venv/bin/python bench/analytics.py [--rebuild]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+DATABASE = "surveyhub_eval_bench"
+DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
+CUSTOMERS = 100_000
+RESPONSES = 1_000_000
+PURCHASES = 1_000_000
+QUERY_TARGET_MS = 300.0
+CLV_TARGET_S = 30.0
+TODAY = dt.date(2026, 11, 24)
+
+
+def setup_django(rebuild: bool) -> None:
+    if rebuild:
+        subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", DATABASE],
+                       check=True)  # fmt: skip
+    exists = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc",
+         f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"],  # noqa: S608 (a constant)
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    if not exists:
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE], check=True)
+    os.environ["DATABASE_URL"] = DATABASE_URL
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    os.environ.pop("CELERY_BROKER_URL", None)  # tasks in-process: the bench sends nothing
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def generate() -> None:
+    """Customers, one survey, responses and purchases — skipped when already there."""
+    from django.db import connection
+
+    from surveys.models import Response
+    from tests.factories import published_survey
+
+    if Response.objects.count() >= RESPONSES:
+        print(f"data: reusing {RESPONSES:,} responses in {DATABASE}")
+        return
+    started = time.perf_counter()
+    survey = published_survey(consent_text="")
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE analytics_purchase, surveys_response CASCADE")
+        cursor.execute(
+            """
+            INSERT INTO surveys_customer (external_id, name, email, phone, region, language,
+                attributes, consent, unsubscribed, created_at, updated_at)
+            SELECT 'B' || lpad(i::text, 7, '0'), '客户' || i, 'c' || i || '@example.cn', '',
+                (ARRAY['上海','北京','广州','深圳','杭州','成都','武汉','南京','西安','重庆',
+                       '苏州','天津'])[1 + i %% 12],
+                'zh-hans', '{}'::jsonb, true, false, now(), now()
+            FROM generate_series(1, %s) AS i
+            ON CONFLICT DO NOTHING
+            """,
+            [CUSTOMERS],
+        )
+        cursor.execute("SELECT min(id), max(id) FROM surveys_customer WHERE external_id LIKE 'B%%'")
+        low, high = cursor.fetchone()
+        span = high - low + 1
+        # Scores: every response has an NPS answer, 60% a CSAT, 30% a CES; 10% anonymous.
+        cursor.execute(
+            """
+            INSERT INTO surveys_response (survey_id, version_id, customer_id, channel, store,
+                source, language, status, respondent_key, started_at, completed_at,
+                nps_score, csat_score, ces_score)
+            SELECT %s, %s,
+                CASE WHEN random() < 0.1 THEN NULL ELSE %s + floor(random() * %s)::int END,
+                (ARRAY['email','link','qr','wechat','api'])[1 + floor(random() * 5)::int],
+                'S' || lpad((floor(random() * 40))::text, 2, '0'),
+                '{}'::jsonb, 'zh-hans', 'completed', md5(i::text || random()::text)::uuid,
+                t - interval '3 minutes', t,
+                LEAST(10, floor(random() * 11 + random() * 3)::int),
+                CASE WHEN random() < 0.6 THEN 1 + floor(random() * 5)::int END,
+                CASE WHEN random() < 0.3 THEN 1 + floor(random() * 7)::int END
+            FROM (
+                SELECT i, timestamptz '2024-11-25 00:00+08' + random() * interval '730 days' AS t
+                FROM generate_series(1, %s) AS i
+            ) AS g
+            """,
+            [survey.pk, survey.current_version_id, low, span, RESPONSES],
+        )
+        # Purchases: customers with Pareto-ish activity (squared uniform), 2% refunds.
+        cursor.execute(
+            """
+            INSERT INTO analytics_purchase (customer_id, order_id, ordered_at, amount, currency,
+                category, channel, quantity, is_refund, created_at, updated_at)
+            SELECT %s + floor(power(random(), 2) * %s)::int, 'P' || lpad(i::text, 9, '0'),
+                timestamptz '2024-11-25 00:00+08' + random() * interval '730 days',
+                CASE WHEN r < 0.02 THEN -1 ELSE 1 END * round((20 + random() * 800)::numeric, 2),
+                'CNY', (ARRAY['服装','鞋靴','美妆','食品','数码','家居','母婴'])[1 + i %% 7],
+                '天猫', 1, r < 0.02, now(), now()
+            FROM (SELECT i, random() AS r FROM generate_series(1, %s) AS i) AS g
+            """,
+            [low, span, PURCHASES],
+        )
+        cursor.execute("ANALYZE surveys_customer, surveys_response, analytics_purchase")
+    print(f"data: generated in {time.perf_counter() - started:.1f}s")
+
+
+def timed(fn, runs: int = 3) -> float:
+    """Median wall time in ms of `runs` calls (after one warm-up call)."""
+    fn()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def bench_queries() -> list[tuple[str, float]]:
+    from django.db import connection
+
+    from analytics.metric_queries import (
+        MetricFilters,
+        metric_breakdown,
+        metric_summary,
+        metric_trend,
+        rfm_report,
+    )
+    from surveys.models import Response, Survey
+
+    survey = Survey.objects.filter(pk=Response.objects.values("survey_id")[:1]).get()
+    quarter = MetricFilters(start=dt.date(2026, 8, 24), end=TODAY)
+    year = MetricFilters(start=dt.date(2025, 11, 24), end=TODAY)
+
+    def count_all():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM surveys_response WHERE status = 'completed'")
+            cursor.fetchone()
+
+    cases = [
+        ("reference: SELECT count(*) of all responses", count_all),
+        ("summary, all 1M responses", lambda: metric_summary()),
+        ("summary, last 90 days", lambda: metric_summary(quarter)),
+        ("summary, survey + channel, last year",
+         lambda: metric_summary(MetricFilters(start=year.start, end=year.end, survey=survey.pk,
+                                              channel="email"))),
+        ("summary, region 上海", lambda: metric_summary(MetricFilters(region="上海"))),
+        ("summary, category 数码, last 90 days",
+         lambda: metric_summary(MetricFilters(start=quarter.start, end=quarter.end,
+                                              category="数码"))),
+        ("summary, RFM segment important_value",
+         lambda: metric_summary(MetricFilters(segment="important_value"))),
+        ("trend NPS by day, last 90 days",
+         lambda: metric_trend(metric="nps", interval="day", filters=quarter)),
+        ("trend NPS by week, last year",
+         lambda: metric_trend(metric="nps", interval="week", filters=year)),
+        ("trend CSAT by month, all", lambda: metric_trend(metric="csat", interval="month")),
+        ("trend NPS by quarter, all", lambda: metric_trend(metric="nps", interval="quarter")),
+        ("breakdown by channel, last 90 days",
+         lambda: metric_breakdown(by="channel", filters=quarter)),
+        ("breakdown by region, last 90 days",
+         lambda: metric_breakdown(by="region", filters=quarter)),
+        ("breakdown by RFM segment, last 90 days",
+         lambda: metric_breakdown(by="segment", filters=quarter)),
+        ("RFM report (analytics/rfm/) from the day's CLV run",
+         lambda: rfm_report(as_of=TODAY)),
+    ]  # fmt: skip
+    return [(name, timed(fn)) for name, fn in cases]
+
+
+def bench_clv() -> float:
+    from analytics.evaluations import clv_fit
+    from analytics.models import ClvRun
+
+    ClvRun.objects.all().delete()
+    started = time.perf_counter()
+    run = clv_fit(as_of=TODAY)
+    seconds = time.perf_counter() - started
+    print(
+        f"CLV run: {run.n_customers:,} customers, r={run.r:.3f} alpha={run.alpha:.3f} "
+        f"a={run.a:.3f} b={run.b:.3f}, Gamma-Gamma p={run.p} q={run.q}"
+    )
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rebuild", action="store_true", help="drop and regenerate the data")
+    args = parser.parse_args()
+    setup_django(args.rebuild)
+    generate()
+    clv_seconds = bench_clv()  # first: the segment filter and breakdown need a CLV run
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # as autovacuum would have done after the bulk load
+        cursor.execute("VACUUM ANALYZE surveys_response")
+    print(f"\nRFM + CLV fit for {CUSTOMERS:,} customers / {PURCHASES:,} purchases: "
+          f"{clv_seconds:.1f}s (target ≤ {CLV_TARGET_S:.0f}s) "
+          f"{'OK' if clv_seconds <= CLV_TARGET_S else 'SLOW'}")  # fmt: skip
+    print(
+        f"\nqueries on {RESPONSES:,} responses (median of 3, ms; target ≤ {QUERY_TARGET_MS:.0f}):"
+    )
+    results = bench_queries()
+    from analytics.metric_queries import rfm_report
+
+    started = time.perf_counter()
+    rfm_report(as_of=TODAY - dt.timedelta(days=1))  # no run that day: computed live
+    live_rfm = time.perf_counter() - started
+    reference = results[0][1]
+    for name, ms in results:
+        flag = "" if name.startswith("reference") else (
+            "OK" if ms <= QUERY_TARGET_MS else "SLOW")  # fmt: skip
+        print(f"  {name:<52} {ms:8.1f} ms  ×{ms / reference:5.2f} of count(*)  {flag}")
+    print(f"\nRFM report computed live from 1M purchases (no CLV run that day): {live_rfm:.1f}s")
+
+
+if __name__ == "__main__":
+    main()

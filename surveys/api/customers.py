@@ -1,0 +1,129 @@
+"""The `customers/` resource: the directory through the API (writes go through the services)."""
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from surveyhub.permissions import ChangePermission
+from surveys.customer_panels import customer_value
+from surveys.customer_queries import customers_directory
+from surveys.customers import (
+    CustomerError,
+    customer_create,
+    customer_delete,
+    customer_merge,
+    customer_update,
+)
+from surveys.models import Customer
+
+
+class TagNamesField(serializers.ListField):
+    """Tags as a list of names; unknown names are created."""
+
+    child = serializers.CharField(max_length=64)
+
+    def to_representation(self, tags):
+        return [tag.name for tag in tags.all()]
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    tags = TagNamesField(required=False)
+    phone = serializers.CharField(
+        required=False, allow_blank=True, max_length=40,
+        help_text=_("Any common format; stored as E.164 (+86 by default)."),
+    )  # fmt: skip
+
+    class Meta:
+        model = Customer
+        fields = [
+            "id", "external_id", "name", "email", "phone", "region", "language", "tags",
+            "attributes", "consent", "unsubscribed", "merged_into", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["merged_into", "created_at", "updated_at"]
+        # Uniqueness is checked by the service (full_clean) so the message is the model's.
+        extra_kwargs = {"external_id": {"validators": []}}
+
+
+class CustomerDetailSerializer(CustomerSerializer):
+    value = serializers.SerializerMethodField()
+
+    class Meta(CustomerSerializer.Meta):
+        fields = [*CustomerSerializer.Meta.fields, "value"]
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_value(self, customer) -> dict | None:
+        return customer_value(customer)
+
+
+class MergeSerializer(serializers.Serializer):
+    duplicate = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
+
+
+def _as_validation_error(exc: CustomerError) -> serializers.ValidationError:
+    return serializers.ValidationError({exc.field or "detail": [str(exc.message)]})
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("q", str, description="search name, external ID, email, phone"),
+        OpenApiParameter("region", str),
+        OpenApiParameter("tag", str),
+        OpenApiParameter("language", str),
+        OpenApiParameter("unsubscribed", bool),
+    ]
+)
+class CustomerViewSet(viewsets.ModelViewSet):
+    serializer_class = CustomerSerializer
+    queryset = Customer.objects.none()
+
+    def get_queryset(self):
+        params = self.request.query_params
+        unsubscribed = params.get("unsubscribed")
+        return customers_directory(
+            search=params.get("q", ""),
+            region=params.get("region", ""),
+            tag=params.get("tag", ""),
+            language=params.get("language", ""),
+            unsubscribed=None if unsubscribed is None else unsubscribed in ("1", "true", "yes"),
+            include_merged=self.action != "list",
+        )
+
+    def get_serializer_class(self):
+        return CustomerDetailSerializer if self.action == "retrieve" else CustomerSerializer
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = customer_create(**serializer.validated_data)
+        except CustomerError as exc:
+            raise _as_validation_error(exc) from None
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        tags = data.pop("tags", None)
+        try:
+            serializer.instance = customer_update(customer=serializer.instance, tags=tags, **data)
+        except CustomerError as exc:
+            raise _as_validation_error(exc) from None
+
+    def perform_destroy(self, instance):
+        try:
+            customer_delete(customer=instance)
+        except CustomerError as exc:
+            raise _as_validation_error(exc) from None
+
+    @extend_schema(request=MergeSerializer, responses={200: CustomerSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[ChangePermission])
+    def merge(self, request, pk=None):
+        """Merge another customer (`duplicate`) into this one."""
+        keep = get_object_or_404(Customer, pk=pk)
+        incoming = MergeSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            kept = customer_merge(keep=keep, duplicate=incoming.validated_data["duplicate"])
+        except CustomerError as exc:
+            raise _as_validation_error(exc) from None
+        return Response(CustomerSerializer(kept).data, status=status.HTTP_200_OK)

@@ -1,0 +1,29 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from surveys.models import Language
+
+
+class CustomerFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    tag = forms.ChoiceField(label=_("Tag"), required=False)
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=[("", _("All")), *Language.choices]
+    )
+    unsubscribed = forms.ChoiceField(
+        label=_("Subscription"),
+        required=False,
+        choices=[("", _("All")), ("0", _("Subscribed")), ("1", _("Unsubscribed"))],
+    )
+
+    def __init__(self, *args, regions: list[str], tags: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", _("All")), *((r, r) for r in regions)]
+        self.fields["tag"].choices = [("", _("All")), *((t, t) for t in tags)]
+
+
+class CustomerMergeForm(forms.Form):
+    duplicate = forms.IntegerField(
+        label=_("Merge this customer into the one shown (ID)"), min_value=1
+    )

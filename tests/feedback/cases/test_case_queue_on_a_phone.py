@@ -1,0 +1,68 @@
+"""An agent works the triage queue on a phone: most urgent first, the screen fits, the
+"unassigned" filter and the claim button work with touch."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from feedback.case_models import Case
+from surveyhub.roles import Role
+from tests.factories import CustomerFactory, UserFactory, detractor_case
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "zh-CN",
+}
+
+
+def test_an_agent_claims_the_most_urgent_case_on_a_phone(live_server, browser, artifacts_dir):
+    agent = UserFactory(username="agent-cases", role=Role.AGENT)
+    vip = detractor_case(
+        customer=CustomerFactory(name="陈静<script>alert(1)</script>",
+                                 attributes={"value_tier": "high"}),
+        nps=1, comment="我要去12315投诉",
+    )  # fmt: skip
+    later = detractor_case(customer=CustomerFactory(name="刘洋"), nps=5)
+    overdue = detractor_case(customer=CustomerFactory(name="赵磊"), nps=4)
+    Case.objects.filter(pk=overdue.pk).update(due_at=timezone.now() - timedelta(hours=2))
+    Case.objects.filter(pk=later.pk).update(assignee=agent, status="assigned")
+
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{live_server.url}/accounts/login/?next=/staff/cases/")
+    page.fill("input[name=username]", "agent-cases")
+    page.fill("input[name=password]", "pw-for-tests-1")
+    page.locator("button.primary[type=submit]").tap()
+    page.wait_for_selector(".case-list")
+
+    order = page.locator(".case-card").evaluate_all("els => els.map(e => e.dataset.case)")
+    assert order == [str(overdue.pk), str(vip.pk), str(later.pk)]
+    assert page.locator(f'[data-case="{overdue.pk}"] .due.overdue').count() == 1
+    assert "P1" in page.inner_text(f'[data-case="{vip.pk}"]')
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390 + 1, f"page is {width}px wide on a 390px screen"
+    page.screenshot(path=str(artifacts_dir / "phone-case-queue.png"), full_page=True)
+
+    page.locator('a[data-filter="unassigned"]').tap()
+    page.wait_for_url("**view=unassigned**")
+    assert page.locator(".case-card").count() == 2
+    assert "2" in page.inner_text('a[data-filter="unassigned"]')
+    page.locator(f'[data-case="{vip.pk}"] button[type=submit]').tap()
+    page.wait_for_selector(".messages")
+    vip.refresh_from_db()
+    assert (vip.assignee, vip.status) == (agent, "assigned")
+
+    page.goto(f"{live_server.url}/staff/cases/{vip.pk}/")
+    assert page.locator("mark.escalation").first.inner_text() in ("12315", "投诉")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 391
+    page.screenshot(path=str(artifacts_dir / "phone-case-page.png"), full_page=True)
+    assert dialogs == []
+    context.close()

@@ -1,0 +1,89 @@
+"""Topic discovery over the corpus: items get topics, staff names and merges survive re-runs."""
+
+import csv
+
+import pytest
+from django.conf import settings
+
+from feedback.analysis import feedback_analyse_batch
+from feedback.errors import FeedbackError
+from feedback.models import CorpusIdf, FeedbackItem, FeedbackTopic, Topic
+from feedback.topics import topic_merge, topic_rename, topics_discover
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def corpus():
+    path = settings.BASE_DIR / "feedback" / "demo_comments.tsv"
+    with path.open(encoding="utf-8") as handle:
+        texts = [row["text"] for row in csv.DictReader(handle, delimiter="\t")]
+    items = FeedbackItem.objects.bulk_create(FeedbackItem(text=t, source="import") for t in texts)
+    feedback_analyse_batch(item_ids=[i.pk for i in items])
+    return items
+
+
+def test_discovery_gives_items_topics_named_by_their_keywords(corpus):
+    result = topics_discover()
+
+    assert result.topics >= 2
+    assert Topic.objects.filter(is_active=True).count() == result.topics
+    topic = Topic.objects.first()
+    assert topic.name == " / ".join(topic.keywords[:3])
+    assert FeedbackTopic.objects.values("item").distinct().count() > len(corpus) / 2
+    assert CorpusIdf.objects.get().n_docs == len(corpus)
+
+
+def test_a_second_run_on_the_same_corpus_changes_nothing(corpus):
+    topics_discover()
+    before = list(Topic.objects.order_by("key").values_list("key", "name", "keywords"))
+    links = set(FeedbackTopic.objects.values_list("item_id", "topic__key"))
+
+    topics_discover()
+
+    assert list(Topic.objects.order_by("key").values_list("key", "name", "keywords")) == before
+    assert set(FeedbackTopic.objects.values_list("item_id", "topic__key")) == links
+
+
+def test_a_renamed_topic_keeps_its_name_and_id_when_discovery_runs_again(corpus):
+    topics_discover()
+    topic = Topic.objects.order_by("pk").first()
+    topic_rename(topic=topic, name="物流慢")
+    FeedbackItem.objects.bulk_create(
+        FeedbackItem(text=f"物流太慢了，第{n}次等了一周", source="import") for n in range(30)
+    )
+    feedback_analyse_batch(item_ids=list(FeedbackItem.objects.values_list("pk", flat=True)))
+
+    topics_discover()
+
+    topic.refresh_from_db()
+    assert topic.name == "物流慢"
+    assert topic.name_edited
+    assert Topic.objects.filter(name="物流慢").count() == 1
+
+
+def test_a_merged_topic_sends_its_items_to_the_kept_one_now_and_after_a_rerun(corpus):
+    topics_discover()
+    first, second = Topic.objects.order_by("pk")[:2]
+    moved = set(FeedbackTopic.objects.filter(topic=first).values_list("item_id", flat=True))
+
+    kept = topic_merge(topic=first, into=second)
+
+    assert kept == second
+    assert not FeedbackTopic.objects.filter(topic=first).exists()
+    assert moved <= set(
+        FeedbackTopic.objects.filter(topic=second).values_list("item_id", flat=True)
+    )
+    topics_discover()
+    first.refresh_from_db()
+    assert first.merged_into == second and not first.is_active
+    assert not FeedbackTopic.objects.filter(topic=first).exists()
+
+
+def test_rename_and_merge_refuse_bad_input(corpus):
+    topics_discover()
+    topic = Topic.objects.first()
+    with pytest.raises(FeedbackError):
+        topic_rename(topic=topic, name="   ")
+    with pytest.raises(FeedbackError):
+        topic_merge(topic=topic, into=topic)

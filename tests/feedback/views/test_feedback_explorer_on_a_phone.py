@@ -1,0 +1,49 @@
+"""An agent filters the feedback explorer on a phone: fits the screen, keywords highlighted."""
+
+import pytest
+
+from feedback.analysis import feedback_analyse_batch
+from surveyhub.roles import Role
+from tests.factories import FeedbackItemFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "zh-CN",
+}
+
+
+def test_an_agent_filters_negative_feedback_on_a_phone(live_server, browser, artifacts_dir):
+    UserFactory(username="agent-phone", role=Role.AGENT)
+    items = [
+        FeedbackItemFactory(text="东西不错但是物流太慢，等了一个星期<script>alert(1)</script>"),
+        FeedbackItemFactory(text="客服态度很好，问题当天就解决了👍"),
+    ]
+    feedback_analyse_batch(item_ids=[i.pk for i in items])
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    page.goto(f"{live_server.url}/accounts/login/?next=/staff/feedback/")
+    page.fill("input[name=username]", "agent-phone")
+    page.fill("input[name=password]", "pw-for-tests-1")
+    page.locator("button.primary[type=submit]").tap()
+    page.wait_for_selector("select[name=sentiment]")
+    page.select_option("select[name=sentiment]", "negative")
+    page.locator("form.filters button[type=submit]").tap()
+    page.wait_for_url("**sentiment=negative**")
+
+    listing = page.inner_text(".feedback-list")
+    assert "物流太慢" in listing
+    assert "问题当天就解决了" not in listing
+    assert page.locator(".feedback-text mark").count() >= 1
+    assert dialogs == []  # the stored <script> is shown as text, never run
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390 + 1, f"page is {width}px wide on a 390px screen"
+    page.screenshot(path=str(artifacts_dir / "phone-feedback-explorer.png"), full_page=True)
+    context.close()
