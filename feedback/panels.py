@@ -16,6 +16,20 @@ def feedback_panel(customer, request) -> PanelContent | None:
     return PanelContent(template="feedback/panels/feedback.html", context={"items": items})
 
 
+def cases_panel(customer, request) -> PanelContent | None:
+    """The customer's triage cases, open ones first; hidden if none."""
+    from feedback.case_models import Case
+
+    cases = list(
+        Case.objects.filter(customer=customer)
+        .select_related("assignee")
+        .order_by("resolved_at", "-created_at")[:PANEL_ITEMS]
+    )
+    if not cases:
+        return None
+    return PanelContent(template="feedback/panels/cases.html", context={"cases": cases})
+
+
 def register_panels() -> None:
     register_customer_panel(
         CustomerPanel(
@@ -24,5 +38,14 @@ def register_panels() -> None:
             render=feedback_panel,
             order=30,
             permission="feedback.view_feedbackitem",
+        )
+    )
+    register_customer_panel(
+        CustomerPanel(
+            key="cases",
+            title=_("Cases"),
+            render=cases_panel,
+            order=35,
+            permission="feedback.view_case",
         )
     )

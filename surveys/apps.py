@@ -7,6 +7,8 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self) -> None:
+        from surveys.answer_panel import register_answers_panel
         from surveys.audience import register_builtin_filters
 
         register_builtin_filters()
+        register_answers_panel()  # the customer 360 page shows the customer's answers

@@ -22,8 +22,19 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 CODE_FILES = ("normalize.py", "features.py", "train.py")
 
 
+def corrections_path() -> Path:
+    """Staff sentiment corrections exported for training (`manage.py train_sentiment`).
+
+    Customer text, so it lives with the model files, never in the repository:
+    ``$SURVEYHUB_NLP_CORRECTIONS``, else ``<model dir>/corrections.tsv``.
+    """
+    configured = os.environ.get("SURVEYHUB_NLP_CORRECTIONS")
+    return Path(configured) if configured else model_dir() / "corrections.tsv"
+
+
 def training_files() -> list[Path]:
     """Every file whose content decides the trained model."""
+    corrections = corrections_path()
     return [
         *sentiment_corpus_paths(),
         DATA_DIR / "train_extra.tsv",
@@ -31,6 +42,7 @@ def training_files() -> list[Path]:
         DATA_DIR / "polarity.tsv",
         DATA_DIR / "negators.txt",
         *(Path(__file__).resolve().parent / name for name in CODE_FILES),
+        *([corrections] if corrections.exists() else []),
     ]
 
 

