@@ -14,6 +14,19 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
+# A phone for Playwright's browser.new_context(**PHONE): the size of an iPhone 12-15, touch,
+# Chinese locale, and WeChat's in-app browser user agent (where many of our customers answer).
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "zh-CN",
+    "user_agent": (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+        "(KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47 NetType/WIFI Language/zh_CN"
+    ),
+}
 # The CDNOW sample of ../shared/data (CI clones the repository with shared/ beside it).
 CDNOW = REPO_ROOT.parent / "shared" / "data" / "cdnow-purchases.csv"
 

@@ -4,21 +4,9 @@ import pytest
 
 from surveys.models import Response, ResponseStatus
 from tests.factories import published_survey
-from tests.support import wait_until
+from tests.support import PHONE, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 3,
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "zh-CN",
-    "user_agent": (
-        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
-        "(KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47 NetType/WIFI Language/zh_CN"
-    ),
-}
 
 
 def test_detractor_answers_leaves_comes_back_and_finishes_on_a_phone(

@@ -9,16 +9,9 @@ from django.utils import timezone
 from feedback.case_models import Case
 from surveyhub.roles import Role
 from tests.factories import CustomerFactory, UserFactory, detractor_case
+from tests.support import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "zh-CN",
-}
 
 
 def test_an_agent_claims_the_most_urgent_case_on_a_phone(live_server, browser, artifacts_dir):

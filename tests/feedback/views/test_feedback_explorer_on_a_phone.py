@@ -5,16 +5,9 @@ import pytest
 from feedback.analysis import feedback_analyse_batch
 from surveyhub.roles import Role
 from tests.factories import FeedbackItemFactory, UserFactory
+from tests.support import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "zh-CN",
-}
 
 
 def test_an_agent_filters_negative_feedback_on_a_phone(live_server, browser, artifacts_dir):
