@@ -46,11 +46,6 @@ app.conf.beat_schedule = {
         "schedule": 300.0,
         "options": {"expires": 240},
     },
-    "surveys-sweep-unannounced-responses": {
-        "task": "surveys.sweep_unannounced_responses",
-        "schedule": 300.0,
-        "options": {"expires": 240},
-    },
     "feedback-sweep-unanalysed": {
         "task": "feedback.sweep_unanalysed",
         "schedule": 300.0,
@@ -92,6 +87,21 @@ app.conf.beat_schedule_filename = os.environ.get(
     "CELERY_BEAT_SCHEDULE_FILE",
     "/tmp/surveyhub-celerybeat-schedule",  # noqa: S108
 )
+
+
+@app.on_after_configure.connect
+def _schedule_the_response_outbox(sender, **kwargs):
+    """Responses reach feedback and the case rules within seconds (setting read once Django's
+    settings are fully loaded, not while this module is imported)."""
+    from django.conf import settings
+
+    seconds = settings.SURVEYHUB_ANNOUNCE_SECONDS
+    sender.conf.beat_schedule["surveys-announce-responses"] = {
+        "task": "surveys.sweep_unannounced_responses",
+        "schedule": float(seconds),
+        "options": {"expires": seconds},
+    }
+
 
 app.autodiscover_tasks()
 

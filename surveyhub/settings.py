@@ -139,6 +139,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Distribution: no customer is invited more than once in this many days, across all surveys.
 SURVEYHUB_CONTACT_CAP_DAYS = env_int("SURVEYHUB_CONTACT_CAP_DAYS", 30)
+# How often new responses are handed to their listeners (feedback analysis, case rules).
+SURVEYHUB_ANNOUNCE_SECONDS = env_int("SURVEYHUB_ANNOUNCE_SECONDS", 5)
 # Largest purchase/customer file accepted for import (CSV or XLSX).
 SURVEYHUB_IMPORT_MAX_UPLOAD_MB = env_int("SURVEYHUB_IMPORT_MAX_UPLOAD_MB", 200)
 # Invitations go out in batches of this size, at most this many emails a minute.

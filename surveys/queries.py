@@ -21,6 +21,29 @@ def survey_for_submit() -> QuerySet[Survey]:
     )  # fmt: skip
 
 
+# slug → survey, per process. Only for the public submit's single-statement path, whose INSERT
+# re-checks that the survey is unchanged and open: a stale entry costs a retry, never a wrong
+# answer. Bounded by clearing, since surveys are few.
+_SUBMIT_CACHE: dict[str, Survey] = {}
+SUBMIT_CACHE_SIZE = 1024
+
+
+def survey_for_submit_cached(slug: str) -> Survey | None:
+    """The survey behind a public submit, from the per-process cache when possible."""
+    survey = _SUBMIT_CACHE.get(slug)
+    if survey is None or survey.status != "active":
+        survey = survey_for_submit().filter(slug=slug).first()
+        if survey is not None:
+            if len(_SUBMIT_CACHE) >= SUBMIT_CACHE_SIZE:
+                _SUBMIT_CACHE.clear()
+            _SUBMIT_CACHE[slug] = survey
+    return survey
+
+
+def survey_submit_cache_drop(slug: str) -> None:
+    _SUBMIT_CACHE.pop(slug, None)
+
+
 def survey_for_preview(slug: str) -> Survey | None:
     return survey_for_link(slug)
 

@@ -31,8 +31,8 @@ from surveys.models import (
     SurveyStatus,
     SurveyVersion,
 )
-from surveys.queries import current_questions
-from surveys.response_rows import insert_completed
+from surveys.queries import current_questions, survey_for_submit, survey_submit_cache_drop
+from surveys.response_rows import SurveyChanged, insert_completed
 from surveys.signals import response_submitted
 
 logger = logging.getLogger(__name__)
@@ -229,11 +229,19 @@ def _finish(response, questions, answers, submission_id) -> None:
 
 
 def _announce_on_commit(response_id: int) -> None:
-    """After commit, hand the response to a worker that tells the listeners (feedback, cases):
-    the request itself pays one broker publish, however many listeners there are."""
-    from surveys.tasks import announce_response
+    """Tell the listeners (feedback, cases) about a committed response — never in the request.
 
-    enqueue_on_commit(announce_response, response_id)
+    With a broker the response row is its own outbox: `announced_at` is NULL until the
+    `surveys.sweep_unannounced_responses` beat task (every few seconds) announces it in a
+    worker, so a submit costs no broker round trip and a broker outage loses nothing.
+    In-process mode (no broker: the demo, tests) has no beat and announces right after commit.
+    """
+    from surveyhub.celery import app
+
+    if app.conf.task_always_eager:
+        from surveys.tasks import announce_response
+
+        enqueue_on_commit(announce_response, response_id)
 
 
 def response_announce(*, response_id: int) -> bool:
@@ -254,8 +262,8 @@ def response_announce(*, response_id: int) -> bool:
     return True
 
 
-def responses_unannounced(*, older_than_seconds: int = 120, limit: int = 500) -> list[int]:
-    """Completed responses whose announcement never ran (broker down, worker died)."""
+def responses_unannounced(*, older_than_seconds: int = 0, limit: int = 500) -> list[int]:
+    """Completed responses not announced yet, oldest first (the outbox)."""
     cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
     return list(
         Response.objects.filter(
@@ -285,11 +293,18 @@ def response_submit(
         existing = Response.objects.filter(submission_id=submission_id).first()
         if existing is not None:
             return _same_survey(existing, survey), False
+    arguments = (data, submission_id, channel, store, source, language, consent_given)
     try:
-        response = _submit_new(
-            survey, data, submission_id, channel, store, source, language, consent_given
-        )
-        return response, True
+        try:
+            return _submit_new(survey, *arguments), True
+        except SurveyChanged:
+            # Closed or edited since it was read (e.g. from a cache): read it again, re-check.
+            survey_submit_cache_drop(survey.slug)
+            survey = survey_for_submit().get(pk=survey.pk)
+            return _submit_new(survey, *arguments), True
+    except SurveyChanged:
+        message = _("This survey has just changed; please send your answers again.")
+        raise SurveyError(message) from None
     except IntegrityError:
         existing = Response.objects.filter(submission_id=submission_id).first()
         if submission_id is None or existing is None:
@@ -338,7 +353,8 @@ def _submit_new(
         for q in questions
         if q.key in shown and q.key in checked.answers
     ]
-    insert_completed(response, answers)  # atomic: all rows or none
+    # Atomic: all rows or none; and only if the survey is still as validated above.
+    insert_completed(response, answers, survey_revision=survey.updated_at)
     _announce_on_commit(response.pk)
     return response
 

@@ -15,17 +15,45 @@ from django.db import connection, transaction
 
 from surveys.models import Answer, Response
 
-RESPONSE_COLUMNS = (
-    "survey_id", "version_id", "channel", "store", "source", "language", "status",
-    "respondent_key", "submission_id", "consent_version", "started_at", "completed_at",
-    "nps_score", "csat_score", "ces_score",
-)  # fmt: skip
+# Column → SQL type: parameters in an INSERT … SELECT list need explicit types.
+RESPONSE_COLUMNS = {
+    "survey_id": "bigint", "version_id": "bigint", "channel": "varchar", "store": "varchar",
+    "source": "jsonb", "language": "varchar", "status": "varchar", "respondent_key": "uuid",
+    "submission_id": "uuid", "consent_version": "integer", "started_at": "timestamptz",
+    "completed_at": "timestamptz", "nps_score": "smallint", "csat_score": "smallint",
+    "ces_score": "smallint",
+}  # fmt: skip
 ANSWER_CASTS = ("bigint", "varchar", "smallint", "text", "jsonb", "varchar")
 
 
-def insert_completed(response: Response, answers: Sequence[Answer]) -> None:
-    """Insert a new, completed response and its answers; sets response.pk."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+class SurveyChanged(Exception):
+    """The survey was closed or edited since the caller read it: read it again and retry."""
+
+
+# The response is inserted only if, at that instant, its survey is still the one the caller
+# validated against (same `updated_at`, which every publish, close and edit moves) and open.
+SURVEY_GUARD = (
+    "SELECT 1 FROM surveys_survey WHERE id = %s::bigint AND updated_at = %s::timestamptz "
+    "AND status = 'active' "
+    "AND (opens_at IS NULL OR opens_at <= now()) AND (closes_at IS NULL OR closes_at > now())"
+)
+
+
+def fast_path_available() -> bool:
+    """The single-statement path: PostgreSQL, outside any transaction."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def insert_completed(
+    response: Response, answers: Sequence[Answer], *, survey_revision=None
+) -> None:
+    """Insert a new, completed response and its answers; sets response.pk.
+
+    With `survey_revision` (the survey's `updated_at` the answers were checked against), the
+    statement itself verifies the survey is unchanged and open, and raises SurveyChanged
+    otherwise — so callers may validate against a cached survey.
+    """
+    if not fast_path_available():
         with transaction.atomic():
             response.save(force_insert=True)
             for answer in answers:
@@ -35,15 +63,21 @@ def insert_completed(response: Response, answers: Sequence[Answer]) -> None:
     response.respondent_key = response.respondent_key or uuid.uuid4()
     response.started_at = response.started_at or response.completed_at
     values: list[Any] = [_db_value(response, column) for column in RESPONSE_COLUMNS]
-    rows = []
+    rows, answer_values = [], []
     for answer in answers:
         rows.append("(" + ", ".join(f"%s::{cast}" for cast in ANSWER_CASTS) + ")")
-        values += [answer.question_id, answer.question_key, answer.number, answer.text,
-                   json.dumps(answer.choices, ensure_ascii=False), answer.other_text]  # fmt: skip
+        choices = json.dumps(answer.choices, ensure_ascii=False)
+        answer_values += [answer.question_id, answer.question_key, answer.number, answer.text,
+                          choices, answer.other_text]  # fmt: skip
     # Column names are the constants above and every value is a parameter: no injection.
+    placeholders = ", ".join(f"%s::{kind}" for kind in RESPONSE_COLUMNS.values())
+    if survey_revision is None:
+        source_sql = f"VALUES ({placeholders})"
+    else:
+        source_sql = f"SELECT {placeholders} WHERE EXISTS ({SURVEY_GUARD})"
+        values += [response.survey_id, survey_revision]
     response_sql = (
-        f"INSERT INTO surveys_response ({', '.join(RESPONSE_COLUMNS)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(RESPONSE_COLUMNS))}) RETURNING id"
+        f"INSERT INTO surveys_response ({', '.join(RESPONSE_COLUMNS)}) {source_sql} RETURNING id"
     )
     if rows:
         sql = (
@@ -56,8 +90,11 @@ def insert_completed(response: Response, answers: Sequence[Answer]) -> None:
     else:
         sql = response_sql
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        response.pk = cursor.fetchone()[0]
+        cursor.execute(sql, values + answer_values)
+        row = cursor.fetchone()
+    if row is None:
+        raise SurveyChanged
+    response.pk = row[0]
     response._state.adding = False
     response._state.db = connection.alias
 

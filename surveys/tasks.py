@@ -108,14 +108,18 @@ def announce_response(response_id: int) -> bool:
     return response_announce(response_id=response_id)
 
 
-@surveyhub_task(name="surveys.sweep_unannounced_responses", queue=Queue.DEFAULT, expires=240)
+@surveyhub_task(
+    name="surveys.sweep_unannounced_responses", queue=Queue.DEFAULT,
+    expires=settings.SURVEYHUB_ANNOUNCE_SECONDS,
+)  # fmt: skip
 def sweep_unannounced_responses() -> int:
-    """Beat, every 5 minutes: announce responses whose announcement was never run."""
-    from surveys.responding import responses_unannounced
+    """Beat, every few seconds: announce the completed responses not announced yet (the
+    outbox of public submits). Listeners are idempotent, so an overlapping run is harmless."""
+    from surveys.responding import response_announce, responses_unannounced
 
-    response_ids = responses_unannounced()
-    for response_id in response_ids:
-        enqueue(announce_response, response_id)
-    if response_ids:
-        logger.warning("re-announced %d responses", len(response_ids))
-    return len(response_ids)
+    announced = sum(
+        response_announce(response_id=response_id) for response_id in responses_unannounced()
+    )
+    if announced:
+        logger.info("announced %d responses", announced)
+    return announced

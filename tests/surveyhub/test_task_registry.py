@@ -41,3 +41,12 @@ def test_every_task_acks_late_and_declares_a_known_queue():
         assert task.acks_late is True, name
         assert task.reject_on_worker_lost is True, name
         assert route_to_declared_queue(name, (), {}, {}) == {"queue": TASK_QUEUES[name].value}
+
+
+def test_every_beat_entry_runs_a_registered_task_and_the_outbox_runs_every_few_seconds(settings):
+    app.loader.import_default_modules()
+    schedule = app.conf.beat_schedule
+    assert {entry["task"] for entry in schedule.values()} <= EXPECTED_TASKS
+    outbox = schedule["surveys-announce-responses"]
+    assert outbox["task"] == "surveys.sweep_unannounced_responses"
+    assert outbox["schedule"] == settings.SURVEYHUB_ANNOUNCE_SECONDS

@@ -5,7 +5,9 @@ import pytest
 from feedback.analysis import analysis_send
 from feedback.models import AnalysisStatus, FeedbackAspect, FeedbackItem
 from feedback.nlp import pipeline
+from surveyhub.tasking import enqueue
 from surveys.responding import response_submit
+from surveys.tasks import sweep_unannounced_responses
 from tests.factories import FeedbackItemFactory, published_survey
 from tests.support import wait_until
 
@@ -26,6 +28,7 @@ def test_a_submitted_comment_is_analysed_by_the_worker_and_stored(celery_worker)
         data={"nps": 2, "comment": "东西不错但是物流太慢，客服也不回消息"},
         consent_given=True,
     )
+    assert enqueue(sweep_unannounced_responses)  # what beat does every few seconds
 
     items = FeedbackItem.objects.filter(response=response)
     wait_until(_all_analysed(items), timeout=60)

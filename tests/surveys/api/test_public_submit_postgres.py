@@ -54,3 +54,45 @@ def test_a_failing_answer_row_stores_no_response_either():
     with pytest.raises(Exception):  # noqa: B017 (the database refuses the foreign key)
         insert_completed(response, [ghost])
     assert not Response.objects.exists()
+
+
+def _post(client, slug, answers):
+    return client.post(
+        f"/api/v1/public/surveys/{slug}/responses/", {"answers": answers},
+        content_type="application/json",
+    )  # fmt: skip
+
+
+def test_a_survey_closed_after_it_was_cached_refuses_the_next_answer(client):
+    from surveys.design import survey_close
+
+    survey = published_survey(slug="cached-close", consent_text="")
+    assert _post(client, survey.slug, {"nps": 9}).status_code == 201  # now cached
+    survey_close(survey=survey)
+
+    reply = _post(client, survey.slug, {"nps": 9})
+
+    assert reply.status_code == 400
+    assert reply.json() == {"detail": "此问卷已关闭。"}
+    assert Response.objects.count() == 1
+
+
+def test_a_survey_edited_after_it_was_cached_checks_answers_against_the_new_version(client):
+    from surveys.design import question_add
+
+    survey = published_survey(slug="cached-edit", consent_text="")
+    assert _post(client, survey.slug, {"nps": 9}).status_code == 201  # cached, version 1
+    question_add(
+        survey=survey,
+        spec={"key": "city", "type": "short_text", "text": "城市", "required": True},
+    )
+
+    refused = _post(client, survey.slug, {"nps": 9})
+    accepted = _post(client, survey.slug, {"nps": 9, "city": "杭州"})
+
+    assert refused.status_code == 400
+    assert refused.json()["answers"]["city"] == ["这个问题需要回答。"]
+    assert accepted.status_code == 201
+    stored = Response.objects.get(pk=accepted.json()["id"])
+    assert stored.version.number == 2
+    assert stored.answers.get(question_key="city").text == "杭州"
