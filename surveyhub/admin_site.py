@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,16 @@ class SurveyHubAdminSite(admin.AdminSite):
     site_header = _("SurveyHub administration")
     site_title = _("SurveyHub")
     index_title = _("Overview")
+
+    def get_urls(self):
+        from analytics.dashboard import dashboard_export, dashboard_view
+
+        return [
+            path("dashboard/", self.admin_view(dashboard_view), name="dashboard"),
+            path(
+                "dashboard/export.<str:fmt>",
+                self.admin_view(dashboard_export),
+                name="dashboard-export",
+            ),
+            *super().get_urls(),
+        ]

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from analytics.api import evaluations
+from analytics.api import dashboard, evaluations
 from analytics.api.imports import ImportJobViewSet
 from analytics.api.purchases import PurchaseViewSet
 
@@ -17,4 +17,18 @@ urlpatterns = [
     path("metrics/trend/", evaluations.MetricTrendView.as_view(), name="metrics-trend"),
     path("analytics/rfm/", evaluations.RfmView.as_view(), name="analytics-rfm"),
     path("analytics/clv/", evaluations.ClvView.as_view(), name="analytics-clv"),
+    path("dashboard/tiles/", dashboard.TilesView.as_view(), name="dashboard-tiles"),
+    path(
+        "dashboard/nps-distribution/",
+        dashboard.NpsDistributionView.as_view(),
+        name="dashboard-nps-distribution",
+    ),
+    path(
+        "dashboard/sentiment-trend/",
+        dashboard.SentimentTrendView.as_view(),
+        name="dashboard-sentiment-trend",
+    ),
+    path("dashboard/topics/", dashboard.TopicsView.as_view(), name="dashboard-topics"),
+    path("dashboard/matrix/", dashboard.MatrixView.as_view(), name="dashboard-matrix"),
+    path("dashboard/service/", dashboard.ServiceView.as_view(), name="dashboard-service"),
 ]
