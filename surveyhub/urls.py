@@ -5,6 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from surveyhub import views
+from surveys.api.urls import public_urlpatterns
 
 api_v1 = [
     path("", include("surveys.api.urls")),
@@ -14,6 +15,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    *public_urlpatterns,
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -349,7 +349,7 @@ def _submit_new(
         started_at=now, completed_at=now, submission_id=submission_id, **scores,
     )  # fmt: skip
     answers = [
-        _answer_row(response, q, checked.answers[q.key])
+        (q.pk, q.key, checked.answers[q.key])
         for q in questions
         if q.key in shown and q.key in checked.answers
     ]

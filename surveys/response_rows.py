@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from surveys.answers import CleanAnswer
 from surveys.models import Answer, Response
 
 # Column → SQL type: parameters in an INSERT … SELECT list need explicit types.
@@ -44,8 +45,12 @@ def fast_path_available() -> bool:
     return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
+# (question id, question key, checked answer): plain rows, no model instances on the hot path.
+AnswerRow = tuple[int, str, CleanAnswer]
+
+
 def insert_completed(
-    response: Response, answers: Sequence[Answer], *, survey_revision=None
+    response: Response, answers: Sequence[AnswerRow], *, survey_revision=None
 ) -> None:
     """Insert a new, completed response and its answers; sets response.pk.
 
@@ -56,19 +61,21 @@ def insert_completed(
     if not fast_path_available():
         with transaction.atomic():
             response.save(force_insert=True)
-            for answer in answers:
-                answer.response = response
-            Answer.objects.bulk_create(answers)
+            Answer.objects.bulk_create(
+                Answer(response=response, question_id=question_id, question_key=key,
+                       number=a.number, text=a.text, choices=a.choices, other_text=a.other_text)
+                for question_id, key, a in answers
+            )  # fmt: skip
         return
     response.respondent_key = response.respondent_key or uuid.uuid4()
     response.started_at = response.started_at or response.completed_at
     values: list[Any] = [_db_value(response, column) for column in RESPONSE_COLUMNS]
     rows, answer_values = [], []
-    for answer in answers:
+    for question_id, key, answer in answers:
         rows.append("(" + ", ".join(f"%s::{cast}" for cast in ANSWER_CASTS) + ")")
         choices = json.dumps(answer.choices, ensure_ascii=False)
-        answer_values += [answer.question_id, answer.question_key, answer.number, answer.text,
-                          choices, answer.other_text]  # fmt: skip
+        answer_values += [question_id, key, answer.number, answer.text, choices,
+                          answer.other_text]  # fmt: skip
     # Column names are the constants above and every value is a parameter: no injection.
     placeholders = ", ".join(f"%s::{kind}" for kind in RESPONSE_COLUMNS.values())
     if survey_revision is None:

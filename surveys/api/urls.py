@@ -9,12 +9,16 @@ router.register("surveys", SurveyViewSet, basename="survey")
 router.register("responses", ResponseViewSet, basename="response")
 router.register("customers", CustomerViewSet, basename="customer")
 
-urlpatterns = [
-    path("", include("surveys.api.distribution_urls")),
+# The public submit is the product's busiest URL: resolve it before anything else.
+public_urlpatterns = [
     path(
-        "public/surveys/<slug:slug>/responses/",
+        "api/v1/public/surveys/<slug:slug>/responses/",
         PublicSubmitView.as_view(),
         name="public-submit",
     ),
+]
+
+urlpatterns = [
+    path("", include("surveys.api.distribution_urls")),
     *router.urls,
 ]

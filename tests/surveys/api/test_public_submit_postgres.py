@@ -44,13 +44,14 @@ def test_a_duplicate_submission_id_leaves_exactly_one_response():
 
 def test_a_failing_answer_row_stores_no_response_either():
     survey = published_survey(consent_text="")
-    from surveys.models import Answer, Question
+    from surveys.answers import CleanAnswer
+    from surveys.models import Question
     from surveys.response_rows import insert_completed
 
     response = Response(survey=survey, version=survey.current_version, channel="api",
                         status="completed")  # fmt: skip
-    ghost = Answer(question_id=Question.objects.order_by("-id").first().id + 999,
-                   question_key="ghost", number=1)  # fmt: skip
+    missing_question = Question.objects.order_by("-id").first().id + 999
+    ghost = (missing_question, "ghost", CleanAnswer(number=1))
     with pytest.raises(Exception):  # noqa: B017 (the database refuses the foreign key)
         insert_completed(response, [ghost])
     assert not Response.objects.exists()
