@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from surveys.logic import is_visible
 from surveys.models import QuestionType
 
 OTHER = "__other__"
@@ -133,8 +134,6 @@ def check_answers(
     `known` are answers saved earlier (for display logic across pages); `require` lists
     the questions whose "required" flag is enforced (the visible ones being submitted).
     """
-    from surveys.logic import is_visible
-
     answers: dict[str, CleanAnswer] = dict(known or {})
     errors: dict[str, str] = {}
     for question in questions:

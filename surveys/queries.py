@@ -44,10 +44,6 @@ def survey_submit_cache_drop(slug: str) -> None:
     _SUBMIT_CACHE.pop(slug, None)
 
 
-def survey_for_preview(slug: str) -> Survey | None:
-    return survey_for_link(slug)
-
-
 def draft_for_cookie(survey: Survey, cookie_value: str | None) -> Response | None:
     """The respondent's draft (or just-completed response) named by their cookie."""
     try:

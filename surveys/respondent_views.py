@@ -24,7 +24,6 @@ from surveys.queries import (
     draft_for_cookie,
     invitation_by_token,
     survey_for_link,
-    survey_for_preview,
 )
 from surveys.responding import (
     first_incomplete_question,
@@ -97,7 +96,7 @@ def answer_by_invitation(request, token):
 @xframe_options_sameorigin
 def preview(request, slug):
     """All questions at once, as a phone shows them; nothing is saved."""
-    survey = survey_for_preview(slug)
+    survey = survey_for_link(slug)
     if survey is None or not request.user.has_perm("surveys.view_survey"):
         return unavailable(request, "unknown", status=404)
     language = _language_for(request, survey, None)
@@ -175,6 +174,7 @@ class AnswerFlow:
         self.questions = list(self.version.questions.all())
         self.pages = split_pages(self.questions)
         self.fields = customer_fields(invitation.customer if invitation else None)
+        self._saved: dict | None = None
 
     def handle(self):
         with translation.override(self.language):
@@ -185,7 +185,10 @@ class AnswerFlow:
             return self.show(self._page_index(), {})
 
     def _answers(self):
-        return saved_answers(self.response)
+        """The draft's saved answers, read once per request (again only after a save)."""
+        if self._saved is None:
+            self._saved = saved_answers(self.response)
+        return self._saved
 
     def _visible_pages(self, answers) -> list[int]:
         values = {key: a.value for key, a in answers.items()}
@@ -250,6 +253,7 @@ class AnswerFlow:
             )  # fmt: skip
         except SurveyError:
             return unavailable(self.request, survey_state(self.survey), self.survey)
+        self._saved = None  # the page was just saved
         if action == "autosave":
             return self._with_cookie(HttpResponse(status=204))
         if action == "back":

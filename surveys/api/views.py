@@ -1,4 +1,3 @@
-from django.db.models import Count, Q
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -24,8 +23,12 @@ from surveys.design import (
     survey_update,
 )
 from surveys.errors import SurveyError
-from surveys.models import ResponseStatus, Survey
-from surveys.queries import responses_for_api, survey_for_submit, survey_for_submit_cached
+from surveys.queries import (
+    responses_for_api,
+    survey_for_submit,
+    survey_for_submit_cached,
+    surveys_with_counts,
+)
 from surveys.responding import response_submit
 from surveys.response_rows import fast_path_available
 
@@ -42,13 +45,8 @@ class SurveyViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return (
-            Survey.objects.select_related("current_version")
+            surveys_with_counts()
             .prefetch_related("current_version__questions")
-            .annotate(
-                completed_count=Count(
-                    "responses", filter=Q(responses__status=ResponseStatus.COMPLETED)
-                )
-            )
             .order_by("-created_at")
         )
 
