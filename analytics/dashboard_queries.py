@@ -28,6 +28,7 @@ from analytics.metric_queries import (
     INTERVALS,
     MetricFilters,
     completed_responses,
+    feedback_under,
     latest_clv_run,
     topic_drivers,
 )
@@ -36,7 +37,6 @@ from analytics.models import CustomerValue, Purchase
 from analytics.periods import Period, local_midnight, local_today, local_zone, period_containing
 from feedback.case_models import OPEN_CASE_STATUSES
 from feedback.case_models import Case as TriageCase
-from feedback.models import FeedbackAspect, FeedbackItem, FeedbackTopic
 from feedback.queries import aspect_choices
 from surveys.models import Customer, Response, Survey
 
@@ -121,24 +121,11 @@ def nps_distribution(filters: MetricFilters) -> dict[str, Any]:
     return {"n": n, "small_sample": n < SMALL_SAMPLE, "scores": scores}
 
 
-def _feedback_for(filters: MetricFilters):
-    """Feedback items under the filters: dates on when the item arrived; the response filters
-    through its response (items from other channels count when only dates are set)."""
-    items = FeedbackItem.objects.filter(sentiment_label__in=("positive", "neutral", "negative"))
-    if filters.start:
-        items = items.filter(created_at__gte=local_midnight(filters.start))
-    if filters.end:
-        items = items.filter(created_at__lt=local_midnight(filters.end + dt.timedelta(days=1)))
-    rest = MetricFilters(**{**filters.__dict__, "start": None, "end": None})
-    if rest != MetricFilters():
-        items = items.filter(response__in=completed_responses(rest).values("pk"))
-    return items
-
-
 def sentiment_trend(*, filters: MetricFilters, interval: str) -> list[dict[str, Any]]:
     """Positive / neutral / negative feedback items per local day/week/month/quarter."""
     rows = (
-        _feedback_for(filters)
+        feedback_under(filters)
+        .filter(sentiment_label__in=("positive", "neutral", "negative"))
         .annotate(bucket=INTERVALS[interval]("created_at", tzinfo=local_zone()))
         .values("bucket")
         .annotate(
@@ -172,27 +159,9 @@ def sentiment_trend(*, filters: MetricFilters, interval: str) -> list[dict[str, 
 def dashboard_topics(*, filters: MetricFilters, limit: int = 10) -> list[dict[str, Any]]:
     """Topics and aspects that pull NPS down most, with their mentions and sentiment."""
     drivers = topic_drivers(filters=filters, limit=limit)
-    items = _feedback_for(filters)
-    topic_ids = [int(d.key) for d in drivers if d.kind == "topic"]
-    aspect_keys = [d.key for d in drivers if d.kind == "aspect"]
-    topic_sentiment = {
-        str(row["topic_id"]): row
-        for row in FeedbackTopic.objects.filter(topic_id__in=topic_ids, item__in=items)
-        .values("topic_id")
-        .annotate(score=Avg("item__sentiment_score"), negative=_negative("item__sentiment_label"))
-        .order_by()
-    }
-    aspect_sentiment = {
-        row["aspect"]: row
-        for row in FeedbackAspect.objects.filter(aspect__in=aspect_keys, item__in=items)
-        .values("aspect")
-        .annotate(score=Avg("score"), negative=_negative("label"))
-        .order_by()
-    }
     aspect_names = dict(aspect_choices(get_language() or "zh-hans"))
     rows = []
     for d in drivers:
-        sentiment = (topic_sentiment if d.kind == "topic" else aspect_sentiment).get(d.key, {})
         rows.append(
             {
                 "kind": d.kind,
@@ -203,16 +172,12 @@ def dashboard_topics(*, filters: MetricFilters, limit: int = 10) -> list[dict[st
                 "nps_with": _r(d.nps_with),
                 "nps_without": _r(d.nps_without),
                 "impact": _r(d.impact),
-                "sentiment": _r(sentiment.get("score"), 4),
-                "negative": sentiment.get("negative", 0),
+                "sentiment": _r(d.sentiment, 4),
+                "negative": d.negative,
                 "small_sample": d.mentions < SMALL_SAMPLE,
             }
         )
     return rows
-
-
-def _negative(label_field: str) -> Count:
-    return Count("pk", filter=Q(**{label_field: "negative"}))
 
 
 # Satisfaction × value --------------------------------------------------------------------

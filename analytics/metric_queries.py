@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from django.db.models import Count, DateField, Func, Q, QuerySet, Sum
+from django.db.models import Avg, Count, DateField, Func, Q, QuerySet, Sum
 from django.db.models.functions import TruncDay, TruncMonth, TruncQuarter, TruncWeek
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
@@ -28,6 +28,7 @@ from analytics.metrics.rfm import SEGMENTS, rfm_segment_summary, rfm_table
 from analytics.metrics.stats import DifferenceTest
 from analytics.models import ClvRun, CustomerValue, Purchase
 from analytics.periods import Period, local_midnight, local_zone
+from feedback.models import FeedbackAspect, FeedbackItem, FeedbackTopic
 from surveys.filters import parse_day, parse_int
 from surveys.models import Response, ResponseStatus
 
@@ -574,35 +575,69 @@ class Driver:
     nps_with: float | None
     nps_without: float | None
     impact: float | None = field(default=None)
+    sentiment: float | None = None  # mean sentiment score 0–1 of its feedback items
+    negative: int = 0  # its items (topics) or clauses (aspects) labelled negative
+
+
+def feedback_under(filters: MetricFilters = MetricFilters()) -> QuerySet[FeedbackItem]:
+    """Feedback items under the filters: dates on when the item arrived (a survey answer's
+    item arrives when its response is completed); the other filters through the item's
+    response, so items from other channels count only when dates alone are set."""
+    return FeedbackItem.objects.filter(_feedback_q(filters))
+
+
+def _feedback_q(filters: MetricFilters, prefix: str = "") -> Q:
+    """`feedback_under` as a condition on `prefix` (e.g. "item__"), to filter the join itself
+    rather than through an IN (subquery) of the items."""
+    q = Q()
+    if filters.start:
+        q &= Q(**{f"{prefix}created_at__gte": local_midnight(filters.start)})
+    if filters.end:
+        end = local_midnight(filters.end + dt.timedelta(days=1))
+        q &= Q(**{f"{prefix}created_at__lt": end})
+    rest = MetricFilters(**{**filters.__dict__, "start": None, "end": None})
+    if rest != MetricFilters():
+        q &= Q(**{f"{prefix}response__in": completed_responses(rest).values("pk")})
+    return q
+
+
+# kind, link model, key, name key (None: the key is the name), sentiment score, sentiment label
+_DRIVER_SOURCES = (
+    ("topic", FeedbackTopic, "topic_id", "topic__name", "item__sentiment_score",
+     "item__sentiment_label"),
+    ("aspect", FeedbackAspect, "aspect", None, "score", "label"),
+)  # fmt: skip
 
 
 def topic_drivers(*, filters: MetricFilters = MetricFilters(), limit: int = 20) -> list[Driver]:
-    """Rank feedback topics and aspects by their weighted effect on NPS (one query each)."""
-    base = completed_responses(filters).filter(nps_score__isnull=False)
-    total = base.aggregate(**_nps_counts())
+    """Rank feedback topics and aspects by their weighted effect on NPS.
+
+    Three queries: the NPS counts of all answers, then per kind one pass over the feedback
+    items under the filters, which carry their response's score — so the topics of 100,000
+    items never join a million responses. A topic's sentiment counts all its items, NPS ones
+    or not; its mentions count distinct responses with an NPS answer."""
+    total = completed_responses(filters).filter(nps_score__isnull=False).aggregate(**_nps_counts())
     n = sum(total.values())
     if not n:
         return []
+    under = _feedback_q(filters, prefix="item__")
     drivers = []
-    sources = (
-        (
-            "topic",
-            "feedback_items__topic_links__topic_id",
-            "feedback_items__topic_links__topic__name",
-        ),
-        ("aspect", "feedback_items__aspects__aspect", None),
-    )
-    for kind, key, name_key in sources:
-        fields = [key] + ([name_key] if name_key else [])
+    for kind, model, key, name_key, score, label in _DRIVER_SOURCES:
         rows = (
-            base.filter(**{f"{key}__isnull": False})
-            .values(*fields)
-            .annotate(**_nps_counts(distinct=True))
+            model.objects.filter(under)
+            .values(*([key, name_key] if name_key else [key]))
+            .annotate(
+                **_nps_counts(on="item__response_id", score="item__nps_score", distinct=True),
+                sentiment=Avg(score),
+                negative=Count("pk", filter=Q(**{label: "negative"})),
+            )
             .order_by()
         )
         for row in rows:
             counts = (row["promoters"], row["passives"], row["detractors"])
             mentions = sum(counts)
+            if not mentions:  # only items from other channels: no NPS to compare
+                continue
             rest = [total[k] - row[k] for k in ("promoters", "passives", "detractors")]
             with_ = nps(promoters=counts[0], passives=counts[1], detractors=counts[2]).value
             without = nps(promoters=rest[0], passives=rest[1], detractors=rest[2]).value
@@ -610,15 +645,18 @@ def topic_drivers(*, filters: MetricFilters = MetricFilters(), limit: int = 20) 
             impact = None if with_ is None or without is None else (with_ - without) * share
             drivers.append(
                 Driver(kind, str(row[key]), str(row[name_key] if name_key else row[key]),
-                       mentions, 100.0 * share, with_, without, impact)
+                       mentions, 100.0 * share, with_, without, impact, row["sentiment"],
+                       row["negative"])
             )  # fmt: skip
     drivers.sort(key=lambda d: (d.impact is None, d.impact if d.impact is not None else 0))
     return drivers[:limit]
 
 
-def _nps_counts(*, distinct: bool = False) -> dict[str, Count]:
+def _nps_counts(
+    *, on: str = "pk", score: str = "nps_score", distinct: bool = False
+) -> dict[str, Count]:
     return {
-        "promoters": Count("pk", filter=Q(nps_score__gte=9), distinct=distinct),
-        "passives": Count("pk", filter=Q(nps_score__in=(7, 8)), distinct=distinct),
-        "detractors": Count("pk", filter=Q(nps_score__lte=6), distinct=distinct),
+        "promoters": Count(on, filter=Q(**{f"{score}__gte": 9}), distinct=distinct),
+        "passives": Count(on, filter=Q(**{f"{score}__in": (7, 8)}), distinct=distinct),
+        "detractors": Count(on, filter=Q(**{f"{score}__lte": 6}), distinct=distinct),
     }

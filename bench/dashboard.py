@@ -83,6 +83,7 @@ def generate_dashboard_data() -> None:
     items = [
         FeedbackItem(
             text="…", source="survey", response_id=pk, customer_id=customer, created_at=at,
+            nps_score=score,
             sentiment_label=labels[score <= 6] if rng.random() < 0.8 else "neutral",
             sentiment_score=rng.random(), analysis_status="done",
         )

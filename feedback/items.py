@@ -52,6 +52,7 @@ def _items_for_answers(
                     customer_id=response.customer_id,
                     survey_id=response.survey_id,
                     response_id=response.pk,
+                    nps_score=response.nps_score,
                     answer_id=answer.pk,
                     question_key=answer.question_key,
                     created_at=response.completed_at or timezone.now(),

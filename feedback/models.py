@@ -101,6 +101,12 @@ class FeedbackItem(models.Model):
     # Set when a task for this item was handed to the broker; the sweeper re-sends items
     # that are still pending with no or an old value here.
     enqueued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    # The response's 0–10 answer, copied when the item is made (a completed response never
+    # changes): topic drivers count NPS per topic from the items alone, without joining a
+    # million responses.
+    nps_score = models.PositiveSmallIntegerField(
+        _("NPS score of the response"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

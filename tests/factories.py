@@ -117,3 +117,15 @@ def detractor_case(*, customer=None, nps: int = 3, comment: str = "", survey=Non
         survey=survey or published_survey(), data=data, customer=customer or CustomerFactory()
     )
     return cases_open_for_response(response_id=response.pk)
+
+
+def survey_feedback_item(response, text: str = "…", **fields):
+    """An item of a survey answer as feedback.items makes it: it carries its response's
+    completion time and NPS score (topic drivers count from the items alone)."""
+    from feedback.models import FeedbackItem
+
+    return FeedbackItem.objects.create(
+        text=text, source="survey", response=response, survey_id=response.survey_id,
+        customer_id=response.customer_id, created_at=response.completed_at,
+        nps_score=response.nps_score, **fields,
+    )  # fmt: skip

@@ -71,8 +71,8 @@ def dataset(db) -> DataSet:
                                    (r5, "negative", 0.2), (r6, "neutral", 0.5)):  # fmt: skip
         item = FeedbackItem.objects.create(
             text="…", response=response, survey=survey, customer=response.customer,
-            source="survey", created_at=response.completed_at, sentiment_label=label,
-            sentiment_score=score,
+            source="survey", created_at=response.completed_at, nps_score=response.nps_score,
+            sentiment_label=label, sentiment_score=score,
         )  # fmt: skip
         if response in (r1, r5):
             FeedbackTopic.objects.create(item=item, topic=topic, weight=1.0)

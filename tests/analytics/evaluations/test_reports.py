@@ -9,9 +9,9 @@ from openpyxl import load_workbook
 
 from analytics.evaluation_exports import safe_cell
 from analytics.models import Report
-from feedback.models import FeedbackItem, FeedbackTopic, Topic
+from feedback.models import FeedbackTopic, Topic
 from tests.analytics.evaluations.conftest import local
-from tests.factories import UserFactory
+from tests.factories import UserFactory, survey_feedback_item
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def quarter(respond):
         response = respond(nps=score, at=local(2026, 5, 3))
     respond(csat=4, at=local(2026, 5, 3))
     topic = Topic.objects.create(key="t-evil", name='=HYPERLINK("http://x.example","点我")')
-    item = FeedbackItem.objects.create(text="…", response=response, source="survey")
+    item = survey_feedback_item(response)
     FeedbackTopic.objects.create(item=item, topic=topic, weight=1.0)
 
 

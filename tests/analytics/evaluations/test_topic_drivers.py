@@ -1,15 +1,21 @@
 """Topic drivers: NPS of responses mentioning a topic vs not, weighted by mention share."""
 
-import pytest
+import datetime as dt
 
-from analytics.metric_queries import topic_drivers
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from analytics.metric_queries import MetricFilters, topic_drivers
 from feedback.models import FeedbackAspect, FeedbackItem, FeedbackTopic, Topic
+from tests.analytics.evaluations.conftest import local
+from tests.factories import survey_feedback_item
 
 pytestmark = pytest.mark.django_db
 
 
 def mention(response, *, topics=(), aspects=()):
-    item = FeedbackItem.objects.create(text="…", response=response, source="survey")
+    item = survey_feedback_item(response)
     for topic in topics:
         FeedbackTopic.objects.create(item=item, topic=topic, weight=1.0)
     for aspect in aspects:
@@ -48,3 +54,37 @@ def test_no_nps_answers_means_no_drivers(respond):
     respond(csat=5)
 
     assert topic_drivers() == []
+
+
+def test_drivers_count_from_the_items_without_joining_the_responses(respond):
+    """Scale: a topic's NPS counts come from the score each item carries, so with date filters
+    only the overall NPS reads surveys_response (a million rows at 1M responses)."""
+    delivery = Topic.objects.create(key="t-delivery", name="物流")
+    mention(respond(nps=1, at=local(2026, 5, 10)), topics=[delivery], aspects=["物流"])
+    mention(respond(nps=10, at=local(2026, 5, 11)))
+    mention(respond(nps=2, at=local(2026, 4, 1)), topics=[delivery])  # outside the dates
+
+    with CaptureQueriesContext(connection) as queries:
+        drivers = topic_drivers(filters=MetricFilters(start=dt.date(2026, 5, 1)))
+
+    assert [(d.kind, d.mentions, d.nps_with, d.nps_without) for d in drivers] == [
+        ("topic", 1, -100.0, 100.0),
+        ("aspect", 1, -100.0, 100.0),
+    ]
+    assert len(queries) == 3
+    assert ["surveys_response" in q["sql"] for q in queries.captured_queries] == [
+        True, False, False,
+    ]  # fmt: skip
+
+
+def test_response_filters_apply_to_the_items_and_other_channels_are_not_mentions(respond):
+    delivery = Topic.objects.create(key="t-delivery", name="物流")
+    mention(respond(nps=1, channel="wechat"), topics=[delivery])
+    mention(respond(nps=0, channel="email"), topics=[delivery])
+    respond(nps=9, channel="wechat")
+    imported = FeedbackItem.objects.create(text="物流太慢", source="import")
+    FeedbackTopic.objects.create(item=imported, topic=delivery, weight=1.0)
+
+    [driver] = topic_drivers(filters=MetricFilters(channel="wechat"))
+
+    assert (driver.mentions, driver.nps_with, driver.nps_without) == (1, -100.0, 100.0)

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 
 from analytics.digests import weekly_digest_send
-from feedback.models import FeedbackItem, FeedbackTopic, Topic
+from feedback.models import FeedbackTopic, Topic
 from tests.analytics.evaluations.conftest import local
-from tests.factories import UserFactory
+from tests.factories import UserFactory, survey_feedback_item
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def last_week(respond):
     for day, score in ((8, 10), (9, 10), (10, 9), (12, 2), (14, 3)):
         response = respond(nps=score, at=local(2026, 6, day))
         if score < 7:
-            item = FeedbackItem.objects.create(text="…", response=response, source="survey")
+            item = survey_feedback_item(response)
             FeedbackTopic.objects.create(item=item, topic=delivery, weight=1.0)
     respond(nps=0, at=local(2026, 6, 2))  # the week before
     respond(nps=10, at=local(2026, 6, 15))  # this week: not in the digest

@@ -32,6 +32,9 @@ def test_each_text_answer_and_other_text_becomes_one_analysed_item(
     assert items["reason"].text == "发票开错了"
     assert items["comment"].survey_id == survey.pk
     assert items["comment"].source == "survey"
+    # The response's score and time travel with each item (topic drivers read them there).
+    assert {i.nps_score for i in items.values()} == {3}
+    assert items["comment"].created_at == response.completed_at
     # Tasks run in-process in these tests: the analysis is already stored.
     assert items["comment"].analysis_status == AnalysisStatus.DONE
     assert items["comment"].sentiment_label == "negative"
