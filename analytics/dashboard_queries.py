@@ -32,9 +32,9 @@ from analytics.metric_queries import (
     latest_clv_run,
     topic_drivers,
 )
-from analytics.metrics.rfm import SEGMENTS
 from analytics.models import CustomerValue, Purchase
 from analytics.periods import Period, local_midnight, local_today, local_zone, period_containing
+from analytics.segments import segment_choices
 from feedback.case_models import OPEN_CASE_STATUSES
 from feedback.case_models import Case as TriageCase
 from feedback.queries import aspect_choices
@@ -292,7 +292,7 @@ def filter_choices() -> dict[str, list]:
         "stores": _distinct(Response, "store"),
         "regions": _distinct(Customer, "region"),
         "categories": _distinct(Purchase, "category"),
-        "segments": [(s.code, s.name) for s in SEGMENTS],
+        "segments": segment_choices(),
     }
 
 

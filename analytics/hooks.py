@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from analytics.metrics.rfm import SEGMENT_BY_CODE, SEGMENTS
+from analytics.metrics.rfm import SEGMENTS
 from analytics.models import ClvRun, CustomerValue, Purchase, ValueTier
+from analytics.segments import segment_label
 
 MAX_DAYS = 3650
 
@@ -47,12 +48,11 @@ def customer_value(customer) -> dict[str, Any] | None:
     value = _latest_value(customer.pk)
     if value is None:
         return None
-    segment = SEGMENT_BY_CODE.get(value.rfm_segment)
     return {
         "as_of": value.run.as_of.isoformat(),
         "recency_days": value.recency_days, "orders": value.orders, "spend": str(value.spend),
         "r_score": value.r_score, "f_score": value.f_score, "m_score": value.m_score,
-        "rfm_segment": value.rfm_segment, "rfm_segment_name": segment.name if segment else "",
+        "rfm_segment": value.rfm_segment, "rfm_segment_name": segment_label(value.rfm_segment),
         "clv": str(value.clv), "p_alive": round(value.p_alive, 4),
         "expected_orders_1y": round(value.expected_orders_1y, 4), "value_tier": value.value_tier,
     }  # fmt: skip
@@ -62,10 +62,9 @@ def value_panel(customer, request):
     from surveys.customer_panels import PanelContent
 
     value = _latest_value(customer.pk)
-    segment = SEGMENT_BY_CODE.get(value.rfm_segment) if value else None
     return PanelContent(
         template="analytics/panels/value.html",
-        context={"value": value, "segment": segment},
+        context={"value": value, "segment_name": segment_label(value.rfm_segment) if value else ""},
     )
 
 

@@ -28,6 +28,7 @@ from analytics.metrics.rfm import SEGMENTS, rfm_segment_summary, rfm_table
 from analytics.metrics.stats import DifferenceTest
 from analytics.models import ClvRun, CustomerValue, Purchase
 from analytics.periods import Period, local_midnight, local_zone
+from analytics.segments import segment_label
 from feedback.models import FeedbackAspect, FeedbackItem, FeedbackTopic
 from surveys.filters import parse_day, parse_int
 from surveys.models import Response, ResponseStatus
@@ -423,7 +424,7 @@ def rfm_report(*, as_of: dt.date, filters: MetricFilters = MetricFilters()) -> l
             if by_segment is not None and segment.code in by_segment.index
             else None
         )
-        row = {"code": segment.code, "name": segment.name}
+        row = {"code": segment.code, "name": segment_label(segment.code)}
         if summary is not None:
             row |= {
                 "customers": int(summary.loc[segment.code, "customers"]),
@@ -460,7 +461,7 @@ def _rfm_report_from_run(run: ClvRun, filters: MetricFilters) -> list[dict]:
         rows.append(
             {
                 "code": segment.code,
-                "name": segment.name,
+                "name": segment_label(segment.code),
                 "customers": total["customers"],
                 "customer_share": 100.0 * total["customers"] / customers if customers else 0.0,
                 "revenue": seg_revenue,

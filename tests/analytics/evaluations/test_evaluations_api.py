@@ -113,6 +113,18 @@ def test_rfm_lists_the_eight_segments_with_nps(manager, customer, buy, respond):
     assert sum(s["nps"]["n"] for s in body["segments"]) == 1
 
 
+def test_rfm_segment_names_follow_the_request_language(manager):
+    def names(language):
+        body = manager.get(
+            "/api/v1/analytics/rfm/", {"as_of": "2026-06-30"}, HTTP_ACCEPT_LANGUAGE=language
+        ).json()
+        return {s["code"]: s["name"] for s in body["segments"]}
+
+    assert names("zh-hans")["important_value"] == "重要价值客户"
+    assert names("en")["important_value"] == "Important value customers"
+    assert names("en")["general_retain"] == "General customers to win back"
+
+
 def test_clv_shows_the_parameters_and_pages_customers(manager, customer, buy):
     people = [customer() for _ in range(8)]
     for i, person in enumerate(people):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from analytics.evaluations import clv_fit
 from analytics.hooks import customer_value, customer_value_tier, register_hooks
+from analytics.segments import segment_label
 from surveys.audience import AudienceError, audience_build, audience_clean
 from surveys.customer_panels import customer_panels
 from tests.analytics.evaluations.conftest import local
@@ -118,5 +119,6 @@ def test_the_value_panel_renders_segment_clv_and_p_alive(valued):
     html = render_to_string(content.template, content.context)
 
     value = content.context["value"]
-    assert str(value.clv) in html and content.context["segment"].name in html
+    assert str(value.clv) in html and content.context["segment_name"] in html
+    assert content.context["segment_name"] == segment_label(value.rfm_segment)
     assert f"{value.p_alive:.2f}" in html
