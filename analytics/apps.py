@@ -17,3 +17,6 @@ class AnalyticsConfig(AppConfig):
         from analytics.hooks import register_hooks
 
         register_hooks()
+        from analytics.personal_data import register_personal_data_handlers
+
+        register_personal_data_handlers()  # export and erasure of one person (PIPL / GDPR)

@@ -58,13 +58,16 @@ def local_today() -> dt.date:
 def period_parse(code: str) -> Period:
     """Parse "2026Q3" or "2026-10"; raise PeriodError with a translated message otherwise."""
     code = (code or "").strip().upper()
-    if match := _QUARTER.match(code):
-        year, quarter = int(match[1]), int(match[2])
-        start = dt.date(year, 3 * quarter - 2, 1)
-        return Period(code, "quarter", start, _month_end(year, 3 * quarter))
-    if match := _MONTH.match(code):
-        year, month = int(match[1]), int(match[2])
-        return Period(code, "month", dt.date(year, month, 1), _month_end(year, month))
+    try:
+        if match := _QUARTER.match(code):
+            year, quarter = int(match[1]), int(match[2])
+            start = dt.date(year, 3 * quarter - 2, 1)
+            return Period(code, "quarter", start, _month_end(year, 3 * quarter))
+        if match := _MONTH.match(code):
+            year, month = int(match[1]), int(match[2])
+            return Period(code, "month", dt.date(year, month, 1), _month_end(year, month))
+    except ValueError:  # year 0000, or a period ending after the year 9999
+        pass
     raise PeriodError(_("Expected a quarter like 2026Q3 or a month like 2026-10."))
 
 

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,14 +20,19 @@ from analytics.imports.columns import mapping_errors
 from analytics.imports.engine import ImportOptions, ImportResult, run_import
 from analytics.imports.reading import UnreadableFile, normalise_encoding
 from analytics.models import ImportJob, ImportKind, ImportStatus, Purchase
+from surveyhub import file_checks
+from surveyhub.file_checks import RefusedFile
 from surveyhub.tasking import TRANSIENT_ERRORS, enqueue, enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
 ALLOWED_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx"}
-# A job "running" for longer than this lost its worker (Redis redelivers unacknowledged
-# tasks after its one-hour visibility timeout); a pending job older than SWEEP_AFTER was
-# never enqueued (broker down at upload time).
+# On PostgreSQL a run holds a session advisory lock (IMPORT_LOCK_CLASS, job id) until it ends,
+# so a "running" job whose lock is free lost its worker (killed: the connection closed) and is
+# run again at once. Without such locks (SQLite), a job "running" for longer than STALE_AFTER
+# is taken for dead. A pending job older than SWEEP_AFTER was never enqueued (broker down at
+# upload time), and neither was a dead running one whose task message was lost.
+IMPORT_LOCK_CLASS = 7301
 STALE_AFTER = timedelta(hours=1)
 SWEEP_AFTER = timedelta(minutes=10)
 MSG_INTERNAL_ERROR = _(
@@ -37,28 +42,29 @@ MSG_INTERNAL_ERROR = _(
 
 
 class ImportError_(Exception):
-    """An import request that cannot be accepted; `field` says which input is wrong."""
+    """An import request that cannot be accepted; `field` says which input is wrong.
 
-    def __init__(self, message, *, field: str = "file"):
+    `too_large` marks a file over the size limit (HTTP 413 rather than 400).
+    """
+
+    def __init__(self, message, *, field: str = "file", too_large: bool = False):
         super().__init__(str(message))
         self.message = message
         self.field = field
+        self.too_large = too_large
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "SURVEYHUB_IMPORT_MAX_UPLOAD_MB", 200)) * 1024 * 1024
+    return file_checks.limits().max_bytes
 
 
 def _check_request(*, kind: str, name: str, size: int, encoding: str, mapping: dict | None) -> None:
     if kind not in ImportKind.values:
         raise ImportError_(_("Choose purchases or customers."), field="kind")
-    if size == 0:
-        raise ImportError_(_("The file is empty."))
-    if size > max_upload_bytes():
-        raise ImportError_(
-            _("The file is larger than the %(limit)s MB limit; split it and upload the parts.")
-            % {"limit": max_upload_bytes() // (1024 * 1024)}
-        )
+    try:
+        file_checks.check_size(size, file_checks.limits())
+    except RefusedFile as exc:
+        raise ImportError_(exc.text, too_large=size > 0) from None
     if Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
         raise ImportError_(_("Upload a CSV or Excel (.xlsx) file."))
     if encoding:
@@ -75,6 +81,15 @@ def _check_request(*, kind: str, name: str, size: int, encoding: str, mapping: d
             )
 
 
+def _check_content(stream: IO[bytes]) -> None:
+    """The cheap checks of the file's bytes (type, zip directory), so that an obviously wrong
+    or hostile file is refused at once; rows and encodings are checked by the job."""
+    try:
+        file_checks.sniff(stream, file_checks.limits())
+    except RefusedFile as exc:
+        raise ImportError_(exc.text) from None
+
+
 def import_job_create(
     *,
     kind: str,
@@ -88,6 +103,7 @@ def import_job_create(
     """Store an uploaded file as an import job and queue it on the `imports` queue."""
     name = os.path.basename(upload.name or "upload.csv")
     _check_request(kind=kind, name=name, size=upload.size, encoding=encoding, mapping=mapping)
+    _check_content(upload)
     from analytics.tasks import run_import_job
 
     with transaction.atomic():
@@ -126,6 +142,8 @@ def import_job_create_for_path(
         kind=kind, name=path.name, size=path.stat().st_size or 1, encoding=encoding,
         mapping=mapping,
     )  # fmt: skip
+    with open(path, "rb") as stream:
+        _check_content(stream)
     job = ImportJob(
         kind=kind,
         original_name=path.name[:255],
@@ -139,19 +157,66 @@ def import_job_create_for_path(
     return job
 
 
+@contextmanager
+def _run_lock(job_id: int) -> Iterator[bool | None]:
+    """Hold the job's run lock for the block: True when taken, False when a live run holds
+    it, None on a database without advisory locks."""
+    if connection.vendor != "postgresql":
+        yield None
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [IMPORT_LOCK_CLASS, job_id])
+        taken = cursor.fetchone()[0]
+    try:
+        yield taken
+    finally:
+        if taken:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [IMPORT_LOCK_CLASS, job_id])
+            except DatabaseError:  # the connection is gone, and the lock with it
+                logger.warning("import %s: could not release its run lock", job_id)
+
+
+def _runs_alive(job_ids: list[int]) -> set[int]:
+    """Which of these jobs a live run holds the lock of (PostgreSQL only)."""
+    if connection.vendor != "postgresql" or not job_ids:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            " AND classid = %s AND objsubid = 2 AND objid = ANY(%s)",
+            [IMPORT_LOCK_CLASS, job_ids],
+        )
+        return {int(row[0]) for row in cursor.fetchall()}
+
+
 def import_job_run(*, job_id: int, path: Path | None = None) -> ImportJob:
-    """Run an import job to the end. Safe to run twice: a finished or running job is left
-    alone; a job whose worker died (running for longer than STALE_AFTER) is run again from
-    the start — re-imported rows update, never duplicate."""
+    """Run an import job to the end. Safe to run twice: a finished job, or one a live worker
+    is running, is left alone; a job whose worker died (its run lock is free; without locks,
+    running for longer than STALE_AFTER) is run again from the start — re-imported rows
+    update, never duplicate."""
+    with _run_lock(job_id) as locked:
+        if locked is False:
+            job = ImportJob.objects.get(pk=job_id)
+            logger.info("import %s is being run by another worker; not run again", job.pk)
+            return job
+        return _run_claimed(job_id, path, dead_if_running=locked is True)
+
+
+def _run_claimed(job_id: int, path: Path | None, *, dead_if_running: bool) -> ImportJob:
     now = timezone.now()
     claim = {"status": ImportStatus.RUNNING, "started_at": now, "progress": 0.0}
     jobs = ImportJob.objects.filter(pk=job_id)
     claimed = jobs.filter(status=ImportStatus.PENDING).update(**claim)
     if not claimed:
-        claimed = jobs.filter(status=ImportStatus.RUNNING, started_at__lt=now - STALE_AFTER).update(
-            **claim
-        )
+        running = jobs.filter(status=ImportStatus.RUNNING)
+        if not dead_if_running:
+            running = running.filter(started_at__lt=now - STALE_AFTER)
+        claimed = running.update(**claim)
         if claimed:
+            logger.warning("import %s: its worker died; running it again", job_id)
             # The rows the dead attempt wrote are not repeats of this attempt's rows.
             Purchase.objects.filter(import_job_id=job_id).update(import_job=None)
     job = ImportJob.objects.get(pk=job_id)
@@ -197,14 +262,23 @@ def import_job_run(*, job_id: int, path: Path | None = None) -> ImportJob:
 
 
 def import_jobs_sweep() -> int:
-    """Enqueue the upload jobs that were never picked up; returns how many."""
+    """Enqueue the upload jobs that were never picked up, and those whose worker died and
+    whose task message is gone too (e.g. the broker lost it); returns how many."""
     from analytics.tasks import run_import_job
 
-    stuck = ImportJob.objects.filter(
-        status=ImportStatus.PENDING, created_at__lt=timezone.now() - SWEEP_AFTER
-    ).exclude(file="")
+    now = timezone.now()
+    uploads = ImportJob.objects.exclude(file="").values_list("pk", flat=True)
+    stuck = list(uploads.filter(status=ImportStatus.PENDING, created_at__lt=now - SWEEP_AFTER))
+    if connection.vendor == "postgresql":
+        running = list(
+            uploads.filter(status=ImportStatus.RUNNING, started_at__lt=now - SWEEP_AFTER)
+        )
+        alive = _runs_alive(running)
+        stuck += [job_id for job_id in running if job_id not in alive]
+    else:
+        stuck += uploads.filter(status=ImportStatus.RUNNING, started_at__lt=now - STALE_AFTER)
     count = 0
-    for job_id in stuck.values_list("pk", flat=True):
+    for job_id in stuck:
         count += enqueue(run_import_job, job_id)
     if count:
         logger.info("re-enqueued %s pending import(s)", count)

@@ -2,8 +2,9 @@ from surveyhub.queues import Queue
 from surveyhub.tasking import surveyhub_task
 
 
-# A million rows take under a minute. The hard limit stays below the broker's one-hour
-# redelivery timeout (services.STALE_AFTER), so a job never runs twice at once.
+# A million rows take under a minute. A job never runs twice at once (a run holds the job's
+# lock; see services.import_job_run); the hard limit stays below the broker's redelivery
+# timeout (CELERY_VISIBILITY_TIMEOUT, one hour by default) so a live run is not redelivered.
 @surveyhub_task(name="analytics.run_import", queue=Queue.IMPORTS, time_limit=50 * 60)
 def run_import_job(job_id: int) -> str:
     """Run one import job (idempotent: a finished job is left alone)."""

@@ -13,6 +13,7 @@ from analytics.imports.report import error_message, report_csv_lines, report_xls
 from analytics.models import ImportJob
 from analytics.queries import import_jobs
 from analytics.services import ImportError_, import_job_create
+from surveys.personal_data_audit import personal_data_access_record
 
 
 def error_report_response(job: ImportJob, fmt: str) -> FileResponse | StreamingHttpResponse:
@@ -95,4 +96,9 @@ def import_error_report(request, pk: int):
     job = get_object_or_404(ImportJob, pk=pk)
     if not job.error_report:
         raise Http404
+    # The rejected rows are copied as uploaded: names, emails, phones.
+    personal_data_access_record(
+        action="export", resource="import_errors", object_id=job.pk, count=job.rows_failed,
+        request=request,
+    )  # fmt: skip
     return error_report_response(job, request.GET.get("format", "csv"))

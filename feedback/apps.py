@@ -15,3 +15,6 @@ class FeedbackConfig(AppConfig):
 
         register_panels()  # the customer 360 page shows the customer's feedback
         from feedback import case_admin, case_receivers  # noqa: F401  (cases: admin, signal)
+        from feedback.personal_data import register_personal_data_handlers
+
+        register_personal_data_handlers()  # export and erasure of one person (PIPL / GDPR)

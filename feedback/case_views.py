@@ -38,6 +38,7 @@ from feedback.case_queries import (
 from feedback.models import Topic
 from surveys.customer_panels import customer_panels, customer_value
 from surveys.models import Survey
+from surveys.personal_data_audit import personal_data_viewed
 
 PAGE_SIZE = 50
 
@@ -154,6 +155,7 @@ def _panels(request, customer) -> list[dict]:
 def case_detail(request, pk):
     get_object_or_404(Case.objects.only("pk"), pk=pk)
     case = case_for_page(pk)
+    personal_data_viewed(request, resource="case", object_id=pk, customer_id=case.customer_id)
     words = _escalation_words()
     items = [
         {

@@ -338,6 +338,13 @@ def case_assign(*, case: Case, assignee, by) -> Case:
     _refuse_unless_open(case, _("Cannot assign a case that is %(status)s; reopen it first."))
     if by is not None and assignee != by and not by.has_perm(REASSIGN_PERMISSION):
         raise CaseError(_("Only a manager can assign a case to someone else."))
+    taking_over = case.assignee_id is not None and case.assignee_id != assignee.pk
+    if by is not None and taking_over and not by.has_perm(REASSIGN_PERMISSION):
+        # Assigning oneself a colleague's case is a reassignment too, as in case_claim.
+        raise CaseError(
+            _("This case is already assigned to %(name)s; ask a manager to reassign it.")
+            % {"name": case.assignee.get_username()}
+        )
     _check_can_work(assignee)
     if case.assignee_id == assignee.pk:
         return case

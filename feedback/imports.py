@@ -8,7 +8,7 @@ Reads files itself (csv + openpyxl, UTF-8/GBK detection): `analytics.imports` si
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.db import transaction
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from feedback.errors import FeedbackError
 from feedback.items import feedback_items_bulk_create, feedback_text_clean
 from feedback.models import FeedbackItem, FeedbackSource
+from surveyhub import file_checks
 from surveys.customers import customer_ids_match
 from surveys.phones import InvalidPhone, normalize_phone
 
@@ -83,29 +84,51 @@ def _decode(raw: bytes, encoding: str | None) -> str:
 
 
 def read_rows(path: Path, *, encoding: str | None = None) -> list[list[str]]:
-    """All rows of a CSV or XLSX file as strings (header first)."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
+    """All rows of a CSV or XLSX file as strings (header first).
 
-        try:
-            workbook = load_workbook(path, read_only=True, data_only=True)
-        except Exception:
-            raise FeedbackError(_("The file is not a readable Excel workbook.")) from None
-        try:
-            sheet = workbook.worksheets[0]
-            return [
-                ["" if v is None else (v.isoformat(" ") if isinstance(v, dt.datetime) else str(v))
-                 for v in row]
-                for row in sheet.iter_rows(values_only=True)
-            ]  # fmt: skip
-        finally:
-            workbook.close()
-    text = _decode(path.read_bytes(), encoding)
+    The file is checked first (size, type from its bytes, zip bombs, rows): a refused file
+    raises FeedbackError naming what is wrong, before anything is parsed in bulk.
+    """
+    limit = replace(file_checks.limits(), max_rows=MAX_ROWS)
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+        file_checks.check_size(path.stat().st_size, limit)
+        with open(path, "rb") as stream:
+            kind = file_checks.sniff(stream, limit)
+            if kind == file_checks.XLSX:
+                return _read_xlsx(stream, limit)
+            raw = stream.read()
+        text = _decode(raw, encoding)
+        del raw
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+        except csv.Error:
+            dialect = csv.excel
+        file_checks.scan_csv(io.StringIO(text), delimiter=dialect.delimiter, limit=limit)
+        return list(csv.reader(io.StringIO(text), dialect))
+    except file_checks.RefusedFile as exc:
+        raise FeedbackError(exc.text) from None
+
+
+def _read_xlsx(stream, limit: file_checks.Limits) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    file_checks.scan_worksheets(stream, limit)
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+    except Exception:
+        raise FeedbackError(_("The file is not a readable Excel workbook.")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # rows as they are, not padded to a declared A1:XFD1048576
+        return [
+            ["" if v is None else (v.isoformat(" ") if isinstance(v, dt.datetime) else str(v))
+             for v in row]
+            for row in sheet.iter_rows(values_only=True)
+        ]  # fmt: skip
+    except Exception:  # a cell value openpyxl cannot read; the XML itself was checked
+        raise FeedbackError(_("The file is not a readable Excel workbook.")) from None
+    finally:
+        workbook.close()
 
 
 def _header_map(header: list[str]) -> dict[str, int]:
@@ -144,7 +167,9 @@ def feedback_import(
     if not rows:
         raise FeedbackError(_("The file is empty."))
     columns = _header_map(rows[0])
-    body = rows[1 : MAX_ROWS + 1]
+    body = rows[1:]
+    if not any(any(cell.strip() for cell in row) for row in body):
+        raise FeedbackError(_("The file has a header row but no data rows below it."))
     result = ImportResult(rows_total=len(body))
     parsed: list[tuple[int, dict[str, str]]] = []
     for number, row in enumerate(body, start=2):

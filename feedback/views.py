@@ -26,6 +26,7 @@ from feedback.queries import (
 )
 from feedback.topics import topic_merge, topic_rename
 from surveys.models import Survey
+from surveys.personal_data_audit import personal_data_viewed
 
 PAGE_SIZE = 50
 
@@ -64,6 +65,7 @@ def explorer(request):
 @permission_required("feedback.view_feedbackitem", raise_exception=True)
 def item_detail(request, pk: int):
     item = get_object_or_404(feedback_items(), pk=pk)
+    personal_data_viewed(request, resource="feedback", object_id=pk, customer_id=item.customer_id)
     return render(
         request,
         "feedback/item.html",

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from surveyhub.login_throttle import ThrottledAdminAuthenticationForm
+
 
 class SurveyHubAdminSite(admin.AdminSite):
     """The branded admin; the manager dashboard hangs off it."""
@@ -9,6 +11,8 @@ class SurveyHubAdminSite(admin.AdminSite):
     site_header = _("SurveyHub administration")
     site_title = _("SurveyHub")
     index_title = _("Overview")
+    # Failed log-ins are counted and locked out; the form says so clearly.
+    login_form = ThrottledAdminAuthenticationForm
 
     def get_urls(self):
         from analytics.dashboard import dashboard_export, dashboard_view

@@ -56,6 +56,12 @@ app.conf.beat_schedule = {
         "schedule": 300.0,
         "options": {"expires": 240},
     },
+    # Privacy: anonymise responses and feedback past the admin's retention period.
+    "surveys-apply-retention": {
+        "task": "surveys.apply_retention",
+        "schedule": crontab(hour=4, minute=10),
+        "options": {"expires": 6 * 3600},
+    },
     "feedback-discover-topics": {
         "task": "feedback.discover_topics",
         "schedule": crontab(hour=2, minute=30),

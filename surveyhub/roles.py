@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 REASSIGN = "reassign"  # feedback.reassign_case: give a case to someone else
 ALL = (VIEW, ADD, CHANGE, DELETE)
+EXPORT, ERASE = "export", "erase"  # surveys.export_customer / erase_customer (PIPL / GDPR)
 
 
 class Role(StrEnum):
@@ -36,23 +37,37 @@ ROLE_LABELS = {
 ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
     Role.ADMIN: {
         "auth": {"user": ALL, "group": (VIEW,)},
-        "authtoken": {"*": ALL},
-        "surveys": {"*": ALL},
+        "surveys": {"*": ALL, "customer": (*ALL, EXPORT, ERASE)},
         "feedback": {"*": ALL, "case": (*ALL, REASSIGN)},
         "analytics": {"*": ALL},
-        "surveyhub": {"*": (VIEW,)},
+        # API tokens: see and revoke anyone's (keys are created only by their owner);
+        # login lockouts: see and lift.
+        "surveyhub": {"*": (VIEW,), "apitoken": (VIEW, DELETE), "loginlockout": (VIEW, DELETE)},
     },
     Role.MANAGER: {
-        "surveys": {"*": (VIEW,)},
+        # Not the audit log of who read personal data: that is the Admin's (PRODUCT.md).
+        "surveys": {
+            "*": (VIEW,),
+            "customer": (VIEW, EXPORT),
+            "personaldataaccess": (),
+            "contactsuppression": (),
+            "privacysettings": (),
+        },
         "feedback": {"*": (VIEW,), "case": (VIEW, CHANGE, REASSIGN), "topic": (VIEW, CHANGE)},
         "analytics": {"*": (VIEW,), "report": (VIEW, ADD)},
     },
+    # Designs and distributes surveys. The customer directory is theirs to pick audiences
+    # from (PRODUCT.md, the distributor), but not what customers answered: responses and
+    # answers carry the same free text and identity as feedback, which designers do not see.
     Role.DESIGNER: {
         "surveys": {
-            "*": (VIEW,),
             "survey": ALL,
             "question": ALL,
+            "surveyversion": (VIEW,),
+            "consenttext": (VIEW,),
             "distribution": (VIEW, ADD, CHANGE),
+            "customer": (VIEW,),
+            "customertag": (VIEW,),
         },
     },
     Role.AGENT: {

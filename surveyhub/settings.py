@@ -35,7 +35,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "surveyhub.apps.SurveyHubConfig",
@@ -102,6 +101,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff-home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Staff log-in throttling and API tokens (surveyhub/login_throttle.py, api_tokens.py) -------
+# Failed log-ins are counted per username (any log-in form) and per client address (log-in
+# forms and unknown API keys together) within the window; reaching a limit locks that
+# username or address for the lock-out time (HTTP 429 / a form error). Locks are listed and
+# lifted in the admin or with `manage.py login_lockouts`.
+AUTHENTICATION_BACKENDS = ["surveyhub.login_throttle.ThrottledModelBackend"]
+SURVEYHUB_LOGIN_FAILURES_PER_USERNAME = env_int("SURVEYHUB_LOGIN_FAILURES_PER_USERNAME", 5)
+SURVEYHUB_LOGIN_FAILURES_PER_IP = env_int("SURVEYHUB_LOGIN_FAILURES_PER_IP", 20)
+SURVEYHUB_LOGIN_FAILURE_WINDOW_MINUTES = env_int("SURVEYHUB_LOGIN_FAILURE_WINDOW_MINUTES", 15)
+SURVEYHUB_LOGIN_LOCKOUT_MINUTES = env_int("SURVEYHUB_LOGIN_LOCKOUT_MINUTES", 15)
+if min(SURVEYHUB_LOGIN_FAILURES_PER_USERNAME, SURVEYHUB_LOGIN_FAILURES_PER_IP,
+       SURVEYHUB_LOGIN_FAILURE_WINDOW_MINUTES, SURVEYHUB_LOGIN_LOCKOUT_MINUTES) < 1:  # fmt: skip
+    raise ImproperlyConfigured("SURVEYHUB_LOGIN_* settings must be at least 1.")
+# -----------------------------------------------------------------------------------------
+
 # Chinese first: zh-Hans by default, English complete.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -144,6 +158,14 @@ SURVEYHUB_CONTACT_CAP_DAYS = env_int("SURVEYHUB_CONTACT_CAP_DAYS", 30)
 SURVEYHUB_ANNOUNCE_SECONDS = env_int("SURVEYHUB_ANNOUNCE_SECONDS", 5)
 # Largest purchase/customer file accepted for import (CSV or XLSX).
 SURVEYHUB_IMPORT_MAX_UPLOAD_MB = env_int("SURVEYHUB_IMPORT_MAX_UPLOAD_MB", 200)
+# Upload limits (issue #9; checks in surveyhub/file_checks.py): rows of an imported file, and
+# how much an .xlsx may unpack to. A multipart request larger than the upload limit is
+# answered 413 from its Content-Length, before the body is read (CSRF checks read it early).
+SURVEYHUB_IMPORT_MAX_ROWS = env_int("SURVEYHUB_IMPORT_MAX_ROWS", 5_000_000)
+SURVEYHUB_IMPORT_MAX_UNPACKED_MB = env_int("SURVEYHUB_IMPORT_MAX_UNPACKED_MB", 1024)
+MIDDLEWARE.append("surveyhub.upload_limits.UploadSizeLimitMiddleware")
+# NUL characters in query strings and API bodies: a clear 400, not a database error.
+MIDDLEWARE.append("surveyhub.nul_guard.RejectNulCharactersMiddleware")
 # Invitations go out in batches of this size, at most this many emails a minute.
 SURVEYHUB_EMAIL_BATCH_SIZE = env_int("SURVEYHUB_EMAIL_BATCH_SIZE", 50)
 SURVEYHUB_EMAILS_PER_MINUTE = env_int("SURVEYHUB_EMAILS_PER_MINUTE", 600)
@@ -154,6 +176,40 @@ if min(SURVEYHUB_EMAIL_BATCH_SIZE, SURVEYHUB_EMAILS_PER_MINUTE, SURVEYHUB_EMAIL_
         "SURVEYHUB_EMAIL_BATCH_SIZE, SURVEYHUB_EMAILS_PER_MINUTE and "
         "SURVEYHUB_EMAIL_MAX_ATTEMPTS must be at least 1."
     )
+
+# Cache and public rate limits ----------------------------------------------------------
+# CACHE_URL=redis://host:6379/1 → Redis, shared by every gunicorn worker (production: use a
+# Redis DB other than the broker's). Unset → per-process memory, enough for the SQLite demo.
+# Short socket timeouts: a stalled cache must not stall a page (the rate limits fail open).
+CACHE_URL = env_str("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "surveyhub",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+elif CACHE_URL in ("", "locmem://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: use redis://host:port/db or leave unset.")
+# Requests per minute to the public pages (/s/, /i/, /u/, QR images) and the JSON submit.
+# A device is its signed `sh_device` cookie or an app's `X-Device-Id` header; the per-IP
+# budget is generous because many phones share one carrier address.
+SURVEYHUB_RATELIMIT_ENABLED = env_bool("SURVEYHUB_RATELIMIT_ENABLED", True)
+SURVEYHUB_RATELIMIT_DEVICE_PER_MINUTE = env_int("SURVEYHUB_RATELIMIT_DEVICE_PER_MINUTE", 120)
+SURVEYHUB_RATELIMIT_TOKEN_PER_MINUTE = env_int("SURVEYHUB_RATELIMIT_TOKEN_PER_MINUTE", 120)
+SURVEYHUB_RATELIMIT_SUBMIT_PER_MINUTE = env_int("SURVEYHUB_RATELIMIT_SUBMIT_PER_MINUTE", 10)
+SURVEYHUB_RATELIMIT_IP_PER_MINUTE = env_int("SURVEYHUB_RATELIMIT_IP_PER_MINUTE", 3000)
+# How many reverse proxies (nginx, a load balancer) append to X-Forwarded-For; 0 = none,
+# the client is REMOTE_ADDR. Wrong here means every client shares the proxy's address.
+SURVEYHUB_TRUSTED_PROXIES = env_int("SURVEYHUB_TRUSTED_PROXIES", 0)
+if min(SURVEYHUB_RATELIMIT_DEVICE_PER_MINUTE, SURVEYHUB_RATELIMIT_TOKEN_PER_MINUTE,
+       SURVEYHUB_RATELIMIT_SUBMIT_PER_MINUTE, SURVEYHUB_RATELIMIT_IP_PER_MINUTE) < 1:  # fmt: skip
+    raise ImproperlyConfigured("SURVEYHUB_RATELIMIT_*_PER_MINUTE must be at least 1.")
+# -----------------------------------------------------------------------------------------
 
 # Celery: no broker configured → run tasks in-process so the embedded default needs no services.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
@@ -170,14 +226,27 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A publish to a stopped broker must fail fast: the caller keeps the work in the
 # database and the sweeper enqueues it later.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# Redis only (RabbitMQ redelivers as soon as a dead worker's connection drops): a task taken
+# by a worker that died (killed, machine lost) is unacknowledged (acks late) and goes back to
+# its queue CELERY_VISIBILITY_TIMEOUT seconds after delivery. Keep it above the longest task
+# (imports stop at 50 minutes) and the longest countdown, or a task still running is handed
+# to a second worker as well (harmless, tasks are idempotent, but wasted work).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+}
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] < 1:
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be at least 1 (seconds).")
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # `Authorization: Token <key>` against hashed keys (DRF's authtoken stores them in clear).
+        "surveyhub.api_tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["surveyhub.permissions.ModelPermissions"],
@@ -191,6 +260,11 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "SurveyHub API",
     "DESCRIPTION": "Surveys, feedback, triage and customer evaluations.",
     "VERSION": "1.0.0",
+    # The error responses (400/401/403/404/429) are documented too (tests/api fuzzes them).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "surveyhub.api_schema.add_error_responses",
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI from the sidecar package: works with no internet access.
     "SWAGGER_UI_DIST": "SIDECAR",

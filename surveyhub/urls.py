@@ -4,7 +4,8 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from surveyhub import views
+from surveyhub import token_views, views
+from surveyhub.login_throttle import ThrottledLoginView
 from surveys.api.urls import public_urlpatterns
 
 api_v1 = [
@@ -18,11 +19,12 @@ urlpatterns = [
     *public_urlpatterns,
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("staff/", views.staff_home, name="staff-home"),
+    path("staff/api-token/", token_views.my_api_token, name="my-api-token"),
     path("staff/", include("surveys.urls")),
     path("staff/analytics/", include("analytics.urls")),
     path("staff/feedback/", include("feedback.urls")),
@@ -33,3 +35,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("surveys.respondent_urls")),
 ]
+
+# JSON, not the HTML pages, for API clients (surveyhub/api_errors.py).
+handler404 = "surveyhub.api_errors.page_not_found"
+handler400 = "surveyhub.api_errors.bad_request"
+handler500 = "surveyhub.api_errors.server_error"

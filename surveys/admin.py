@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from surveys.models import Customer, CustomerTag, Survey
+from surveys.personal_data_admin import PersonalDataAdminMixin
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ["external_id", "name", "email", "phone", "region", "unsubscribed"]
     list_filter = ["region", "unsubscribed", "consent", "language"]
     search_fields = ["external_id", "name", "email", "phone"]

@@ -12,7 +12,7 @@ def answers_panel(customer, request) -> PanelContent | None:
     """The customer's latest completed responses with their scores and answers."""
     responses = list(
         Response.objects.filter(customer=customer, status=ResponseStatus.COMPLETED)
-        .select_related("survey")
+        .select_related("survey", "consent_text")
         .prefetch_related("answers__question")
         .order_by("-completed_at")[:PANEL_RESPONSES]
     )

@@ -12,3 +12,6 @@ class SurveysConfig(AppConfig):
 
         register_builtin_filters()
         register_answers_panel()  # the customer 360 page shows the customer's answers
+        from surveys.personal_data_surveys import register_personal_data_handlers
+
+        register_personal_data_handlers()  # export and erasure of one person (PIPL / GDPR)

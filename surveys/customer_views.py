@@ -18,7 +18,8 @@ from surveys.customer_queries import (
     customers_directory,
 )
 from surveys.customers import CustomerError, customer_merge
-from surveys.models import Customer
+from surveys.models import Customer, PersonalDataAction
+from surveys.personal_data_audit import personal_data_access_record
 
 
 @login_required
@@ -37,6 +38,11 @@ def customer_list(request):
         unsubscribed=None if unsubscribed == "" else unsubscribed == "1",
     )
     page = Paginator(customers, 50).get_page(request.GET.get("page"))
+    if page.object_list:
+        personal_data_access_record(
+            action=PersonalDataAction.LIST, resource="customers", count=len(page.object_list),
+            request=request,
+        )  # fmt: skip
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -53,6 +59,10 @@ def customer_detail(request, pk: int):
         customer = customer_for_page(pk)
     except Customer.DoesNotExist:
         raise Http404 from None
+    personal_data_access_record(
+        action=PersonalDataAction.VIEW, resource="customer", object_id=pk, customer_id=pk,
+        request=request,
+    )  # fmt: skip
     panels = []
     for panel in customer_panels(request.user):
         content = panel.render(customer, request)
@@ -70,6 +80,8 @@ def customer_detail(request, pk: int):
             "panels": panels,
             "merge_form": CustomerMergeForm(),
             "can_merge": request.user.has_perm("surveys.change_customer"),
+            "can_export": request.user.has_perm("surveys.export_customer"),
+            "can_erase": request.user.has_perm("surveys.erase_customer"),
         },
     )
 

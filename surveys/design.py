@@ -207,6 +207,10 @@ def survey_update(*, survey: Survey, **changes: Any) -> Survey:
             specs = [_normalised_spec(q) for q in changes["questions"]]
             _validate_questions(specs)
             _write_questions(version, specs)
+        if survey.status != SurveyStatus.DRAFT:
+            from surveys.consent import consent_record
+
+            consent_record(version=version)  # a changed live notice gets a new number
     survey.refresh_from_db()
     return survey
 
@@ -266,6 +270,9 @@ def survey_publish(*, survey: Survey, by=None) -> Survey:
             _("The closing date is in the past; change it before publishing."),
             {"closes_at": _("The closing date is in the past.")},
         )
+    from surveys.consent import consent_record
+
+    consent_record(version=survey.current_version)
     survey.status = SurveyStatus.ACTIVE
     survey.save(update_fields=["status", "updated_at"])
     return survey

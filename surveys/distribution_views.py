@@ -12,6 +12,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from surveyhub.ratelimit import public_page
 from surveys.distribution_forms import DistributionForm
 from surveys.distribution_queries import (
     counts_of,
@@ -36,6 +37,7 @@ from surveys.models import Distribution, Survey
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
+@public_page(invitation_kwarg="token")
 def unsubscribe(request, token):
     """GET asks for confirmation (changes nothing: link scanners open links); POST unsubscribes."""
     invitation = invitation_by_token(token)  # checks the token's shape before any query
@@ -55,6 +57,7 @@ def unsubscribe(request, token):
 
 
 @require_GET
+@public_page(set_cookie=False)  # outside cache_control: a refusal is never cached
 @cache_control(public=True, max_age=86400)
 def survey_qr(request, slug, kind):
     """The QR code of a survey's public link (`?c=wechat&store=SH01` are passed into it)."""

@@ -7,15 +7,21 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
+MAX_YEAR = 9998
+
 
 def parse_day(params: Mapping[str, str], name: str) -> dt.date | None:
     raw = params.get(name)
     if not raw:
         return None
     try:
-        return dt.date.fromisoformat(raw)
+        day = dt.date.fromisoformat(raw)
     except ValueError:
-        raise ValidationError({name: [_("Expected a date like 2026-01-31.")]}) from None
+        day = None
+    # The year 9999 is refused too: the day after it, or its local midnight, overflows.
+    if day is None or day.year > MAX_YEAR:
+        raise ValidationError({name: [_("Expected a date like 2026-01-31.")]})
+    return day
 
 
 def parse_int(params: Mapping[str, str], name: str) -> int | None:

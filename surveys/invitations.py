@@ -37,6 +37,7 @@ from surveys.models import (
     Survey,
     SurveyStatus,
 )
+from surveys.personal_data_suppression import suppressed_customer_ids
 from surveys.tokens import hash_token, looks_like_token, new_seed, token_for
 
 logger = logging.getLogger(__name__)
@@ -236,8 +237,12 @@ def _invitations_create(*, distribution: Distribution, now: datetime) -> int:
         raise DistributionError(exc.errors[0], {"audience": exc.errors}) from exc
     # Lock the audience so two distributions sent at once cannot both pass the frequency cap.
     customers = list(
-        audience.select_for_update().only("pk", "email", "consent", "unsubscribed", "language")
+        audience.select_for_update().only(
+            "pk", "email", "phone", "consent", "unsubscribed", "language"
+        )
     )
+    # Erased people re-imported under the same email or phone are never contacted again.
+    suppressed = suppressed_customer_ids(customers)
     recently_contacted = (
         set()
         if distribution.follows_up_contact
@@ -250,6 +255,8 @@ def _invitations_create(*, distribution: Distribution, now: datetime) -> int:
             continue
         seed = new_seed()
         reason = _skip_reason(customer, recently_contacted)
+        if customer.pk in suppressed:
+            reason = SkipReason.UNSUBSCRIBED
         invitations.append(
             Invitation(
                 distribution=distribution, customer=customer, token_seed=seed,

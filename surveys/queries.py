@@ -18,6 +18,7 @@ def survey_for_submit() -> QuerySet[Survey]:
     return Survey.objects.select_related("current_version").only(
         "id", "slug", "status", "opens_at", "closes_at", "updated_at", "current_version__id",
         "current_version__number", "current_version__consent_text",
+        "current_version__consent_id", "current_version__consent_en_id",
     )  # fmt: skip
 
 
@@ -74,7 +75,7 @@ def surveys_with_counts() -> QuerySet[Survey]:
 def responses_for_api() -> QuerySet[Response]:
     return (
         Response.objects.filter(status=ResponseStatus.COMPLETED)
-        .select_related("survey", "customer", "version")
+        .select_related("survey", "customer", "version", "consent_text")
         .prefetch_related("answers")
         .order_by("-completed_at")
     )

@@ -8,6 +8,7 @@ import random
 import uuid
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
+from surveyhub.ratelimit import public_page
 from surveys.errors import SurveyError
 from surveys.logic import split_pages, visible_questions
 from surveys.models import Channel, QuestionType, ResponseStatus
@@ -51,6 +53,7 @@ def unavailable(request, reason: str, survey=None, status: int = 200):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@public_page
 def answer_by_link(request, slug):
     survey = survey_for_link(slug)
     if survey is None:
@@ -72,6 +75,7 @@ def answer_by_link(request, slug):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@public_page(invitation_kwarg="token")
 def answer_by_invitation(request, token):
     if not looks_like_token(token):
         return unavailable(request, "invalid", status=404)
@@ -179,7 +183,9 @@ class AnswerFlow:
     def handle(self):
         with translation.override(self.language):
             if self.response is not None and self.response.status == ResponseStatus.COMPLETED:
-                return self.thanks()
+                # Answers sent again after completion (a second tab, the back button) are
+                # refused, and the page says so: an invitation takes one response.
+                return self.thanks(refused=self.request.method == "POST")
             if self.request.method == "POST":
                 return self.post()
             return self.show(self._page_index(), {})
@@ -233,6 +239,14 @@ class AnswerFlow:
         return data
 
     def post(self):
+        if self.request.POST.get("action") != "submit":
+            return self._post()
+        # The last page and the completion in one transaction: a second tab or phone sending
+        # the same invitation at the same moment waits on the draft's row lock, then is refused.
+        with transaction.atomic():
+            return self._post()
+
+    def _post(self):
         action = self.request.POST.get("action", "next")
         try:
             index = int(self.request.POST.get("page", "0"))
@@ -253,6 +267,9 @@ class AnswerFlow:
             )  # fmt: skip
         except SurveyError:
             return unavailable(self.request, survey_state(self.survey), self.survey)
+        if self.response is not None and self.response.status == ResponseStatus.COMPLETED:
+            # Completed from another tab or phone meanwhile: this page was not saved; say so.
+            return self._with_cookie(self.thanks(refused=True))
         self._saved = None  # the page was just saved
         if action == "autosave":
             return self._with_cookie(HttpResponse(status=204))
@@ -336,12 +353,13 @@ class AnswerFlow:
         }  # fmt: skip
         return render(self.request, "surveys/respond/page.html", context, status=status)
 
-    def thanks(self):
+    def thanks(self, refused=False):
         return render(
             self.request,
             "surveys/respond/thanks.html",
             {"survey": self.survey, "title": self.survey.title_in(self.language),
-             "text": _text(self.version, "thank_you", self.language, self.fields)},
+             "text": _text(self.version, "thank_you", self.language, self.fields),
+             "refused": refused, "personal": self.invitation is not None},
         )  # fmt: skip
 
 

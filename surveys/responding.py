@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from surveyhub.tasking import TRANSIENT_ERRORS, enqueue_on_commit
 from surveys.answers import CleanAnswer, check_answers
+from surveys.consent import consent_text_id_for
 from surveys.errors import SurveyError
 from surveys.logic import visible_questions
 from surveys.models import (
@@ -144,7 +145,9 @@ def response_save_page(
         )  # fmt: skip
     if consent_given and needs_consent:
         response.consent_version = version.number
-        response.save(update_fields=["consent_version"])
+        response.consent_text_id = consent_text_id_for(version, response.language)
+        response.consented_at = timezone.now()
+        response.save(update_fields=["consent_version", "consent_text", "consented_at"])
     _store_answers(response, [q for q in page if q.key not in errors], checked.answers)
     return response, errors
 
@@ -299,8 +302,12 @@ def response_submit(
             return _submit_new(survey, *arguments), True
         except SurveyChanged:
             # Closed or edited since it was read (e.g. from a cache): read it again, re-check.
+            # By slug, the address the respondent used: the cached survey may have been
+            # deleted since (and another made with its slug).
             survey_submit_cache_drop(survey.slug)
-            survey = survey_for_submit().get(pk=survey.pk)
+            survey = survey_for_submit().filter(slug=survey.slug).first()
+            if survey is None:
+                raise SurveyError(_("This survey is closed.")) from None
             return _submit_new(survey, *arguments), True
     except SurveyChanged:
         message = _("This survey has just changed; please send your answers again.")
@@ -346,6 +353,8 @@ def _submit_new(
         survey=survey, version=version, channel=channel, store=store[:64],
         source=dict(source or {}), language=language, status=ResponseStatus.COMPLETED,
         consent_version=version.number if version.consent_text else None,
+        consent_text_id=consent_text_id_for(version, language) if version.consent_text else None,
+        consented_at=now if version.consent_text else None,
         started_at=now, completed_at=now, submission_id=submission_id, **scores,
     )  # fmt: skip
     answers = [

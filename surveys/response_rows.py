@@ -20,7 +20,8 @@ from surveys.models import Answer, Response
 RESPONSE_COLUMNS = {
     "survey_id": "bigint", "version_id": "bigint", "channel": "varchar", "store": "varchar",
     "source": "jsonb", "language": "varchar", "status": "varchar", "respondent_key": "uuid",
-    "submission_id": "uuid", "consent_version": "integer", "started_at": "timestamptz",
+    "submission_id": "uuid", "consent_version": "integer", "consent_text_id": "bigint",
+    "consented_at": "timestamptz", "started_at": "timestamptz",
     "completed_at": "timestamptz", "nps_score": "smallint", "csat_score": "smallint",
     "ces_score": "smallint",
 }  # fmt: skip

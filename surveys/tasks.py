@@ -123,3 +123,14 @@ def sweep_unannounced_responses() -> int:
     if announced:
         logger.info("announced %d responses", announced)
     return announced
+
+
+@surveyhub_task(name="surveys.apply_retention", queue=Queue.DEFAULT, expires=6 * 3600)
+def apply_retention() -> dict[str, int]:
+    """Beat, nightly: anonymise responses and feedback older than the admin's retention
+    period, in committed batches (a rerun finds nothing left to do)."""
+    from surveys.personal_data import retention_apply
+
+    done = retention_apply()
+    logger.info("retention anonymised %s", done)
+    return done

@@ -1,5 +1,6 @@
 """Shared fixtures: service/browser requirements, in-process Celery, real worker, browser."""
 
+import contextlib
 import os
 import shutil
 from functools import cache
@@ -85,6 +86,28 @@ def _test_settings():
     override.disable()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_outbound_network():
+    """No test (so no product code path) may reach a host outside this machine."""
+    from tests import network_guard
+
+    network_guard.install()
+    yield
+    network_guard.uninstall()
+
+
+@pytest.fixture(autouse=True)
+def _no_outbound_call_in_this_test(_no_outbound_network):
+    """Fail loudly even when the code under test swallowed the blocked connection."""
+    from tests import network_guard
+
+    del network_guard.violations[:]
+    yield
+    if network_guard.violations:
+        found, network_guard.violations[:] = list(network_guard.violations), []
+        pytest.fail("outbound network call(s):\n" + "\n".join(found), pytrace=False)
+
+
 @pytest.fixture(autouse=True)
 def _celery_in_process(request):
     """Tasks run in-process unless a test asks for the real worker."""
@@ -95,6 +118,16 @@ def _celery_in_process(request):
     app.conf.task_always_eager = eager
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: no rate-limit counter leaks between tests."""
+    from django.core.cache import cache
+
+    # A test that stops Redis sees its own errors; the next one must still start.
+    with contextlib.suppress(Exception):
+        cache.clear()
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -57,13 +58,81 @@ def database_url_for(db: dict) -> str:
     return f"postgres://{user}@{host}:{port}/{db['NAME']}"
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PrivateRedis:
+    """A throw-away redis-server on its own port that a test can stop and start (never the
+    shared one). `with PrivateRedis() as redis:` starts it and always stops it."""
+
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> "PrivateRedis":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("private redis-server did not start")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+            self.proc = None
+
+
+def reset_producer_pools() -> None:
+    """Make this process's Celery app look up its broker connection again (by URL)."""
+    from surveyhub.celery import app
+
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def kill_process_group(proc: subprocess.Popen) -> None:
+    """SIGKILL a process started with new_session=True and every process it started (a
+    worker's pool children die with it, mid-task, as when a machine or container dies)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+
+
 @contextlib.contextmanager
 def celery_worker_process(
-    *, node: str, queues: str, env: dict[str, str] | None = None, log_name: str = "celery-worker"
+    *,
+    node: str,
+    queues: str,
+    env: dict[str, str] | None = None,
+    log_name: str = "celery-worker",
+    new_session: bool = False,
+    args: tuple[str, ...] = (),
 ) -> Iterator[subprocess.Popen]:
     """Run a real `celery worker` subprocess on the test database until the block ends.
 
     `env` overrides the environment (e.g. EMAIL_HOST for an SMTP test, a private broker).
+    `new_session`: the worker leads its own process group, for kill_process_group().
+    `args`: more `celery worker` options (e.g. "--beat" for an embedded beat).
     """
     from django.db import connection
 
@@ -81,8 +150,10 @@ def celery_worker_process(
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "surveyhub", "worker", "--loglevel=INFO",
-             "-Q", queues, "--concurrency=1", "--without-gossip", "--without-mingle", "-n", node],
+             "-Q", queues, "--concurrency=1", "--without-gossip", "--without-mingle", "-n", node,
+             *args],
             cwd=REPO_ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=new_session,
         )  # fmt: skip
     try:
         deadline = time.monotonic() + 60

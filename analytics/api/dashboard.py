@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analytics import dashboard_queries as queries
-from analytics.api.evaluations import FILTER_PARAMETERS, CanReadEvaluations
+from analytics.api.evaluations import FILTER_PARAMETERS, OBJECT_LIST, CanReadEvaluations
 from analytics.metric_queries import INTERVALS, MetricFilters
 
 INTERVAL_PARAMETER = OpenApiParameter("interval", OpenApiTypes.STR, enum=list(INTERVALS))
@@ -43,9 +43,7 @@ class NpsDistributionView(DashboardView):
 
 
 class SentimentTrendView(DashboardView):
-    @extend_schema(
-        parameters=[INTERVAL_PARAMETER, *FILTER_PARAMETERS], responses=OpenApiTypes.OBJECT
-    )
+    @extend_schema(parameters=[INTERVAL_PARAMETER, *FILTER_PARAMETERS], responses=OBJECT_LIST)
     def get(self, request):
         """Positive / neutral / negative feedback per interval."""
         params = request.query_params
@@ -57,7 +55,7 @@ class SentimentTrendView(DashboardView):
 
 
 class TopicsView(DashboardView):
-    @extend_schema(parameters=FILTER_PARAMETERS, responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=FILTER_PARAMETERS, responses=OBJECT_LIST)
     def get(self, request):
         """Topics and aspects ranked by their drag on NPS, with mentions and sentiment."""
         filters = MetricFilters.from_params(request.query_params)

@@ -10,6 +10,7 @@ from django.db.models import Max, OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -34,8 +35,12 @@ from analytics.models import ClvRun, CustomerValue, EvaluationSnapshot, Report, 
 from analytics.periods import PeriodError, local_today, period_parse
 from analytics.reports import ReportError, report_request
 from surveyhub.permissions import ModelPermissions
+from surveys.filters import MAX_YEAR
+from surveys.personal_data_audit import personal_data_access_record
 
 EVALUATION_PERMISSION = "analytics.view_evaluationsnapshot"
+# The schema of endpoints answering a JSON array of objects.
+OBJECT_LIST = {200: build_array_type(build_basic_type(OpenApiTypes.OBJECT))}
 
 FILTER_PARAMETERS = [
     OpenApiParameter("from", OpenApiTypes.DATE, description="first local day, inclusive"),
@@ -63,9 +68,12 @@ def _parse_date(params, name: str, default: dt.date) -> dt.date:
     if not raw:
         return default
     try:
-        return dt.date.fromisoformat(raw)
+        day = dt.date.fromisoformat(raw)
     except ValueError:
-        raise ValidationError({name: [_("Expected a date like 2026-01-31.")]}) from None
+        day = None
+    if day is None or day.year > MAX_YEAR:  # the year 9999 overflows in date arithmetic
+        raise ValidationError({name: [_("Expected a date like 2026-01-31.")]})
+    return day
 
 
 class MetricSummaryView(APIView):
@@ -87,7 +95,7 @@ class MetricTrendView(APIView):
             OpenApiParameter("interval", OpenApiTypes.STR, enum=list(INTERVALS)),
             *FILTER_PARAMETERS,
         ],
-        responses=OpenApiTypes.OBJECT,
+        responses=OBJECT_LIST,
     )
     def get(self, request):
         """One point per local day/week/month/quarter: [{period, value, n, ci_low, ci_high}]."""
@@ -225,6 +233,11 @@ class ClvView(APIView):
         page = paginator.paginate_queryset(values, request, view=self)
         response = paginator.get_paginated_response(CustomerValueSerializer(page, many=True).data)
         response.data["run"] = clv_run_json(run)
+        if page:  # names and external ids of a page of customers
+            personal_data_access_record(
+                action="list", resource="customer_values", object_id=run.pk, count=len(page),
+                request=request,
+            )  # fmt: skip
         return response
 
 

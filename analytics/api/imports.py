@@ -5,11 +5,12 @@ import json
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from analytics.imports.report import error_message
@@ -17,6 +18,8 @@ from analytics.models import ImportJob, ImportKind
 from analytics.queries import import_jobs
 from analytics.services import ImportError_, import_job_create
 from analytics.views import error_report_response
+from surveyhub.permissions import ModelPermissions
+from surveys.personal_data_audit import personal_data_access_record
 
 
 class ImportErrorSerializer(serializers.Serializer):
@@ -112,13 +115,25 @@ class ImportJobViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = ImportJobSerializer
+    permission_classes = [ModelPermissions]
     parser_classes = [MultiPartParser, FormParser]
     queryset = ImportJob.objects.none()
 
     def get_queryset(self):
         return import_jobs()
 
-    @extend_schema(request=ImportCreateSerializer, responses={201: ImportJobSerializer})
+    def handle_exception(self, exc):
+        # An error of the error report (no such job, no report) is JSON like every API error,
+        # not a JSON body labelled text/csv by the file renderer.
+        if self.action == "error_report":
+            self.request.accepted_renderer = JSONRenderer()
+            self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+    @extend_schema(
+        request=ImportCreateSerializer,
+        responses={201: ImportJobSerializer, 400: OpenApiTypes.OBJECT, 413: OpenApiTypes.OBJECT},
+    )
     def create(self, request, *args, **kwargs):
         incoming = ImportCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -134,6 +149,9 @@ class ImportJobViewSet(
                 by=request.user,
             )
         except ImportError_ as exc:
+            if exc.too_large:
+                body = {exc.field: [str(exc.message)]}
+                return Response(body, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
             raise serializers.ValidationError({exc.field: [str(exc.message)]}) from None
         job.refresh_from_db()
         body = ImportJobSerializer(job, context=self.get_serializer_context()).data
@@ -154,4 +172,8 @@ class ImportJobViewSet(
         job = self.get_object()
         if not job.error_report:
             raise Http404
+        personal_data_access_record(
+            action="export", resource="import_errors", object_id=job.pk, count=job.rows_failed,
+            request=request,
+        )  # fmt: skip
         return error_report_response(job, request.accepted_renderer.format)

@@ -8,6 +8,8 @@ from rest_framework import mixins, serializers, viewsets
 from analytics.models import Purchase
 from analytics.queries import purchases_for_api
 from analytics.services import PurchaseError, purchase_create
+from surveyhub.api_fields import DateTimeField
+from surveyhub.permissions import ModelPermissions
 from surveys.models import Customer
 
 
@@ -16,6 +18,7 @@ class PurchaseSerializer(serializers.ModelSerializer):
         slug_field="external_id", queryset=Customer.objects.filter(external_id__isnull=False)
     )
     currency = serializers.CharField(max_length=3, required=False, allow_blank=True)
+    ordered_at = DateTimeField()
 
     class Meta:
         model = Purchase
@@ -35,6 +38,7 @@ class PurchaseSerializer(serializers.ModelSerializer):
 )
 class PurchaseViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = PurchaseSerializer
+    permission_classes = [ModelPermissions]
     queryset = Purchase.objects.none()
 
     def get_queryset(self):

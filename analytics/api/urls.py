@@ -4,8 +4,10 @@ from rest_framework.routers import DefaultRouter
 from analytics.api import dashboard, evaluations
 from analytics.api.imports import ImportJobViewSet
 from analytics.api.purchases import PurchaseViewSet
+from surveyhub.api_root import ApiRootView
 
 router = DefaultRouter()
+router.APIRootView = ApiRootView
 router.register("imports", ImportJobViewSet, basename="import")
 router.register("purchases", PurchaseViewSet, basename="purchase")
 router.register("evaluations", evaluations.EvaluationViewSet, basename="evaluation")

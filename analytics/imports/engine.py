@@ -20,6 +20,7 @@ from typing import IO
 from django.conf import settings
 from django.db import connection
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from analytics.imports.columns import ColumnMap, column_label, map_columns
 from analytics.imports.reading import Table, UnreadableFile, open_table
@@ -46,6 +47,7 @@ logger = logging.getLogger(__name__)
 CHUNK_ROWS = 10_000
 MAX_STORED_ERRORS = 200
 REPORT_HEADER = ["row", "column", "value", "message", "params"]
+MSG_NO_DATA_ROWS = _("The file has a header row but no data rows below it.")
 
 
 @dataclass
@@ -97,6 +99,8 @@ def run_import(
     importer = _Importer(table=table, columns=columns, options=options, result=result)
     try:
         importer.run(on_progress)
+        if not result.rows_total:
+            raise UnreadableFile(MSG_NO_DATA_ROWS)
     finally:
         importer.close()
         workbook = table.extra.get("workbook")

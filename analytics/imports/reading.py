@@ -12,8 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from surveyhub import file_checks
+from surveyhub.file_checks import RefusedFile
 
 SAMPLE_BYTES = 256 * 1024
 DELIMITERS = (",", "\t", ";", "|")
@@ -28,38 +30,14 @@ KNOWN_ENCODINGS = {
     "big5": "big5",
     "utf-16": "utf-16",
 }
-_ZIP = b"PK\x03\x04"
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-class UnreadableFile(Exception):
-    """The whole file is refused; nothing was written.
-
-    `message` is a lazy translatable string, filled in with `params` when shown, so it can be
-    stored once and read in each reader's language.
-    """
-
-    def __init__(self, message, params: dict | None = None):
-        self.message = message
-        self.params = params or {}
-        super().__init__(self.text)
-
-    @property
-    def text(self) -> str:
-        """The message in the active language."""
-        text = gettext(_message_id(self.message))
-        return text % self.params if self.params else text
-
-    @property
-    def message_id(self) -> str:
-        return _message_id(self.message)
-
-
-def _message_id(message) -> str:
-    from django.utils import translation
-
-    with translation.override(None):
-        return str(message)
+# The whole file is refused; nothing was written (see surveyhub.file_checks.RefusedFile).
+UnreadableFile = RefusedFile
+MSG_DAMAGED_ROW = _(
+    "Row %(row)s of the sheet holds a value that cannot be read; open the file in Excel, save "
+    "it again and retry. Rows before it may have been saved; importing again is safe."
+)
 
 
 @dataclass
@@ -92,21 +70,17 @@ def open_table(stream: IO[bytes], *, size: int, encoding: str = "", find_header)
     `find_header(row) -> list[str]` names the columns a row lacks to be the header; the first
     of the first 10 non-empty rows lacking none is used.
     """
+    limit = file_checks.limits()
+    file_checks.check_size(size, limit)
+    if file_checks.sniff(stream, limit) == file_checks.XLSX:
+        return _open_xlsx(stream, find_header, limit)
     head = stream.read(SAMPLE_BYTES)
     stream.seek(0)
-    if not head.strip():
-        raise UnreadableFile(_("The file is empty."))
-    if head.startswith(_ZIP):
-        return _open_xlsx(stream, find_header)
-    if head.startswith(_OLE):
-        raise UnreadableFile(
-            _("Old Excel .xls files cannot be read; save the sheet as .xlsx or CSV and retry.")
-        )
     chosen = normalise_encoding(encoding) if encoding else _detect_encoding(head)
     if chosen == "utf-8" and head.startswith(codecs.BOM_UTF8):
         chosen = "utf-8-sig"
     if b"\x00" in head and not chosen.startswith("utf-16"):
-        raise UnreadableFile(_("This is not a CSV or Excel (.xlsx) file."))
+        raise UnreadableFile(file_checks.MSG_NOT_SPREADSHEET)
     if encoding:
         _check_decodes(stream, chosen)
     else:
@@ -115,10 +89,11 @@ def open_table(stream: IO[bytes], *, size: int, encoding: str = "", find_header)
             stream, [chosen, *(e for e in ("gbk", "gb18030") if e != chosen)]
         )
     sample = codecs.getincrementaldecoder(chosen)(errors="replace").decode(head[: 64 * 1024])
+    delimiter = _detect_delimiter(sample)
+    _scan_csv(stream, encoding=chosen, delimiter=delimiter, limit=limit)
     return _open_csv(
-        stream, size=size, encoding=chosen, delimiter=_detect_delimiter(sample),
-        find_header=find_header,
-    )  # fmt: skip
+        stream, size=size, encoding=chosen, delimiter=delimiter, find_header=find_header
+    )
 
 
 def _detect_encoding(head: bytes) -> str:
@@ -192,9 +167,26 @@ class _CountingReader(io.RawIOBase):
         return len(data)
 
 
+def _text(stream: IO[bytes], encoding: str, counting: "_CountingReader | None" = None):
+    raw = counting or _CountingReader(stream)
+    return io.TextIOWrapper(io.BufferedReader(raw, 1024 * 1024), encoding=encoding, newline="")
+
+
+def _scan_csv(
+    stream: IO[bytes], *, encoding: str, delimiter: str, limit: file_checks.Limits
+) -> None:
+    """One parse of the whole file before any write: NUL bytes, huge fields, too many rows."""
+    text = _text(stream, encoding)
+    try:
+        file_checks.scan_csv(text, delimiter=delimiter, limit=limit)
+    finally:
+        text.detach()
+        stream.seek(0)
+
+
 def _open_csv(stream: IO[bytes], *, size: int, encoding: str, delimiter: str, find_header) -> Table:
     counting = _CountingReader(stream)
-    text = io.TextIOWrapper(io.BufferedReader(counting, 1024 * 1024), encoding=encoding, newline="")
+    text = _text(stream, encoding, counting)
     reader = csv.reader(text, delimiter=delimiter)
     header, header_row = _find_header(reader, find_header)
 
@@ -260,17 +252,19 @@ def _find_header(reader, find_header) -> tuple[list[str], int]:
     )
 
 
-def _open_xlsx(stream: IO[bytes], find_header) -> Table:
+def _open_xlsx(stream: IO[bytes], find_header, limit: file_checks.Limits) -> Table:
     from openpyxl import load_workbook
 
+    # The package was checked (sizes, names, XML prologs); now count the rows actually there.
+    total = file_checks.scan_worksheets(stream, limit)
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
     except Exception:  # openpyxl raises many kinds of errors for a broken or foreign zip
-        raise UnreadableFile(
-            _("This Excel file could not be opened; is it a valid .xlsx?")
-        ) from None
-    total = sheet.max_row or 0
+        raise UnreadableFile(file_checks.MSG_BROKEN_XLSX) from None
+    # The declared dimension (e.g. A1:XFD1048576) is ignored: openpyxl would pad every row
+    # to it and hand out every row up to it. Rows come as they are in the sheet.
+    sheet.reset_dimensions()
     rows = sheet.iter_rows(values_only=True)
     counter = _RowCounter(rows)
     header, header_row = _find_header(counter, find_header)
@@ -300,6 +294,11 @@ class _RowCounter:
         return self
 
     def __next__(self) -> list:
-        row = next(self.rows)
+        try:
+            row = next(self.rows)
+        except StopIteration:
+            raise
+        except Exception:  # a value openpyxl cannot read; the XML itself was checked
+            raise UnreadableFile(MSG_DAMAGED_ROW, {"row": self.line_num + 1}) from None
         self.line_num += 1
         return list(row)

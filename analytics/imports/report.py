@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext, gettext_lazy
 
+from analytics.evaluation_exports import safe_cell
+
 REPORT_COLUMNS = (
     gettext_lazy("row"),
     gettext_lazy("column"),
@@ -26,6 +28,8 @@ def report_rows(stored: io.TextIOBase) -> Iterator[list]:
     reader = csv.reader(stored)
     next(reader, None)
     for row, column, value, message_id, params in reader:
+        # The rejected value is the uploader's text: never a live formula in Excel/WPS.
+        value = safe_cell(value)
         yield [int(row), column, value, error_message(message_id, json.loads(params or "{}"))]
 
 

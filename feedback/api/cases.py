@@ -32,8 +32,9 @@ from feedback.cases import (
     case_start,
     case_wait_on_customer,
 )
-from surveyhub.permissions import ChangePermission
+from surveyhub.permissions import ChangePermission, ModelPermissions
 from surveys.filters import parse_int
+from surveys.personal_data_audit import personal_data_viewed
 
 
 def as_validation_error(exc: CaseError) -> serializers.ValidationError:
@@ -47,11 +48,15 @@ MOVABLE_STATUSES = [s for s in CaseStatus.values if s != CaseStatus.RESOLVED]
 
 class CaseSerializer(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True, help_text=STATUS_HELP)
-    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    team = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    team = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
     customer = serializers.SerializerMethodField()
     survey = serializers.SerializerMethodField()
-    resolution_reason = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    resolution_reason = serializers.SlugRelatedField(
+        slug_field="name", read_only=True, allow_null=True
+    )
+    # Empty until the case is resolved.
+    outcome = serializers.ChoiceField(choices=CaseOutcome.choices, read_only=True, allow_blank=True)
     is_overdue = serializers.SerializerMethodField()
 
     class Meta:
@@ -154,6 +159,7 @@ class CaseViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = CaseSerializer
+    permission_classes = [ModelPermissions]  # notes, reply, resolve: see get_permissions
     queryset = Case.objects.all()
 
     def get_permissions(self):
@@ -186,6 +192,13 @@ class CaseViewSet(
             value_tier=params.get("value_tier", "")[:32],
         )  # fmt: skip
         return case_queue(user=self.request.user, filters=filters)
+
+    def retrieve(self, request, *args, **kwargs):
+        case = self.get_object()
+        personal_data_viewed(
+            request, resource="case", object_id=case.pk, customer_id=case.customer_id
+        )
+        return ApiResponse(self.get_serializer(case).data)
 
     @extend_schema(request=CaseUpdateSerializer, responses=CaseSerializer)
     def update(self, request, *args, **kwargs):
@@ -221,8 +234,11 @@ class CaseViewSet(
             field="status",
         )
 
-    @extend_schema(request=CaseNoteSerializer, responses=CaseNoteSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=CaseNoteSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=CaseNoteSerializer, responses={201: CaseNoteSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # a plain list, not paged
     def notes(self, request, pk=None):
         """Internal notes and logged calls: staff only, never sent to the customer."""
         case = self.get_object()

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from feedback.models import FeedbackItem, FeedbackSource, Topic
 from feedback.queries import aspect_choices
+from surveyhub.api_fields import DateTimeField
 
 
 class SentimentSerializer(serializers.Serializer):
@@ -66,7 +67,7 @@ class FeedbackItemCreateSerializer(serializers.Serializer):
     customer_phone = serializers.CharField(required=False, allow_blank=True)
     customer_email = serializers.CharField(required=False, allow_blank=True)
     survey = serializers.IntegerField(required=False, allow_null=True)
-    created_at = serializers.DateTimeField(required=False)
+    created_at = DateTimeField(required=False)
 
 
 class TopicSerializer(serializers.ModelSerializer):

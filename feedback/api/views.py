@@ -24,9 +24,10 @@ from feedback.queries import (
     topics_with_figures,
 )
 from feedback.topics import topic_merge, topic_rename
-from surveyhub.permissions import ChangePermission
+from surveyhub.permissions import ChangePermission, ModelPermissions
 from surveys.filters import parse_day, parse_int
 from surveys.models import Survey
+from surveys.personal_data_audit import personal_data_viewed
 
 
 def as_validation_error(exc: FeedbackError) -> serializers.ValidationError:
@@ -69,11 +70,19 @@ class FeedbackItemViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = FeedbackItemSerializer
+    permission_classes = [ModelPermissions]
 
     def get_queryset(self):
         if self.action == "list":
             return feedback_items(filters_from_params(self.request.query_params))
         return feedback_items()
+
+    def retrieve(self, request, *args, **kwargs):
+        item = self.get_object()
+        personal_data_viewed(
+            request, resource="feedback", object_id=item.pk, customer_id=item.customer_id
+        )
+        return ApiResponse(self.get_serializer(item).data)
 
     @extend_schema(
         request=FeedbackItemCreateSerializer,
@@ -117,6 +126,7 @@ class TopicViewSet(
     """Discovered topics. Update renames (the name survives later discovery runs)."""
 
     serializer_class = TopicSerializer
+    permission_classes = [ModelPermissions]
 
     def get_queryset(self):
         include_merged = self.action != "list" or self.request.query_params.get("merged") == "1"
@@ -148,7 +158,7 @@ class TopicViewSet(
         return self.retrieve(request, *args, **kwargs)
 
     @extend_schema(responses=TopicTrendSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, not paged
     def trend(self, request, pk=None):
         """Items with this topic per month (local time) and their mean sentiment score."""
         rows = topic_trend(self.get_object())

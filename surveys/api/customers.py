@@ -1,14 +1,15 @@
 """The `customers/` resource: the directory through the API (writes go through the services)."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404  # a malformed id is a 404
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from surveyhub.permissions import ChangePermission
+from surveyhub.permissions import ChangePermission, ModelPermissions
 from surveys.customer_panels import customer_value
 from surveys.customer_queries import customers_directory
 from surveys.customers import (
@@ -18,7 +19,9 @@ from surveys.customers import (
     customer_merge,
     customer_update,
 )
-from surveys.models import Customer
+from surveys.models import Customer, PersonalDataAction
+from surveys.personal_data import PersonalDataError, personal_data_erase, personal_data_export
+from surveys.personal_data_audit import personal_data_access_record
 
 
 class TagNamesField(serializers.ListField):
@@ -49,7 +52,7 @@ class CustomerSerializer(serializers.ModelSerializer):
 
 
 class CustomerDetailSerializer(CustomerSerializer):
-    value = serializers.SerializerMethodField()
+    value = serializers.SerializerMethodField(allow_null=True)  # null: no purchases yet
 
     class Meta(CustomerSerializer.Meta):
         fields = [*CustomerSerializer.Meta.fields, "value"]
@@ -61,6 +64,24 @@ class CustomerDetailSerializer(CustomerSerializer):
 
 class MergeSerializer(serializers.Serializer):
     duplicate = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
+
+
+class PersonalDataPermission(BasePermission):
+    """Export needs surveys.export_customer (Admin, Manager); erasure surveys.erase_customer
+    (Admin only)."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not user or not user.is_authenticated:
+            return False
+        action = "erase" if request.method == "DELETE" else "export"
+        return user.has_perm(f"surveys.{action}_customer")
+
+
+class ErasureResultSerializer(serializers.Serializer):
+    customer_id = serializers.IntegerField()
+    erased_at = serializers.DateTimeField()
+    records = serializers.DictField(child=serializers.IntegerField())
 
 
 def _as_validation_error(exc: CustomerError) -> serializers.ValidationError:
@@ -78,6 +99,7 @@ def _as_validation_error(exc: CustomerError) -> serializers.ValidationError:
 )
 class CustomerViewSet(viewsets.ModelViewSet):
     serializer_class = CustomerSerializer
+    permission_classes = [ModelPermissions]
     queryset = Customer.objects.none()
 
     def get_queryset(self):
@@ -94,6 +116,23 @@ class CustomerViewSet(viewsets.ModelViewSet):
 
     def get_serializer_class(self):
         return CustomerDetailSerializer if self.action == "retrieve" else CustomerSerializer
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        shown = len(response.data.get("results", ()))
+        if shown:
+            personal_data_access_record(
+                action=PersonalDataAction.LIST, resource="customers", count=shown, request=request
+            )
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        personal_data_access_record(
+            action=PersonalDataAction.VIEW, resource="customer", object_id=kwargs["pk"],
+            customer_id=response.data["id"], request=request,
+        )  # fmt: skip
+        return response
 
     def perform_create(self, serializer):
         try:
@@ -127,3 +166,32 @@ class CustomerViewSet(viewsets.ModelViewSet):
         except CustomerError as exc:
             raise _as_validation_error(exc) from None
         return Response(CustomerSerializer(kept).data, status=status.HTTP_200_OK)
+
+    @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses={200: OpenApiTypes.OBJECT},
+        description="PIPL/GDPR export of everything held about this person, as JSON.",
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        request=None,
+        responses={200: ErasureResultSerializer},
+        description=(
+            "PIPL/GDPR erasure: identity and free text removed everywhere, scores and "
+            "purchases kept on an anonymous placeholder so the metrics do not change."
+        ),
+    )
+    @action(
+        detail=True, methods=["get", "delete"], url_path="personal-data",
+        permission_classes=[PersonalDataPermission],
+    )  # fmt: skip
+    def personal_data(self, request, pk=None):
+        customer = get_object_or_404(Customer, pk=pk)
+        if request.method == "DELETE":
+            try:
+                result = personal_data_erase(customer=customer, request=request)
+            except PersonalDataError as exc:
+                raise serializers.ValidationError({"detail": exc.message}) from None
+            return Response(result, status=status.HTTP_200_OK)
+        return Response(personal_data_export(customer=customer, request=request))

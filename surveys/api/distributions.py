@@ -8,6 +8,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
+from surveyhub.api_fields import DateTimeField
 from surveyhub.permissions import ChangePermission, ModelPermissions
 from surveys.audience import AudienceError, audience_clean
 from surveys.distribution_queries import COUNT_NAMES, distributions_with_counts
@@ -25,7 +26,7 @@ class DistributionInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     channel = serializers.ChoiceField(choices=DistributionChannel.choices)
     audience = serializers.JSONField(required=False, default=dict)
-    send_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    send_at = DateTimeField(required=False, allow_null=True, default=None)
     reminder_after_days = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=1, max_value=90
     )
@@ -82,6 +83,7 @@ class DistributionViewSet(
     """Email and link distributions of surveys, with their invitation counts."""
 
     serializer_class = DistributionSerializer
+    permission_classes = [ModelPermissions]  # `send` needs ChangePermission: get_permissions
 
     def get_queryset(self):
         queryset = Distribution.objects.order_by("-created_at", "-pk")

@@ -1,5 +1,8 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from surveyhub.api_fields import DateTimeField
+from surveys.consent import consent_summary
 from surveys.models import (
     Answer,
     Channel,
@@ -54,6 +57,8 @@ class SurveySerializer(serializers.ModelSerializer):
     thank_you_en = serializers.CharField(required=False, allow_blank=True)
     consent_text = serializers.CharField(required=False, allow_blank=True)
     consent_text_en = serializers.CharField(required=False, allow_blank=True)
+    opens_at = DateTimeField(required=False, allow_null=True)
+    closes_at = DateTimeField(required=False, allow_null=True)
 
     class Meta:
         model = Survey
@@ -101,20 +106,34 @@ class AnswerSerializer(serializers.ModelSerializer):
         return answer.text
 
 
+class ConsentSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    language = serializers.CharField()
+    sha256 = serializers.CharField()
+    text = serializers.CharField()
+    accepted_at = serializers.DateTimeField(allow_null=True)
+
+
 class ResponseSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(source="version.number")
     customer = serializers.SerializerMethodField()
-    nps_group = serializers.CharField(read_only=True)
+    nps_group = serializers.CharField(read_only=True, allow_null=True)
     duration_seconds = serializers.SerializerMethodField()
     answers = AnswerSerializer(many=True)
+    consent = serializers.SerializerMethodField()
 
     class Meta:
         model = Response
         fields = [
             "id", "survey", "version", "customer", "channel", "store", "source", "language",
             "status", "started_at", "completed_at", "duration_seconds", "nps_score", "nps_group",
-            "csat_score", "ces_score", "answers",
+            "csat_score", "ces_score", "answers", "consent",
         ]  # fmt: skip
+
+    @extend_schema_field(ConsentSerializer(allow_null=True))
+    def get_consent(self, response) -> dict | None:
+        """The privacy notice the respondent accepted: its version, language, text and hash."""
+        return consent_summary(response)
 
     def get_customer(self, response) -> dict | None:
         customer = response.customer

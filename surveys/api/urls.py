@@ -1,10 +1,12 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from surveyhub.api_root import ApiRootView
 from surveys.api.customers import CustomerViewSet
 from surveys.api.views import PublicSubmitView, ResponseViewSet, SurveyViewSet
 
 router = DefaultRouter()
+router.APIRootView = ApiRootView
 router.register("surveys", SurveyViewSet, basename="survey")
 router.register("responses", ResponseViewSet, basename="response")
 router.register("customers", CustomerViewSet, basename="customer")

@@ -2,13 +2,15 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
-from surveyhub.permissions import ChangePermission
+from surveyhub.permissions import ChangePermission, ModelPermissions
+from surveyhub.ratelimit import DEVICE_HEADER, PublicSubmitThrottle, throttled_detail
 from surveys.api.serializers import (
     PublicSubmitResultSerializer,
     PublicSubmitSerializer,
@@ -23,6 +25,7 @@ from surveys.design import (
     survey_update,
 )
 from surveys.errors import SurveyError
+from surveys.personal_data_audit import personal_data_access_record, personal_data_viewed
 from surveys.queries import (
     responses_for_api,
     survey_for_submit,
@@ -41,6 +44,7 @@ def as_validation_error(exc: SurveyError) -> serializers.ValidationError:
 
 class SurveyViewSet(viewsets.ModelViewSet):
     serializer_class = SurveySerializer
+    permission_classes = [ModelPermissions]
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
@@ -116,12 +120,29 @@ def _cannot_delete_message() -> str:
 )  # fmt: skip
 class ResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ResponseSerializer
+    permission_classes = [ModelPermissions]
 
     def get_queryset(self):
         from surveys.filters import filter_responses
 
         queryset = responses_for_api().prefetch_related("answers__question")
         return filter_responses(queryset, self.request.query_params)
+
+    def list(self, request, *args, **kwargs):
+        reply = super().list(request, *args, **kwargs)
+        shown = sum(1 for row in reply.data.get("results", ()) if row.get("customer"))
+        if shown:  # responses of known customers show their names
+            personal_data_access_record(
+                action="list", resource="responses", count=shown, request=request
+            )
+        return reply
+
+    def retrieve(self, request, *args, **kwargs):
+        response = self.get_object()
+        personal_data_viewed(
+            request, resource="response", object_id=response.pk, customer_id=response.customer_id
+        )
+        return ApiResponse(self.get_serializer(response).data)
 
 
 class PublicSubmitView(APIView):
@@ -132,11 +153,24 @@ class PublicSubmitView(APIView):
     # The hot path of the product: JSON in, JSON out, no content negotiation beyond that.
     parser_classes = [JSONParser]
     renderer_classes = [JSONRenderer]
+    # Per device (`X-Device-Id` header or the `sh_device` cookie) and per IP: one cache trip.
+    throttle_classes = [PublicSubmitThrottle]
+
+    def throttled(self, request, wait):
+        raise Throttled(wait=wait, detail=throttled_detail())
 
     @extend_schema(
         request=PublicSubmitSerializer,
+        parameters=[
+            OpenApiParameter(
+                DEVICE_HEADER, str, OpenApiParameter.HEADER, required=False,
+                pattern=r"^[A-Za-z0-9._:-]{8,64}$",
+                description="A stable id of the app install, for the per-device rate limit.",
+            )
+        ],
+        # 429 (rate limited) is added to every public operation by surveyhub.api_schema.
         responses={201: PublicSubmitResultSerializer, 200: PublicSubmitResultSerializer},
-    )
+    )  # fmt: skip
     def post(self, request, slug):
         if fast_path_available():  # the INSERT re-checks the survey: a cached one is safe
             survey = survey_for_submit_cached(slug)

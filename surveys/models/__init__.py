@@ -16,11 +16,22 @@ from surveys.models.distribution import (
     InvitationStatus,
     SkipReason,
 )
+from surveys.models.privacy import (
+    AccessChannel,
+    ConsentText,
+    ContactSuppression,
+    PersonalDataAccess,
+    PersonalDataAction,
+    PrivacySettings,
+)
 from surveys.models.responses import Answer, Channel, Response, ResponseStatus
 
 __all__ = [
+    "AccessChannel",
     "Answer",
     "Channel",
+    "ConsentText",
+    "ContactSuppression",
     "Customer",
     "CustomerTag",
     "Distribution",
@@ -30,6 +41,9 @@ __all__ = [
     "InvitationStatus",
     "Language",
     "OptionOrder",
+    "PersonalDataAccess",
+    "PersonalDataAction",
+    "PrivacySettings",
     "Question",
     "QuestionType",
     "Response",

@@ -73,6 +73,16 @@ class SurveyVersion(models.Model):
     # Privacy notice the respondent must accept before answering, when set.
     consent_text = models.TextField(_("consent text"), blank=True)
     consent_text_en = models.TextField(_("consent text (English)"), blank=True)
+    # The recorded, immutable copies of the texts above (set when the survey is published or
+    # changed while live); a response points at the one its respondent accepted.
+    # RESTRICT, not PROTECT: deleting an unanswered survey deletes its versions and their
+    # texts in one cascade; a text cannot be deleted on its own.
+    consent = models.ForeignKey(
+        "surveys.ConsentText", null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
+    )
+    consent_en = models.ForeignKey(
+        "surveys.ConsentText", null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

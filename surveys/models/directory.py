@@ -44,11 +44,19 @@ class Customer(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Erasure (PIPL / GDPR) keeps the row as an anonymous placeholder so purchases and scores
+    # still count: identity fields are emptied and `pseudonym` is all that is left.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
+    pseudonym = models.CharField(_("pseudonym"), max_length=32, blank=True)
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
+        permissions = [
+            ("export_customer", _("Can export a customer's personal data")),
+            ("erase_customer", _("Can erase a customer's personal data")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["external_id"],
@@ -58,4 +66,6 @@ class Customer(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.erased_at:
+            return self.pseudonym or f"#{self.pk}"
         return self.name or self.external_id or self.email or f"#{self.pk}"

@@ -52,6 +52,18 @@ class Response(models.Model):
     # Sent with the final submit; a repeated submit of the same form is recognised by it.
     submission_id = models.UUIDField(null=True, blank=True, unique=True)
     consent_version = models.PositiveIntegerField(_("consent version"), null=True, blank=True)
+    # The exact text accepted (in the language shown) and when.
+    consent_text = models.ForeignKey(
+        "surveys.ConsentText",
+        verbose_name=_("consent text accepted"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responses",
+    )
+    consented_at = models.DateTimeField(_("consented at"), null=True, blank=True)
+    # Set when retention or erasure removed what identified the respondent.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     # When listeners of response_submitted were told (in a worker); NULL = not yet, and the
     # sweeper announces it again: a broker outage delays the analysis, never loses it.
@@ -69,10 +81,26 @@ class Response(models.Model):
             models.Index(fields=["survey", "status", "completed_at"], name="response_survey_done"),
             models.Index(fields=["status", "completed_at"], name="response_done"),
             models.Index(fields=["customer", "completed_at"], name="response_customer"),
+            # Each customer's latest NPS answer (the dashboard's value × satisfaction matrix)
+            # by an index-only scan in order instead of sorting a million rows.
+            models.Index(
+                "customer",
+                models.F("completed_at").desc(),
+                models.F("id").desc(),
+                "nps_score",
+                condition=Q(status="completed", nps_score__isnull=False),
+                name="response_customer_latest_nps",
+            ),
             models.Index(
                 fields=["completed_at"],
                 condition=Q(status="completed", announced_at__isnull=True),
                 name="response_unannounced",
+            ),
+            # Retention: the nightly run looks for old responses not anonymised yet.
+            models.Index(
+                fields=["started_at"],
+                condition=Q(anonymised_at__isnull=True),
+                name="response_not_anonymised",
             ),
         ]
 

@@ -50,10 +50,10 @@ def test_an_agent_cannot_list_surveys_through_the_api(client):
 
 
 def test_api_accepts_a_token(client):
-    from rest_framework.authtoken.models import Token
+    from surveyhub.api_tokens import api_token_create
 
-    token = Token.objects.create(user=UserFactory(role=Role.DESIGNER))
-    response = client.get("/api/v1/surveys/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = api_token_create(user=UserFactory(role=Role.DESIGNER))
+    response = client.get("/api/v1/surveys/", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
     assert response.json()["count"] == 0
 

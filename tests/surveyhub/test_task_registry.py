@@ -13,6 +13,7 @@ EXPECTED_TASKS = {
     "surveys.send_due_distributions",
     "surveys.send_due_reminders",
     "surveys.sweep_stuck_invitations",
+    "surveys.apply_retention",
     "feedback.analyse_batch",
     "feedback.sweep_unanalysed",
     "feedback.discover_topics",

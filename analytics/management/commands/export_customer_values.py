@@ -8,6 +8,7 @@ from analytics.evaluation_exports import CUSTOMER_VALUE_COLUMNS, customer_value_
 from analytics.evaluations import EvaluationError, clv_fit
 from analytics.management.commands.fit_clv import parse_date
 from analytics.models import ClvRun
+from surveys.personal_data_audit import personal_data_access_record
 
 
 class Command(BaseCommand):
@@ -34,4 +35,9 @@ class Command(BaseCommand):
             for row in customer_value_rows(run):
                 writer.writerow(row)
                 count += 1
+        # One external ID per customer: logged like any other export of personal data.
+        personal_data_access_record(
+            action="export", resource="customer_values", object_id=run.pk, count=count,
+            channel="shell",
+        )  # fmt: skip
         self.stdout.write(f"{count} customers of CLV run #{run.pk} (as of {run.as_of}) → {path}")

@@ -83,7 +83,7 @@ def test_a_file_over_the_size_limit_is_refused_with_a_clear_message(admin, setti
 
     response = upload(admin)
 
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert "limit" in response.json()["file"][0]
 
 

@@ -1,12 +1,16 @@
+import contextlib
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.utils import timezone
 
 from analytics.models import ImportJob, ImportStatus, Purchase
-from analytics.services import import_job_run, import_jobs_sweep
+from analytics.services import IMPORT_LOCK_CLASS, import_job_run, import_jobs_sweep
 from tests.factories import PurchaseFactory
+from tests.support import database_url_for
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +35,49 @@ def test_running_a_finished_job_again_changes_nothing():
     assert not Purchase.objects.exists()
 
 
-def test_a_job_running_in_another_worker_is_not_started_twice():
-    job = make_job(status=ImportStatus.RUNNING, started_at=timezone.now())
+@contextlib.contextmanager
+def another_worker_running(job: ImportJob):
+    """What a live run elsewhere holds on PostgreSQL: the job's run lock, in its own session."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    import psycopg
 
-    assert import_job_run(job_id=job.pk).status == ImportStatus.RUNNING
+    with psycopg.connect(database_url_for(connection.settings_dict), autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s, %s)", (IMPORT_LOCK_CLASS, job.pk))
+        yield
+
+
+def test_a_job_running_in_another_worker_is_not_started_twice():
+    job = make_job(status=ImportStatus.RUNNING, started_at=timezone.now() - timedelta(minutes=20))
+
+    with another_worker_running(job):
+        assert import_job_run(job_id=job.pk).status == ImportStatus.RUNNING
+        assert import_jobs_sweep() == 0
     assert not Purchase.objects.exists()
+
+
+def test_a_running_job_whose_worker_died_is_run_again_at_once_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("run locks are PostgreSQL advisory locks")
+    # Its worker was killed a minute ago: the lock went with its connection.
+    job = make_job(status=ImportStatus.RUNNING, started_at=timezone.now() - timedelta(minutes=1))
+    PurchaseFactory(order_id="O1", import_job=job, amount="1.00")
+
+    done = import_job_run(job_id=job.pk)
+
+    assert done.status == ImportStatus.SUCCEEDED
+    assert (done.rows_ok, done.rows_failed) == (1, 0)
+    assert Purchase.objects.get().amount == Decimal("10.00")
+
+
+def test_the_sweeper_enqueues_a_dead_running_job_whose_task_was_lost():
+    started = timezone.now() - (timedelta(minutes=20) if connection.vendor == "postgresql"
+                                else timedelta(hours=2))  # fmt: skip
+    job = make_job(status=ImportStatus.RUNNING, started_at=started)
+
+    assert import_jobs_sweep() == 1
+    assert ImportJob.objects.get(pk=job.pk).status == ImportStatus.SUCCEEDED
 
 
 def test_a_job_whose_worker_died_is_run_again_and_rewrites_its_rows():

@@ -3,7 +3,8 @@
 import pytest
 from django.utils import translation
 
-from analytics.models import ImportStatus, Purchase
+from analytics.models import ImportJob, ImportStatus, Purchase
+from analytics.services import ImportError_
 from surveys.models import Customer
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +19,17 @@ def assert_refused(job, message_start: str) -> None:
     assert not Customer.objects.exists()
 
 
+def assert_refused_at_upload(import_file, content: bytes, message_start: str, **options) -> None:
+    """Files whose bytes alone show they are unusable are refused before a job is created."""
+    with translation.override("en"), pytest.raises(ImportError_) as refused:
+        import_file(content, **options)
+    assert str(refused.value.message).startswith(message_start), refused.value.message
+    assert not ImportJob.objects.exists()
+    assert not Purchase.objects.exists()
+
+
 def test_a_file_with_only_blank_lines_is_refused(import_file):
-    assert_refused(import_file(b"\n\n  \n"), "The file is empty.")
+    assert_refused_at_upload(import_file, b"\n\n  \n", "The file is empty.")
 
 
 def test_a_file_without_a_usable_header_is_refused(import_file):
@@ -31,21 +41,27 @@ def test_a_file_without_a_usable_header_is_refused(import_file):
 
 
 def test_a_pdf_renamed_to_csv_is_refused(import_file):
-    job = import_file(b"%PDF-1.7\n\x00\x01\x02binary\x00stuff", name="orders.csv")
+    content = b"%PDF-1.7\n\x00\x01\x02binary\x00stuff"
 
-    assert_refused(job, "This is not a CSV or Excel (.xlsx) file.")
+    assert_refused_at_upload(
+        import_file, content, "This is not a CSV or Excel (.xlsx) file", name="orders.csv"
+    )
 
 
 def test_an_old_xls_file_is_refused_with_advice(import_file):
-    job = import_file(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, name="orders.xlsx")
+    content = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
 
-    assert_refused(job, "Old Excel .xls files cannot be read")
+    assert_refused_at_upload(
+        import_file, content, "Old Excel .xls files cannot be read", name="orders.xlsx"
+    )
 
 
 def test_a_broken_xlsx_is_refused(import_file):
-    job = import_file(b"PK\x03\x04 not really a zip", name="orders.xlsx")
+    content = b"PK\x03\x04 not really a zip"
 
-    assert_refused(job, "This Excel file could not be opened")
+    assert_refused_at_upload(
+        import_file, content, "This Excel file could not be opened", name="orders.xlsx"
+    )
 
 
 def test_bad_bytes_late_in_the_file_refuse_the_whole_file_before_any_write(import_file):

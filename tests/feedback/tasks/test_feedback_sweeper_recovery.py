@@ -6,10 +6,8 @@ Uses a private redis-server (never the shared one) and a second worker attached 
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 
 import pytest
 from django.db import connection
@@ -21,7 +19,13 @@ from surveyhub.tasking import enqueue
 from surveys.models import Answer
 from surveys.responding import response_submit
 from tests.factories import published_survey
-from tests.support import ARTIFACTS, REPO_ROOT, wait_until
+from tests.support import (
+    ARTIFACTS,
+    REPO_ROOT,
+    PrivateRedis,
+    reset_producer_pools,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.services, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -33,57 +37,15 @@ COMMENTS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class PrivateRedis:
-    """A throw-away redis-server on its own port that the test can stop and start."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.url = f"redis://127.0.0.1:{port}/0"
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("private redis-server did not start")
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
-            self.proc = None
-
-
-def _reset_producer_pools() -> None:
-    """Make this process's Celery app look up its broker connection again (by URL)."""
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 @pytest.fixture
 def private_broker(monkeypatch):
     if shutil.which("redis-server") is None:
         pytest.skip("needs redis-server (apt-get install -y redis-server)")
-    redis = PrivateRedis(_free_port())
+    redis = PrivateRedis()
     redis.start()
     # Celery reads CELERY_BROKER_URL before its configuration: this process now sends there.
     monkeypatch.setenv("CELERY_BROKER_URL", redis.url)
-    _reset_producer_pools()
+    reset_producer_pools()
     previous_eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:
@@ -92,7 +54,7 @@ def private_broker(monkeypatch):
         app.conf.task_always_eager = previous_eager
         redis.stop()
         monkeypatch.undo()
-        _reset_producer_pools()
+        reset_producer_pools()
 
 
 @pytest.fixture
@@ -145,7 +107,7 @@ def test_items_stored_while_the_broker_was_down_are_analysed_after_the_sweep(
     assert not items.filter(enqueued_at__isnull=False).exists()
 
     private_broker.start()
-    _reset_producer_pools()
+    reset_producer_pools()
     assert enqueue(sweep_unanalysed)  # what beat does every five minutes
 
     wait_until(lambda: items.filter(analysis_status=AnalysisStatus.DONE).count() == 4, 120)

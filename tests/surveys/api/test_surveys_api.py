@@ -15,6 +15,13 @@ def designer(client):
     return client
 
 
+@pytest.fixture
+def manager(client):
+    # Managers read responses; designers do not (surveyhub/roles.py).
+    client.force_login(UserFactory(role=Role.MANAGER))
+    return client
+
+
 NEW_SURVEY = {
     "title": "门店服务评价",
     "title_en": "Store service",
@@ -103,12 +110,12 @@ def test_the_survey_list_uses_a_fixed_number_of_queries(designer):
     assert len(queries) <= 8
 
 
-def test_responses_are_listed_with_answers_and_filtered_by_survey(designer):
+def test_responses_are_listed_with_answers_and_filtered_by_survey(manager):
     first = published_survey(consent_text="")
     second = published_survey(consent_text="")
     response_submit(survey=first, data={"nps": 10, "praise": "包装很用心"})
     response_submit(survey=second, data={"nps": 2})
-    reply = designer.get(f"/api/v1/responses/?survey={first.pk}")
+    reply = manager.get(f"/api/v1/responses/?survey={first.pk}")
     body = reply.json()
     assert body["count"] == 1
     result = body["results"][0]
@@ -117,7 +124,19 @@ def test_responses_are_listed_with_answers_and_filtered_by_survey(designer):
     assert answers == {"nps": 10, "praise": "包装很用心"}
 
 
-def test_a_malformed_date_filter_is_a_400(designer):
-    reply = designer.get("/api/v1/responses/?from=yesterday")
+def test_a_malformed_date_filter_is_a_400(manager):
+    reply = manager.get("/api/v1/responses/?from=yesterday")
     assert reply.status_code == 400
     assert "from" in reply.json()
+
+
+def test_a_published_survey_nobody_answered_can_be_deleted_with_its_consent_texts(designer):
+    """Its consent texts (kept for the answers) go with it; an answered one is refused."""
+    unanswered = published_survey(slug="never-answered")
+    assert unanswered.consent_texts.exists()
+    assert designer.delete(f"/api/v1/surveys/{unanswered.pk}/").status_code == 204
+
+    answered = published_survey(slug="answered")
+    response_submit(survey=answered, data={"nps": 9}, consent_given=True)
+    refused = designer.delete(f"/api/v1/surveys/{answered.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 400 and refused.json()["detail"]

@@ -1,0 +1,65 @@
+"""The access log: who read, listed, exported or erased personal data, when and from where."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from surveys.models import AccessChannel, PersonalDataAccess
+
+
+def request_channel(request: HttpRequest | None) -> str:
+    if request is None:
+        return AccessChannel.TASK
+    path = request.path
+    if path.startswith("/api/"):
+        return AccessChannel.API
+    if path.startswith("/admin/"):
+        return AccessChannel.ADMIN
+    return AccessChannel.PAGE
+
+
+def personal_data_access_record(
+    *,
+    action: str,
+    resource: str,
+    object_id: object = "",
+    customer_id: int | None = None,
+    count: int = 1,
+    user=None,
+    request: HttpRequest | None = None,
+    channel: str = "",
+) -> PersonalDataAccess:
+    """Append one entry. The user comes from `request` unless given; the channel too."""
+    if user is None and request is not None:
+        user = getattr(request, "user", None)
+    if user is not None and not user.is_authenticated:
+        user = None
+    return PersonalDataAccess.objects.create(
+        user=user,
+        username=user.get_username() if user is not None else "",
+        action=action,
+        channel=channel or request_channel(request),
+        resource=resource,
+        object_id=str(object_id or "")[:64],
+        customer_id=customer_id,
+        count=count,
+        ip_address=(request.META.get("REMOTE_ADDR") or None) if request is not None else None,
+        # The path only: a query string can hold a search for a name or a phone number.
+        path=request.path[:300] if request is not None else "",
+    )
+
+
+def personal_data_viewed(
+    request: HttpRequest, *, resource: str, object_id: object, customer_id: int | None
+) -> None:
+    """Log a staff member opening a record that shows a customer's personal data (records
+    with no customer attached show none, and are not logged)."""
+    if customer_id is None:
+        return
+    personal_data_access_record(
+        action="view",
+        resource=resource,
+        object_id=object_id,
+        customer_id=customer_id,
+        request=request,
+    )

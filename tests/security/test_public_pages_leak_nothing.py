@@ -1,0 +1,125 @@
+"""Nothing about other respondents or staff is reachable from a public page or the public JSON,
+and error pages (DEBUG off) say nothing about the server."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from feedback.cases import case_assign, case_note_add
+from surveyhub.roles import Role
+from tests.factories import CustomerFactory, UserFactory, detractor_case, published_survey
+from tests.security.poisoned import invite
+
+pytestmark = pytest.mark.django_db
+
+# Everything that belongs to someone other than the visitor.
+SECRETS = [
+    "秘密客户乙", "secret.b@example.cn", "EXT-B-777", "乙的私密回答：快递员态度恶劣",
+    "staff-secret", "staff.secret@corp.example", "员工甲", "内部备注：该客户是VIP",
+]  # fmt: skip
+
+
+@pytest.fixture
+def others(settings):
+    settings.DEBUG = False
+    survey = published_survey(consent_text="", slug="public-nps")
+    other = CustomerFactory(name="秘密客户乙", email="secret.b@example.cn", external_id="EXT-B-777")
+    staff = UserFactory(
+        username="staff-secret", email="staff.secret@corp.example", first_name="员工甲",
+        role=Role.AGENT,
+    )  # fmt: skip
+    case = detractor_case(
+        customer=other, nps=1, comment="乙的私密回答：快递员态度恶劣", survey=survey
+    )
+    case = case_assign(case=case, assignee=staff, by=UserFactory(role=Role.MANAGER))
+    case_note_add(case=case, text="内部备注：该客户是VIP", by=staff)
+    visitor = CustomerFactory(name="访客丙", email="visitor@example.cn", external_id="EXT-C-1")
+    _invitation, url = invite(survey, visitor)
+    return survey, url
+
+
+def _assert_clean(body: str, where: str):
+    leaked = [secret for secret in SECRETS if secret in body]
+    assert not leaked, f"{where} shows {leaked}"
+
+
+def test_public_pages_show_nothing_of_other_respondents_or_staff(others):
+    survey, url = others
+    token = url.split("/")[2]
+    phone = Client()
+    pages = {}
+    paths = [f"/s/{survey.slug}/", f"/s/{survey.slug}/?lang=en", url, f"/u/{token}/",
+             "/privacy/", f"/s/{survey.slug}/qr.svg", "/accounts/login/", "/healthz"]  # fmt: skip
+    for path in paths:
+        reply = phone.get(path)
+        pages[path] = reply
+        _assert_clean(reply.content.decode(), path)
+    # The invitation shows the visitor's own name only where the survey pipes it in.
+    step = phone.post(url, {"page": 0, "nps": "2", "action": "next"})
+    _assert_clean(phone.get(step["Location"]).content.decode(), "page 2")
+    done = phone.post(url, {"page": 1, "comment": "我的回答", "action": "submit"})
+    _assert_clean(phone.get(done["Location"]).content.decode(), "thanks")
+    assert "EXT-C-1" not in pages[url].content.decode()  # no internal ids, even one's own
+
+
+def test_the_public_json_answers_with_the_new_response_only(others):
+    survey, _ = others
+    reply = Client().post(
+        f"/api/v1/public/surveys/{survey.slug}/responses/",
+        json.dumps({"answers": {"nps": 3, "comment": "物流慢"}}), content_type="application/json",
+    )  # fmt: skip
+    assert reply.status_code == 201
+    body = reply.json()
+    assert set(body) == {"id", "status", "nps_group", "duplicate"}
+    _assert_clean(reply.content.decode(), "public submit")
+    # Its errors name only the fields of the request.
+    bad = Client().post(
+        f"/api/v1/public/surveys/{survey.slug}/responses/",
+        json.dumps({"answers": {"nps": 99, "nope": 1}}), content_type="application/json",
+    )  # fmt: skip
+    assert bad.status_code == 400
+    assert set(bad.json()) <= {"answers", "detail"}
+    _assert_clean(bad.content.decode(), "public submit errors")
+
+
+def test_staff_pages_and_the_staff_api_are_closed_to_the_public(others):
+    anonymous = Client()
+    for path in ("/staff/customers/", "/staff/cases/", "/staff/feedback/", "/admin/dashboard/"):
+        reply = anonymous.get(path)
+        assert reply.status_code == 302, path
+        assert "/login/" in reply["Location"], path
+    for path in ("/api/v1/customers/", "/api/v1/responses/", "/api/v1/cases/"):
+        reply = anonymous.get(path)
+        assert reply.status_code in {401, 403}, path
+        _assert_clean(reply.content.decode(), path)
+
+
+def test_a_404_says_nothing_about_the_site(others):
+    reply = Client().get("/no/such/page/")
+    assert reply.status_code == 404
+    html = reply.content.decode()
+    assert "URLconf" not in html and "staff/" not in html and "api/v1" not in html
+    _assert_clean(html, "404")
+
+
+def test_a_500_on_a_public_page_shows_the_plain_error_page_only(others, monkeypatch, settings):
+    secret = "boom: postgres://surveyhub:hunter2@db/surveyhub staff.secret@corp.example"
+
+    def explode(slug):
+        raise RuntimeError(secret)
+
+    monkeypatch.setattr("surveys.respondent_views.survey_for_link", explode)
+    reply = Client(raise_request_exception=False).get(f"/s/{others[0].slug}/")
+    assert reply.status_code == 500
+    html = reply.content.decode()
+    assert "hunter2" not in html and "Traceback" not in html and "RuntimeError" not in html
+    assert settings.SECRET_KEY not in html
+    assert "出错了" in html  # the friendly page
+    _assert_clean(html, "500")
+
+
+def test_an_unknown_invitation_link_gives_no_hint_of_whose_it_is(others):
+    unknown = Client().get("/i/" + "A" * 43 + "/")
+    assert unknown.status_code == 404
+    _assert_clean(unknown.content.decode(), "unknown invitation")
