@@ -174,3 +174,25 @@ def artifacts_dir() -> Path:
 def gettext_tools():
     if shutil.which("msgfmt") is None:
         pytest.skip("needs GNU gettext (apt-get install -y gettext)")
+
+
+@pytest.fixture
+def private_broker(monkeypatch):
+    """A private redis-server; until the test ends this process's tasks go there."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("needs redis-server (apt-get install -y redis-server)")
+    from surveyhub.celery import app
+    from tests.support import PrivateRedis, reset_producer_pools
+
+    with PrivateRedis() as redis:
+        # Celery reads CELERY_BROKER_URL before its configuration: this process sends there.
+        monkeypatch.setenv("CELERY_BROKER_URL", redis.url)
+        reset_producer_pools()
+        previous_eager = app.conf.task_always_eager
+        app.conf.task_always_eager = False
+        try:
+            yield redis
+        finally:
+            app.conf.task_always_eager = previous_eager
+            monkeypatch.undo()
+            reset_producer_pools()

@@ -2,33 +2,11 @@
 workers attached to it (the shared services on 6379/5432 are never stopped)."""
 
 import os
-import shutil
 import socket
 
 import pytest
 
-from tests.support import PrivateRedis, celery_worker_process, reset_producer_pools
-
-
-@pytest.fixture
-def private_broker(monkeypatch):
-    """A private redis-server; until the test ends this process's tasks go there."""
-    if shutil.which("redis-server") is None:
-        pytest.skip("needs redis-server (apt-get install -y redis-server)")
-    from surveyhub.celery import app
-
-    with PrivateRedis() as redis:
-        # Celery reads CELERY_BROKER_URL before its configuration: this process sends there.
-        monkeypatch.setenv("CELERY_BROKER_URL", redis.url)
-        reset_producer_pools()
-        previous_eager = app.conf.task_always_eager
-        app.conf.task_always_eager = False
-        try:
-            yield redis
-        finally:
-            app.conf.task_always_eager = previous_eager
-            monkeypatch.undo()
-            reset_producer_pools()
+from tests.support import celery_worker_process
 
 
 @pytest.fixture

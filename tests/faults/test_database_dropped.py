@@ -34,6 +34,14 @@ def _assert_clean_error_page(page) -> None:
         assert leak not in html
 
 
+def _assert_clean_json_error(answer) -> None:
+    """The JSON submit is under /api/: its 500 is JSON too, with nothing about the failure."""
+    assert answer.status_code == 500
+    assert answer.json() == {"detail": "服务器暂时出现问题，请稍后再试。"}
+    for leak in LEAKS:
+        assert leak not in answer.content.decode()
+
+
 def _complete_responses_without_answers():
     return Response.objects.filter(status=ResponseStatus.COMPLETED, answers__isnull=True)
 
@@ -103,7 +111,7 @@ def test_connection_dropped_during_the_single_statement_of_the_json_submit():
         request.join(timeout=20)
 
     (failed,) = pages
-    _assert_clean_error_page(failed)
+    _assert_clean_json_error(failed)
     assert not Response.objects.exists()
     assert not Answer.objects.exists()
 

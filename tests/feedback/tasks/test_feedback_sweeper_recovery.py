@@ -5,7 +5,6 @@ Uses a private redis-server (never the shared one) and a second worker attached 
 """
 
 import os
-import shutil
 import subprocess
 import sys
 
@@ -14,7 +13,6 @@ from django.db import connection
 
 from feedback.models import AnalysisStatus, FeedbackAspect, FeedbackItem
 from feedback.tasks import sweep_unanalysed
-from surveyhub.celery import app
 from surveyhub.tasking import enqueue
 from surveys.models import Answer
 from surveys.responding import response_submit
@@ -22,7 +20,6 @@ from tests.factories import published_survey
 from tests.support import (
     ARTIFACTS,
     REPO_ROOT,
-    PrivateRedis,
     reset_producer_pools,
     wait_until,
 )
@@ -35,26 +32,6 @@ COMMENTS = [
     "东西不错但是价格有点贵",
     "包装破损，里面的杯子碎了一个",
 ]
-
-
-@pytest.fixture
-def private_broker(monkeypatch):
-    if shutil.which("redis-server") is None:
-        pytest.skip("needs redis-server (apt-get install -y redis-server)")
-    redis = PrivateRedis()
-    redis.start()
-    # Celery reads CELERY_BROKER_URL before its configuration: this process now sends there.
-    monkeypatch.setenv("CELERY_BROKER_URL", redis.url)
-    reset_producer_pools()
-    previous_eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    try:
-        yield redis
-    finally:
-        app.conf.task_always_eager = previous_eager
-        redis.stop()
-        monkeypatch.undo()
-        reset_producer_pools()
 
 
 @pytest.fixture
