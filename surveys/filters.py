@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
 MAX_YEAR = 9998
+MAX_BIGINT = 2**63 - 1
 
 
 def parse_day(params: Mapping[str, str], name: str) -> dt.date | None:
@@ -29,9 +30,13 @@ def parse_int(params: Mapping[str, str], name: str) -> int | None:
     if not raw:
         return None
     try:
-        return int(raw)
+        number = int(raw)
     except ValueError:
-        raise ValidationError({name: [_("Expected a whole number.")]}) from None
+        number = None
+    # Past a database integer (bigint) it names nothing; SQLite would refuse the query.
+    if number is None or abs(number) > MAX_BIGINT:
+        raise ValidationError({name: [_("Expected a whole number.")]})
+    return number
 
 
 def filter_responses(queryset: QuerySet, params: Mapping[str, str]) -> QuerySet:

@@ -291,12 +291,23 @@ def response_submit(
     """Store a complete response in one call (apps, mini programs); returns (response, created).
 
     The same submission_id sent twice returns the first response instead of a duplicate.
+    A resent one is recognised when it fails (the unique submission_id refuses the INSERT,
+    or the survey has closed or changed since), not by a lookup before every new one: the
+    hot path stays one statement.
     """
-    if submission_id is not None:
-        existing = Response.objects.filter(submission_id=submission_id).first()
-        if existing is not None:
-            return _same_survey(existing, survey), False
     arguments = (data, submission_id, channel, store, source, language, consent_given)
+    try:
+        return _submit_new_or_refuse(survey, arguments)
+    except (SurveyError, IntegrityError):
+        existing = None
+        if submission_id is not None:
+            existing = Response.objects.filter(submission_id=submission_id).first()
+        if existing is None:
+            raise
+    return _same_survey(existing, survey), False
+
+
+def _submit_new_or_refuse(survey: Survey, arguments: tuple) -> tuple[Response, bool]:
     try:
         try:
             return _submit_new(survey, *arguments), True
@@ -312,11 +323,6 @@ def response_submit(
     except SurveyChanged:
         message = _("This survey has just changed; please send your answers again.")
         raise SurveyError(message) from None
-    except IntegrityError:
-        existing = Response.objects.filter(submission_id=submission_id).first()
-        if submission_id is None or existing is None:
-            raise
-        return _same_survey(existing, survey), False
 
 
 def _same_survey(response: Response, survey: Survey) -> Response:

@@ -12,6 +12,7 @@ from surveyhub.api_fields import DateTimeField
 from surveyhub.permissions import ChangePermission, ModelPermissions
 from surveys.audience import AudienceError, audience_clean
 from surveys.distribution_queries import COUNT_NAMES, distributions_with_counts
+from surveys.filters import MAX_BIGINT
 from surveys.invitations import DistributionError, distribution_create, distribution_send
 from surveys.links import LinkError, survey_public_url, survey_qr_url
 from surveys.models import Distribution, DistributionChannel, Survey
@@ -89,7 +90,7 @@ class DistributionViewSet(
         queryset = Distribution.objects.order_by("-created_at", "-pk")
         survey = self.request.query_params.get("survey")
         if survey:
-            if not survey.isdigit():
+            if not survey.isdigit() or int(survey) > MAX_BIGINT:
                 raise serializers.ValidationError({"survey": [_("Expected a survey id.")]})
             queryset = queryset.filter(survey_id=int(survey))
         return distributions_with_counts(queryset)

@@ -1,0 +1,411 @@
+"""Load: the public JSON submit under gunicorn on PostgreSQL, with the NLP worker running.
+
+50 concurrent respondents (wrk connections on loopback) submit the relationship NPS survey
+for 60 s; every request is a new respondent with its own submission_id and device id
+(`X-Device-Id`, so the per-device rate limit is in the measured path but never hit) and
+realistic Chinese answers, free text with emoji included (bench/load.lua). At the same time
+a Celery worker on the `nlp` queue, one on `default` and beat (whose
+`surveys.sweep_unannounced_responses` hands new responses to feedback analysis) run against
+Redis, as in production. Target: zero errors, p99 ≤ 300 ms.
+
+Then it checks the database: every acknowledged (2xx) response is stored, with its answers,
+exactly once; and waits (at most --drain-seconds) for the worker to analyse every free-text
+answer, reporting how far behind it was when the load stopped.
+
+    .venv/bin/python bench/load.py [--seconds 60] [--connections 50] [--workers 2] [--threads 8]
+
+gunicorn: gthread, 2 workers × 8 threads by default. On the 2-core machine (shared with other
+runs, so noisy), 15 s rounds, two alternating rounds each, gave: 2×8 438 / 437 req/s, p99
+575 / 480 ms; 2×4 355 / 447 req/s, p99 664 / 440 ms; 3×4 225 / 281 req/s, p99 535 / 540 ms;
+4 sync workers 324 / 195 req/s, p99 427 / 396 ms. Two processes keep both cores busy with
+Python (one GIL each) while PostgreSQL, Redis, wrk and the NLP worker share them; their
+threads overlap the database and Redis round trips, and keep-alive saves a connection per
+request. Sync workers queue fairly (the tightest tail) but at half the throughput, and more
+processes only add context switches. Compare again on a quiet machine with --workers and
+--threads.
+
+Needs PostgreSQL on 127.0.0.1:5432 (trust), Redis on 127.0.0.1:6379 and wrk
+(apt-get install -y wrk). Uses its own database (dropped and re-created each run) and Redis
+DB 15 (flushed): broker, rate-limit counters and cache.
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DATABASE = "surveyhub_load_bench"
+DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
+REDIS_URL = "redis://127.0.0.1:6379/15"
+SLUG, WARMUP_SLUG = "load-nps", "load-warmup"
+P99_TARGET_MS = 300.0
+LUA = ROOT / "bench" / "load.lua"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
+    parser.add_argument("--nlp-concurrency", type=int, default=1)
+    parser.add_argument("--warmup", type=int, default=5, help="seconds, on another survey")
+    parser.add_argument(
+        "--drain-seconds", type=int, default=300,
+        help="how long to wait after the load for every text answer to be analysed",
+    )  # fmt: skip
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed: apt-get install -y wrk")
+    # Ctrl-C raises KeyboardInterrupt; make `kill` do the same so that `finally` cleans up.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
+
+    workdir = Path(tempfile.mkdtemp(prefix="surveyhub-load-"))
+    env = production_env(workdir)
+    os.environ.update(env)
+    prepare_database()
+    processes = Processes(workdir)
+    try:
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        gunicorn = [
+            sys.executable, "-m", "gunicorn", "surveyhub.wsgi", "--bind", f"127.0.0.1:{port}",
+            "--workers", str(args.workers), "--threads", str(args.threads),
+            "--worker-class", "gthread" if args.threads > 1 else "sync",
+            "--backlog", "2048", "--log-level", "warning",
+        ]  # fmt: skip
+        processes.start("gunicorn", gunicorn)
+        celery = [sys.executable, "-m", "celery", "-A", "surveyhub"]
+        quiet = ["--loglevel", "WARNING"]
+        processes.start(
+            "worker-default",
+            [*celery, "worker", "-Q", "default", "-c", "1", "-n", "load-default@%h", *quiet],
+        )
+        processes.start(
+            "worker-nlp",
+            [*celery, "worker", "-Q", "nlp", "-c", str(args.nlp_concurrency),
+             "--prefetch-multiplier", "1", "-n", "load-nlp@%h", *quiet],
+        )  # fmt: skip
+        processes.start(
+            "beat", [*celery, "beat", "--schedule", str(workdir / "beat-schedule"), *quiet]
+        )
+        wait_until_up(base, processes)
+        wait_for_workers(["load-default@", "load-nlp@"], processes)
+
+        if args.warmup:
+            # Warm every worker process up on another survey, then let the workers analyse
+            # those responses, so that the measurement starts with no backlog.
+            run_wrk(f"{base}/api/v1/public/surveys/{WARMUP_SLUG}/responses/", workdir / "warmup",
+                    seconds=args.warmup, connections=min(8, args.connections))  # fmt: skip
+            wait_for_analysis(WARMUP_SLUG, 120)
+        print(f"load: {args.connections} connections for {args.seconds} s …", flush=True)
+        result = run_wrk(
+            f"{base}/api/v1/public/surveys/{SLUG}/responses/", workdir / "run",
+            seconds=args.seconds, connections=args.connections,
+        )  # fmt: skip
+        stored = check_database(workdir / "run", result, connections=args.connections)
+        nlp = wait_for_analysis(SLUG, args.drain_seconds)
+        processes.check_alive()
+    finally:
+        processes.stop_all()
+    report(args, result, stored, nlp, workdir)
+
+
+def production_env(workdir: Path) -> dict[str, str]:
+    """Production settings (DEBUG off, a real secret key, Redis cache and broker) on loopback."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "surveyhub.settings",
+        "DATABASE_URL": DATABASE_URL,
+        "CELERY_BROKER_URL": REDIS_URL,
+        "CACHE_URL": REDIS_URL,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_REQUIRE_SECRET_KEY": "1",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Plain HTTP on loopback: in production TLS ends at the proxy in front of gunicorn.
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        # Every simulated respondent has its own device id, but all come from 127.0.0.1: the
+        # per-IP budget is raised past the request count so that it is counted, never hit.
+        "SURVEYHUB_RATELIMIT_IP_PER_MINUTE": "100000000",
+        "CELERY_BEAT_SCHEDULE_FILE": str(workdir / "beat-schedule"),
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def prepare_database() -> None:
+    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DATABASE],
+                   check=True)  # fmt: skip
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE], check=True)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from surveys.design import survey_create_from_template, survey_publish
+
+    call_command("migrate", verbosity=0)
+    for slug in (SLUG, WARMUP_SLUG):
+        # The template keeps its privacy notice: every respondent accepts it (consent: true).
+        survey_publish(survey=survey_create_from_template(template_key="relationship_nps",
+                                                          slug=slug))  # fmt: skip
+    # The sentiment model is built on first use; build it now, not during the measurement.
+    from feedback.nlp.sentiment import get_model
+
+    get_model()
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    from django.db import connections
+
+    connections.close_all()
+
+
+class Processes:
+    """Child processes in their own process groups, stopped (with their children) at exit."""
+
+    def __init__(self, workdir: Path):
+        self.workdir = workdir
+        self.running: dict[str, subprocess.Popen] = {}
+
+    def start(self, name: str, command: list[str]) -> None:
+        log = open(self.workdir / f"{name}.log", "wb")  # noqa: SIM115 (closed with the process)
+        self.running[name] = subprocess.Popen(
+            command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    def check_alive(self) -> None:
+        for name, process in self.running.items():
+            if process.poll() is not None:
+                raise SystemExit(f"{name} exited with {process.returncode}:\n{self.tail(name)}")
+
+    def tail(self, name: str, lines: int = 30) -> str:
+        text = (self.workdir / f"{name}.log").read_text(errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop_all(self) -> None:
+        # gunicorn first (no new responses), then beat and the workers.
+        for process in self.running.values():
+            _signal_group(process, signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        for process in self.running.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                _signal_group(process, signal.SIGKILL)
+                process.wait()
+        # A SIGTERMed prefork worker may leave children behind a moment: make sure they go.
+        for process in self.running.values():
+            _signal_group(process, signal.SIGKILL)
+        self.running.clear()
+
+
+def _signal_group(process: subprocess.Popen, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(base: str, processes: Processes, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        processes.check_alive()
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=2)  # noqa: S310 (loopback)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"gunicorn did not start:\n{processes.tail('gunicorn')}")
+
+
+def wait_for_workers(prefixes: list[str], processes: Processes, timeout: float = 60) -> None:
+    from surveyhub.celery import app
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        processes.check_alive()
+        nodes = [name for reply in app.control.ping(timeout=1.0) for name in reply]
+        if all(any(node.startswith(prefix) for node in nodes) for prefix in prefixes):
+            return
+    raise SystemExit(f"celery workers did not answer a ping within {timeout:.0f} s")
+
+
+def run_wrk(url: str, id_dir: Path, *, seconds: int, connections: int) -> dict:
+    """wrk with bench/load.lua; the acknowledged response ids land in id_dir/ids-*.txt."""
+    id_dir.mkdir()
+    nonce = random.randrange(10_000_000, 100_000_000)
+    threads = min(2, connections)
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+         "--latency", "-s", str(LUA), url, "--", str(nonce), str(id_dir)],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    match = re.search(r"^RESULT (.*)$", out, re.MULTILINE)
+    if match is None:
+        raise SystemExit(f"wrk printed no RESULT line:\n{out}")
+    result = json.loads(match.group(1))
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    result["errors"] = sum(
+        result[k] for k in ("non_2xx", "connect_errors", "read_errors", "write_errors", "timeouts")
+    )
+    ok = sum(n for code, n in result["statuses"].items() if code.startswith("2"))
+    result["ok"] = ok
+    return result
+
+
+def check_database(id_dir: Path, result: dict, *, connections: int) -> dict:
+    """Acknowledged responses against the rows: none lost, none twice, answers complete."""
+    from django.db.models import Count
+
+    from surveys.models import Answer, Response, Survey
+
+    acknowledged = [
+        int(line) for path in id_dir.glob("ids-*.txt") for line in path.read_text().split()
+    ]
+    survey = Survey.objects.get(slug=SLUG)
+    rows = Response.objects.filter(survey=survey)
+    # gunicorn finishes the requests wrk left in flight: wait until no row is being added.
+    previous, deadline = None, time.monotonic() + 30
+    while (current := rows.count()) != previous and time.monotonic() < deadline:
+        previous = current
+        time.sleep(1)
+    stored = set(rows.values_list("pk", flat=True))
+    twice = rows.values("submission_id").annotate(n=Count("pk")).filter(n__gt=1).count()
+    without_nps = rows.exclude(answers__question_key="nps").count()
+    answers = Answer.objects.filter(response__survey=survey).count()
+    return {
+        "acknowledged": len(acknowledged),
+        "acknowledged_twice": len(acknowledged) - len(set(acknowledged)),
+        "rows": len(stored),
+        "lost": len(set(acknowledged) - stored),
+        # Requests in flight when wrk stopped (or timed out) can be stored unacknowledged.
+        "unacknowledged": len(stored - set(acknowledged)),
+        "unacknowledged_bound": connections + result["timeouts"] + result["read_errors"],
+        "submission_twice": twice,
+        "without_nps": without_nps,
+        "answers": answers,
+    }
+
+
+def analysis_progress(slug: str) -> dict:
+    from django.db.models import Q
+
+    from feedback.items import TEXT_QUESTION_TYPES
+    from feedback.models import AnalysisStatus, FeedbackItem
+    from surveys.models import Answer, Response, ResponseStatus, Survey
+
+    survey = Survey.objects.get(slug=slug)
+    responses = Response.objects.filter(survey=survey, status=ResponseStatus.COMPLETED)
+    # The answers feedback turns into items (feedback/items.py): free text and "other" text.
+    texts = Answer.objects.filter(
+        Q(question__type__in=TEXT_QUESTION_TYPES, text__gt="") | Q(other_text__gt=""),
+        response__survey=survey,
+    ).count()
+    items = FeedbackItem.objects.filter(response__survey=survey)
+    return {
+        "responses": responses.count(),
+        "announced": responses.filter(announced_at__isnull=False).count(),
+        "texts": texts,
+        "items": items.count(),
+        "analysed": items.filter(analysis_status=AnalysisStatus.DONE).count(),
+        "not_analysable": items.filter(
+            analysis_status__in=[AnalysisStatus.SKIPPED, AnalysisStatus.FAILED]
+        ).count(),
+    }
+
+
+def wait_for_analysis(slug: str, drain_seconds: int) -> dict:
+    """Progress now, then poll until every response is announced and every text answer
+    analysed, or drain_seconds have passed."""
+    started = time.monotonic()
+    at_end = progress = analysis_progress(slug)
+    while not _drained(progress) and time.monotonic() - started < drain_seconds:
+        time.sleep(2)
+        progress = analysis_progress(slug)
+    return {
+        "at_end": at_end,
+        "final": progress,
+        "drained": _drained(progress),
+        "seconds": time.monotonic() - started,
+    }
+
+
+def _drained(progress: dict) -> bool:
+    return progress["announced"] == progress["responses"] and (
+        progress["analysed"] + progress["not_analysable"] == progress["texts"]
+    )
+
+
+def report(args, result: dict, stored: dict, nlp: dict, workdir: Path) -> None:
+    kind = f"gthread {args.workers}×{args.threads}" if args.threads > 1 else "sync"
+    print(
+        f"\nPOST /api/v1/public/surveys/<slug>/responses/ · gunicorn {kind} "
+        f"({args.workers} workers) · PostgreSQL · Redis broker + cache · NLP worker "
+        f"×{args.nlp_concurrency} + beat · wrk {args.connections} connections × {args.seconds} s"
+        f" · {os.cpu_count()} cores"
+    )
+    print(f"throughput   {result['rps']:8.1f} req/s   ({result['ok']} answered 2xx of "
+          f"{result['requests']} requests)")  # fmt: skip
+    print(f"latency      p50 {result['p50_ms']:.1f} ms   p95 {result['p95_ms']:.1f} ms   "
+          f"p99 {result['p99_ms']:.1f} ms   max {result['max_ms']:.1f} ms")  # fmt: skip
+    print(f"errors       {result['errors']}   (non-2xx {result['non_2xx']}, connect "
+          f"{result['connect_errors']}, read {result['read_errors']}, write "
+          f"{result['write_errors']}, timeouts {result['timeouts']}; statuses "
+          f"{result['statuses']})")  # fmt: skip
+    print(f"database     {stored['rows']} responses, {stored['answers']} answers; acknowledged "
+          f"{stored['acknowledged']}, lost {stored['lost']}, same submission twice "
+          f"{stored['submission_twice']}, acknowledged twice {stored['acknowledged_twice']}, "
+          f"without their NPS answer {stored['without_nps']}, stored but unacknowledged "
+          f"(in flight at the cut-off) {stored['unacknowledged']}")  # fmt: skip
+    end, final = nlp["at_end"], nlp["final"]
+    print(f"NLP at the end of the load: {end['announced']}/{end['responses']} responses "
+          f"announced, {end['analysed']}/{end['texts']} text answers analysed "
+          f"({end['texts'] - end['analysed'] - end['not_analysable']} behind)")  # fmt: skip
+    if nlp["drained"]:
+        print(f"NLP caught up {nlp['seconds']:.0f} s after the load: {final['analysed']} "
+              f"analysed, {final['not_analysable']} not analysable")  # fmt: skip
+    else:
+        print(f"NLP still behind after {nlp['seconds']:.0f} s: {final['announced']}/"
+              f"{final['responses']} announced, {final['analysed']}/{final['texts']} "
+              f"analysed")  # fmt: skip
+    intact = (
+        stored["lost"] == 0 and stored["submission_twice"] == 0
+        and stored["acknowledged_twice"] == 0 and stored["without_nps"] == 0
+        and stored["unacknowledged"] <= stored["unacknowledged_bound"]
+        and stored["rows"] == stored["acknowledged"] + stored["unacknowledged"]
+        and result["duplicates"] == 0
+    )  # fmt: skip
+    met = result["errors"] == 0 and result["p99_ms"] <= P99_TARGET_MS
+    print(f"verdict      errors {result['errors']} (target 0), p99 {result['p99_ms']:.1f} ms "
+          f"(target ≤ {P99_TARGET_MS:.0f}) → {'MET' if met else 'MISSED'}; nothing lost or "
+          f"duplicated → {'YES' if intact else 'NO'}; analysis "
+          f"{'caught up' if nlp['drained'] else 'behind'}")  # fmt: skip
+    print(f"logs         {workdir}")
+    if not intact:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit("interrupted; every process started was stopped")
