@@ -275,15 +275,21 @@ def _bucket(interval: str, filters: MetricFilters):
 
 
 def metric_breakdown(
-    *, by: str, filters: MetricFilters = MetricFilters(), clv_run: ClvRun | None = None
+    *,
+    by: str,
+    filters: MetricFilters = MetricFilters(),
+    clv_run: ClvRun | None = None,
+    metrics: Iterable[str] = METRICS,
 ) -> dict[str, MetricSummary]:
     """NPS / CSAT / CES per survey, channel, store, region, category, RFM segment or value tier
     (one grouped query; a response counts in every category its customer bought in).
-    Segments and tiers are those of `clv_run`, by default the latest run."""
+    Segments and tiers are those of `clv_run`, by default the latest run. Only `metrics` are
+    counted (the others come back empty): each is a few aggregates over every row."""
     if by not in BREAKDOWNS:
         raise ValueError(f"unknown breakdown {by!r}")
     qs = completed_responses(filters)
-    counts = _score_counts()
+    wanted = set(metrics)
+    counts = {name: agg for name, agg in _score_counts().items() if _counts_for(name) in wanted}
     if by == "category":
         qs = qs.filter(customer__purchases__is_refund=False)
         key = "customer__purchases__category"
@@ -297,7 +303,9 @@ def metric_breakdown(
     else:
         key = {"survey": "survey_id", "region": "customer__region"}.get(by, by)
     rows = qs.values(key).annotate(**counts).order_by(key)
-    return {str(row[key]) if row[key] is not None else "": _summary_of(row) for row in rows}
+    return {
+        str(row[key]) if row[key] is not None else "": _summary_of(_complete(row)) for row in rows
+    }
 
 
 @dataclass(frozen=True)
@@ -451,7 +459,9 @@ def _rfm_report_from_run(run: ClvRun, filters: MetricFilters) -> list[dict]:
     }
     customers = sum(row["customers"] for row in totals.values())
     revenue = float(sum(row["revenue"] or 0 for row in totals.values()))
-    satisfaction = metric_breakdown(by="segment", filters=filters, clv_run=run)
+    satisfaction = metric_breakdown(
+        by="segment", filters=filters, clv_run=run, metrics=("nps", "csat")
+    )
     empty = _summary_of({name: 0 for name in _score_counts()})
     rows = []
     for segment in SEGMENTS:

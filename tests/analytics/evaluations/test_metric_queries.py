@@ -178,3 +178,14 @@ def test_trend_buckets_follow_a_zone_with_daylight_saving_too(respond, settings)
     months = metric_trend(metric="nps", interval="month")
 
     assert [(p.period, p.value) for p in months] == [("2026-03", 100.0), ("2026-04", -100.0)]
+
+
+def test_a_breakdown_counts_only_the_metrics_asked_for(respond):
+    respond(nps=10, csat=5, ces=2, channel="wechat")
+    respond(nps=3, csat=1, ces=6, channel="wechat")
+
+    full = metric_breakdown(by="channel")["wechat"]
+    lean = metric_breakdown(by="channel", metrics=("nps",))["wechat"]
+
+    assert (full.nps, full.csat.n, full.ces.n) == (lean.nps, 2, 2)
+    assert (lean.csat.n, lean.ces.n) == (0, 0)
