@@ -12,17 +12,15 @@ Then it checks the database: every acknowledged (2xx) response is stored, with i
 exactly once; and waits (at most --drain-seconds) for the worker to analyse every free-text
 answer, reporting how far behind it was when the load stopped.
 
-    .venv/bin/python bench/load.py [--seconds 60] [--connections 50] [--workers 2] [--threads 8]
+    .venv/bin/python bench/load.py [--seconds 60] [--connections 50] [--workers 4] [--threads 1]
 
-gunicorn: gthread, 2 workers × 8 threads by default. On the 2-core machine (shared with other
-runs, so noisy), 15 s rounds, two alternating rounds each, gave: 2×8 438 / 437 req/s, p99
-575 / 480 ms; 2×4 355 / 447 req/s, p99 664 / 440 ms; 3×4 225 / 281 req/s, p99 535 / 540 ms;
-4 sync workers 324 / 195 req/s, p99 427 / 396 ms. Two processes keep both cores busy with
-Python (one GIL each) while PostgreSQL, Redis, wrk and the NLP worker share them; their
-threads overlap the database and Redis round trips, and keep-alive saves a connection per
-request. Sync workers queue fairly (the tightest tail) but at half the throughput, and more
-processes only add context switches. Compare again on a quiet machine with --workers and
---threads.
+gunicorn: 4 sync workers by default, the workers and beat under `nice -n 10` (as README's
+deployment notes advise: respondents come first, analysis catches up). On the quiet 2-core
+machine, 20 s rounds with the NLP worker busy: gthread 2×8 621 req/s but p99 523 ms; 2×25
+651 req/s, p99 504 ms; sync ×4 440 req/s, p99 222 ms; sync ×3 357 req/s, p99 207 ms; sync ×6
+399 req/s, p99 230 ms. Threads take more requests at once but serve them in GIL order, so a
+few wait long; a sync worker takes the next connection from the kernel's queue in order, so
+the tail stays close to the median. Compare with --workers and --threads.
 
 Needs PostgreSQL on 127.0.0.1:5432 (trust), Redis on 127.0.0.1:6379 and wrk
 (apt-get install -y wrk). Uses its own database (dropped and re-created each run) and Redis
@@ -60,9 +58,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
     parser.add_argument("--nlp-concurrency", type=int, default=1)
+    parser.add_argument(
+        "--worker-nice", type=int, default=10,
+        help="nice level of the Celery workers and beat (README: respondents come first)",
+    )  # fmt: skip
     parser.add_argument("--warmup", type=int, default=5, help="seconds, on another survey")
     parser.add_argument(
         "--drain-seconds", type=int, default=300,
@@ -89,7 +91,16 @@ def main() -> None:
             "--backlog", "2048", "--log-level", "warning",
         ]  # fmt: skip
         processes.start("gunicorn", gunicorn)
-        celery = [sys.executable, "-m", "celery", "-A", "surveyhub"]
+        celery = [
+            "nice",
+            "-n",
+            str(args.worker_nice),
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "surveyhub",
+        ]
         quiet = ["--loglevel", "WARNING"]
         processes.start(
             "worker-default",
@@ -360,7 +371,8 @@ def report(args, result: dict, stored: dict, nlp: dict, workdir: Path) -> None:
     print(
         f"\nPOST /api/v1/public/surveys/<slug>/responses/ · gunicorn {kind} "
         f"({args.workers} workers) · PostgreSQL · Redis broker + cache · NLP worker "
-        f"×{args.nlp_concurrency} + beat · wrk {args.connections} connections × {args.seconds} s"
+        f"×{args.nlp_concurrency} + beat (nice {args.worker_nice}) · wrk {args.connections} "
+        f"connections × {args.seconds} s"
         f" · {os.cpu_count()} cores"
     )
     print(f"throughput   {result['rps']:8.1f} req/s   ({result['ok']} answered 2xx of "
