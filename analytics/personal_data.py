@@ -52,10 +52,6 @@ def value_export(ids: list[int]) -> list[dict]:
     ]
 
 
-def _kept(ids: list[int]) -> int:
-    return 0
-
-
 def import_errors_erase(ids: list[int]) -> int:
     """Rejected rows shown on import jobs quote the cell: the person's cells are masked.
     (The uploaded files and downloadable error reports are not rewritten; see the README.)"""
@@ -79,14 +75,8 @@ def import_errors_erase(ids: list[int]) -> int:
 
 def register_personal_data_handlers() -> None:
     """Called from AnalyticsConfig.ready()."""
+    register_personal_data(PersonalDataHandler(key="purchases", order=60, export=purchases_export))
+    register_personal_data(PersonalDataHandler(key="value", order=65, export=value_export))
     register_personal_data(
-        PersonalDataHandler(key="purchases", order=60, export=purchases_export, erase=_kept)
-    )
-    register_personal_data(
-        PersonalDataHandler(key="value", order=65, export=value_export, erase=_kept)
-    )
-    register_personal_data(
-        PersonalDataHandler(
-            key="import_errors", order=70, export=lambda ids: None, erase=import_errors_erase
-        )
+        PersonalDataHandler(key="import_errors", order=70, erase=import_errors_erase)
     )

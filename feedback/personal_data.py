@@ -20,6 +20,7 @@ from surveys.personal_data import (
     ERASED_TEXT,
     PersonalDataHandler,
     admin_log_forget,
+    iso,
     register_personal_data,
 )
 
@@ -27,12 +28,17 @@ from surveys.personal_data import (
 EVENT_PERSONAL_KEYS = ("to", "error")
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
+def _of_person(ids: list[int]) -> Q:
+    """Records of the person directly, or through a response they gave."""
+    return Q(customer__in=ids) | Q(response__customer__in=ids)
 
 
 def _items_of(ids: list[int]):
-    return FeedbackItem.objects.filter(Q(customer__in=ids) | Q(response__customer__in=ids))
+    return FeedbackItem.objects.filter(_of_person(ids))
+
+
+def _cases_of(ids: list[int]):
+    return Case.objects.filter(_of_person(ids)).distinct()
 
 
 def feedback_export(ids: list[int]) -> list[dict]:
@@ -46,7 +52,7 @@ def feedback_export(ids: list[int]) -> list[dict]:
             "survey_id": item.survey_id,
             "response_id": item.response_id,
             "question": item.question_key,
-            "created_at": _iso(item.created_at),
+            "created_at": iso(item.created_at),
             "sentiment": {"score": item.sentiment_score, "label": item.sentiment_label},
             "keywords": item.keywords,
             "topics": [link.topic.name for link in item.topic_links.all()],
@@ -58,8 +64,7 @@ def feedback_export(ids: list[int]) -> list[dict]:
 
 def cases_export(ids: list[int]) -> list[dict]:
     cases = (
-        Case.objects.filter(Q(customer__in=ids) | Q(response__customer__in=ids))
-        .distinct()
+        _cases_of(ids)
         .select_related("assignee", "resolution_reason")
         .prefetch_related("notes__author", "replies__author", "events")
         .order_by("created_at")
@@ -70,9 +75,9 @@ def cases_export(ids: list[int]) -> list[dict]:
             "status": case.status,
             "priority": case.priority,
             "opened_because": case.triggers,
-            "opened_at": _iso(case.created_at),
-            "first_response_at": _iso(case.first_response_at),
-            "resolved_at": _iso(case.resolved_at),
+            "opened_at": iso(case.created_at),
+            "first_response_at": iso(case.first_response_at),
+            "resolved_at": iso(case.resolved_at),
             "resolution_reason": str(case.resolution_reason or ""),
             "assignee": case.assignee.get_username() if case.assignee else None,
             "notes": [
@@ -80,7 +85,7 @@ def cases_export(ids: list[int]) -> list[dict]:
                     "kind": note.kind,
                     "text": note.text,
                     "by": note.author.get_username() if note.author else None,
-                    "at": _iso(note.created_at),
+                    "at": iso(note.created_at),
                 }
                 for note in case.notes.all()
             ],
@@ -90,13 +95,13 @@ def cases_export(ids: list[int]) -> list[dict]:
                     "subject": reply.subject,
                     "body": reply.body,
                     "status": reply.status,
-                    "sent_at": _iso(reply.sent_at),
+                    "sent_at": iso(reply.sent_at),
                     "by": reply.author.get_username() if reply.author else None,
                 }
                 for reply in case.replies.all()
             ],
             "events": [
-                {"kind": e.kind, "at": _iso(e.created_at), "after": e.after}
+                {"kind": e.kind, "at": iso(e.created_at), "after": e.after}
                 for e in case.events.all()
             ],
         }
@@ -137,26 +142,23 @@ def feedback_retain(cutoff: datetime, limit: int) -> int:
 def cases_erase(ids: list[int]) -> int:
     """Cases stay (service metrics), their words about and to the person go. Case events are
     append-only for staff; erasure is the one writer allowed to scrub them."""
-    cases = list(
-        Case.objects.filter(Q(customer__in=ids) | Q(response__customer__in=ids))
-        .distinct()
-        .values_list("pk", flat=True)
-    )
+    cases = list(_cases_of(ids).values_list("pk", flat=True))
     changed = CaseNote.objects.filter(case__in=cases).update(text=ERASED_TEXT)
     changed += CaseReply.objects.filter(case__in=cases).update(
         to_email="", subject=ERASED_TEXT, body=ERASED_TEXT, last_error=""
     )
-    scrubbed = []
+    scrubbed = 0
     for event in CaseEvent.objects.filter(case__in=cases).only("pk", "after", "before"):
-        if any(key in data for data in (event.after, event.before) for key in EVENT_PERSONAL_KEYS):
-            for data in (event.after, event.before):
-                for key in EVENT_PERSONAL_KEYS:
-                    if key in data:
-                        data[key] = ERASED_TEXT
-            scrubbed.append(event)
-    for event in scrubbed:  # QuerySet.update: CaseEvent.save() refuses changes by design
+        keys = [(data, key) for data in (event.after, event.before) for key in data
+                if key in EVENT_PERSONAL_KEYS]  # fmt: skip
+        if not keys:
+            continue
+        for data, key in keys:
+            data[key] = ERASED_TEXT
+        # QuerySet.update: CaseEvent.save() refuses changes by design.
         CaseEvent.objects.filter(pk=event.pk).update(after=event.after, before=event.before)
-    return changed + len(scrubbed)
+        scrubbed += 1
+    return changed + scrubbed
 
 
 def register_personal_data_handlers() -> None:

@@ -7,9 +7,10 @@ registers a handler in its AppConfig.ready():
         key="purchases", order=30, export=purchases_export, erase=purchases_erase))
 
 `export(customer_ids)` returns a JSON-able section; `erase(customer_ids)` anonymises in
-place and returns how many records it changed; `retain(cutoff, limit)` (optional)
-anonymises up to `limit` records created before `cutoff` and returns how many. The ids are
-the person's customer row plus any duplicates merged into it.
+place and returns how many records it changed; `retain(cutoff, limit)` anonymises up to
+`limit` records created before `cutoff` and returns how many. Each is optional: a handler
+without `export` adds no section, one without `erase` keeps its records as they are. The
+ids are the person's customer row plus any duplicates merged into it.
 
 Erasure anonymises instead of deleting wherever an aggregate depends on a row: scores,
 purchase amounts and dates stay (so NPS, RFM and revenue do not move), attached to the
@@ -51,10 +52,15 @@ class PersonalDataError(Exception):
 @dataclass(frozen=True)
 class PersonalDataHandler:
     key: str
-    export: Callable[[list[int]], Any]
-    erase: Callable[[list[int]], int]
+    export: Callable[[list[int]], Any] | None = None
+    erase: Callable[[list[int]], int] | None = None
     retain: Callable[[datetime, int], int] | None = None
     order: int = 100
+
+
+def iso(value) -> str | None:
+    """A date or time in an export: ISO 8601, or None."""
+    return value.isoformat() if value is not None else None
 
 
 _HANDLERS: dict[str, PersonalDataHandler] = {}
@@ -110,9 +116,8 @@ def personal_data_export(*, customer: Customer, by=None, request=None) -> dict[s
             "customer_id": customer.pk,
         }
         for handler in personal_data_handlers():
-            section = handler.export(ids)
-            if section is not None:  # None: the handler only erases
-                data[handler.key] = section
+            if handler.export is not None:
+                data[handler.key] = handler.export(ids)
     return data
 
 
@@ -129,7 +134,10 @@ def personal_data_erase(*, customer: Customer, by=None, request=None) -> dict[st
     people = list(Customer.objects.select_for_update().filter(pk__in=ids))
     for person in people:
         suppress_contact(email=person.email, phone=person.phone)
-    counts = {handler.key: handler.erase(ids) for handler in personal_data_handlers()}
+    counts = {
+        handler.key: handler.erase(ids) if handler.erase is not None else 0
+        for handler in personal_data_handlers()
+    }
     now = timezone.now()
     for person in people:
         person.tags.clear()

@@ -38,23 +38,6 @@ def suppress_contact(*, email: str = "", phone: str = "") -> None:
             ContactSuppression.objects.get_or_create(kind=kind, digest=_digests(kind, value)[0])
 
 
-def is_suppressed(*, email: str = "", phone: str = "") -> bool:
-    """Whether the email or phone belongs to an erased person."""
-    wanted = [
-        (kind, digest)
-        for kind, value in (("email", email), ("phone", phone))
-        if _normalise(kind, value)
-        for digest in _digests(kind, value)
-    ]
-    if not wanted:
-        return False
-    found = ContactSuppression.objects.filter(
-        kind__in={kind for kind, _digest in wanted},
-        digest__in={digest for _kind, digest in wanted},
-    )
-    return found.exists()
-
-
 def suppressed_customer_ids(customers) -> set[int]:
     """The ids among `customers` (objects with pk, email, phone) on the suppression list: one
     query when the list is empty (the usual case), else one per thousand addresses."""

@@ -17,12 +17,8 @@ from surveys.models import (
     PersonalDataAccess,
     Response,
 )
-from surveys.personal_data import ERASED_TEXT, PersonalDataHandler, register_personal_data
+from surveys.personal_data import ERASED_TEXT, PersonalDataHandler, iso, register_personal_data
 from surveys.tokens import hash_token, new_seed, token_for
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def profile_export(ids: list[int]) -> list[dict]:
@@ -40,10 +36,10 @@ def profile_export(ids: list[int]) -> list[dict]:
             "attributes": c.attributes,
             "consent": c.consent,
             "unsubscribed": c.unsubscribed,
-            "unsubscribed_at": _iso(c.unsubscribed_at),
+            "unsubscribed_at": iso(c.unsubscribed_at),
             "merged_into": c.merged_into_id,
-            "created_at": _iso(c.created_at),
-            "updated_at": _iso(c.updated_at),
+            "created_at": iso(c.created_at),
+            "updated_at": iso(c.updated_at),
         }
         for c in customers
     ]
@@ -67,8 +63,8 @@ def responses_export(ids: list[int]) -> list[dict]:
             "source": r.source,
             "language": r.language,
             "status": r.status,
-            "started_at": _iso(r.started_at),
-            "completed_at": _iso(r.completed_at),
+            "started_at": iso(r.started_at),
+            "completed_at": iso(r.completed_at),
             "nps_score": r.nps_score,
             "csat_score": r.csat_score,
             "ces_score": r.ces_score,
@@ -104,12 +100,12 @@ def invitations_export(ids: list[int]) -> list[dict]:
             "status": i.status,
             "skip_reason": i.skip_reason,
             "language": i.language,
-            "created_at": _iso(i.created_at),
-            "sent_at": _iso(i.sent_at),
-            "opened_at": _iso(i.opened_at),
-            "bounced_at": _iso(i.bounced_at),
+            "created_at": iso(i.created_at),
+            "sent_at": iso(i.sent_at),
+            "opened_at": iso(i.opened_at),
+            "bounced_at": iso(i.bounced_at),
             "reminders_sent": i.reminders_sent,
-            "last_reminded_at": _iso(i.last_reminded_at),
+            "last_reminded_at": iso(i.last_reminded_at),
         }
         for i in invitations
     ]
@@ -119,7 +115,7 @@ def access_log_export(ids: list[int]) -> list[dict]:
     entries = PersonalDataAccess.objects.filter(customer_id__in=ids).order_by("created_at", "pk")
     return [
         {
-            "at": _iso(e.created_at),
+            "at": iso(e.created_at),
             "by": e.username,
             "action": e.action,
             "channel": e.channel,
@@ -208,15 +204,11 @@ def audiences_erase(ids: list[int]) -> int:
     return changed
 
 
-def _nothing(ids: list[int]) -> int:
-    return 0
-
-
 def register_personal_data_handlers() -> None:
     """Called from SurveysConfig.ready()."""
     for handler in (
         # The profile itself is emptied by personal_data_erase once every handler has run.
-        PersonalDataHandler(key="profile", order=10, export=profile_export, erase=_nothing),
+        PersonalDataHandler(key="profile", order=10, export=profile_export),
         PersonalDataHandler(
             key="responses",
             order=20,
@@ -228,10 +220,8 @@ def register_personal_data_handlers() -> None:
             key="invitations", order=25, export=invitations_export, erase=invitations_erase
         ),
         # Not exported (it is how staff picked people, not data about the person).
-        PersonalDataHandler(
-            key="audiences", order=26, export=lambda ids: None, erase=audiences_erase
-        ),
+        PersonalDataHandler(key="audiences", order=26, erase=audiences_erase),
         # Kept on erasure: it names the customer only by id, and proves the erasure happened.
-        PersonalDataHandler(key="access_log", order=90, export=access_log_export, erase=_nothing),
+        PersonalDataHandler(key="access_log", order=90, export=access_log_export),
     ):
         register_personal_data(handler)
