@@ -115,10 +115,14 @@ def check_size(size: int, limit: Limits) -> None:
     if size <= 0:
         raise RefusedFile(MSG_EMPTY)
     if size > limit.max_bytes:
-        raise RefusedFile(
-            _("The file is larger than the %(limit)s MB limit; split it and upload the parts."),
-            {"limit": limit.max_bytes // MB},
-        )
+        raise too_large(limit)
+
+
+def too_large(limit: Limits) -> RefusedFile:
+    return RefusedFile(
+        _("The file is larger than the %(limit)s MB limit; split it and upload the parts."),
+        {"limit": limit.max_bytes // MB},
+    )
 
 
 def sniff(stream: IO[bytes], limit: Limits) -> str:

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from surveyhub.models import LockoutScope, LoginLockout
-from surveyhub.ratelimit import client_ip
+from surveyhub.ratelimit import cache_count, client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -82,13 +82,8 @@ def active_lockout(*, username: str | None = None, ip: str | None = None) -> Log
 
 
 def _count_failure(scope: str, value: str, window: timedelta) -> int | None:
-    key = _counter_key(scope, value)
     try:
-        cache.add(key, 0, timeout=int(window.total_seconds()))
-        return cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=int(window.total_seconds()))
-        return 1
+        return cache_count(_counter_key(scope, value), int(window.total_seconds()))
     except Exception:
         logger.warning("Cache unavailable: a failed log-in for %s was not counted.", scope)
         return None

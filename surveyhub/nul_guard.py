@@ -17,7 +17,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext
 
-API_PREFIX = "/api/"
+from surveyhub.api_errors import API_PREFIX
+
 PUBLIC_API_PREFIX = "/api/v1/public/"
 # A JSON \u0000 escape, not preceded by an escaped backslash ("\\u0000" is harmless text).
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)

@@ -140,15 +140,19 @@ def _increment(keys: list[str]) -> list[int]:
         # One command for all counters (a third cheaper than a pipeline of SET NX + INCR).
         names = [cache.make_and_validate_key(key) for key in keys]
         return list(_redis_counter(cache)(keys=names, args=[ttl]))
-    counts = []
-    for key in keys:
-        cache.add(key, 0, ttl)
-        try:
-            counts.append(cache.incr(key))
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, ttl)
-            counts.append(1)
-    return counts
+    return [cache_count(key, ttl, cache=cache) for key in keys]
+
+
+def cache_count(key: str, ttl: int, *, cache=None) -> int:
+    """Add one to a counter in the cache (created with its expiry); returns the new count.
+    Raises what the cache raises when it is down."""
+    cache = cache or caches["default"]
+    cache.add(key, 0, ttl)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, ttl)
+        return 1
 
 
 # INCR each key, giving it its expiry when this INCR created it; the counts, in key order.

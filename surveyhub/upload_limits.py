@@ -9,18 +9,12 @@ disk, nor the time to receive it. The exact file size is checked again by the im
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext
 
 from surveyhub import file_checks
+from surveyhub.api_errors import API_PREFIX
 
 # Room for the other form fields and the multipart boundaries around the file.
 FORM_OVERHEAD_BYTES = 1024 * 1024
-
-
-def too_large_message(limit_bytes: int) -> str:
-    return gettext(
-        "The file is larger than the %(limit)s MB limit; split it and upload the parts."
-    ) % {"limit": limit_bytes // file_checks.MB}
 
 
 class UploadSizeLimitMiddleware:
@@ -31,19 +25,19 @@ class UploadSizeLimitMiddleware:
         if request.method in ("POST", "PUT", "PATCH") and request.content_type.startswith(
             "multipart/"
         ):
-            limit = file_checks.limits().max_bytes
+            limit = file_checks.limits()
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 length = 0
-            if length > limit + FORM_OVERHEAD_BYTES:
+            if length > limit.max_bytes + FORM_OVERHEAD_BYTES:
                 return _too_large(request, limit)
         return self.get_response(request)
 
 
-def _too_large(request: HttpRequest, limit: int) -> HttpResponse:
-    message = too_large_message(limit)
-    if request.path.startswith("/api/"):
+def _too_large(request: HttpRequest, limit: file_checks.Limits) -> HttpResponse:
+    message = file_checks.too_large(limit).text
+    if request.path.startswith(API_PREFIX):
         return JsonResponse({"file": [message]}, status=413)
     try:
         back_url = reverse("analytics:imports")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from surveyhub.api_errors import API_PREFIX
 from surveys.models import AccessChannel, PersonalDataAccess
 
 
@@ -11,7 +12,7 @@ def request_channel(request: HttpRequest | None) -> str:
     if request is None:
         return AccessChannel.TASK
     path = request.path
-    if path.startswith("/api/"):
+    if path.startswith(API_PREFIX):
         return AccessChannel.API
     if path.startswith("/admin/"):
         return AccessChannel.ADMIN
