@@ -30,6 +30,7 @@ from analytics.metric_queries import (
     completed_responses,
     feedback_under,
     latest_clv_run,
+    through_response,
     topic_drivers,
 )
 from analytics.models import CustomerValue, Purchase
@@ -304,11 +305,7 @@ def has_purchases() -> bool:
 
 
 def _cases_for(filters: MetricFilters):
-    cases = TriageCase.objects.all()
-    rest = MetricFilters(**{**filters.__dict__, "start": None, "end": None})
-    if rest != MetricFilters():
-        cases = cases.filter(response__in=completed_responses(rest).values("pk"))
-    return cases
+    return TriageCase.objects.filter(through_response(filters))
 
 
 def service_summary(

@@ -606,10 +606,16 @@ def _feedback_q(filters: MetricFilters, prefix: str = "") -> Q:
     if filters.end:
         end = local_midnight(filters.end + dt.timedelta(days=1))
         q &= Q(**{f"{prefix}created_at__lt": end})
+    return q & through_response(filters, prefix)
+
+
+def through_response(filters: MetricFilters, prefix: str = "") -> Q:
+    """The filters other than the dates, on records attached to a response (feedback items,
+    cases): their response must match. An empty condition when only dates are set."""
     rest = MetricFilters(**{**filters.__dict__, "start": None, "end": None})
-    if rest != MetricFilters():
-        q &= Q(**{f"{prefix}response__in": completed_responses(rest).values("pk")})
-    return q
+    if rest == MetricFilters():
+        return Q()
+    return Q(**{f"{prefix}response__in": completed_responses(rest).values("pk")})
 
 
 # kind, link model, key, name key (None: the key is the name), sentiment score, sentiment label
