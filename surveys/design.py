@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from surveys.consent import consent_record
 from surveys.errors import SurveyError
 from surveys.logic import condition_errors
 from surveys.models import (
@@ -208,8 +209,6 @@ def survey_update(*, survey: Survey, **changes: Any) -> Survey:
             _validate_questions(specs)
             _write_questions(version, specs)
         if survey.status != SurveyStatus.DRAFT:
-            from surveys.consent import consent_record
-
             consent_record(version=version)  # a changed live notice gets a new number
     survey.refresh_from_db()
     return survey
@@ -270,8 +269,6 @@ def survey_publish(*, survey: Survey, by=None) -> Survey:
             _("The closing date is in the past; change it before publishing."),
             {"closes_at": _("The closing date is in the past.")},
         )
-    from surveys.consent import consent_record
-
     consent_record(version=survey.current_version)
     survey.status = SurveyStatus.ACTIVE
     survey.save(update_fields=["status", "updated_at"])
