@@ -18,8 +18,8 @@ from surveys.customer_queries import (
     customers_directory,
 )
 from surveys.customers import CustomerError, customer_merge
-from surveys.models import Customer, PersonalDataAction
-from surveys.personal_data_audit import personal_data_access_record
+from surveys.models import Customer
+from surveys.personal_data_audit import personal_data_listed, personal_data_viewed
 
 
 @login_required
@@ -38,11 +38,7 @@ def customer_list(request):
         unsubscribed=None if unsubscribed == "" else unsubscribed == "1",
     )
     page = Paginator(customers, 50).get_page(request.GET.get("page"))
-    if page.object_list:
-        personal_data_access_record(
-            action=PersonalDataAction.LIST, resource="customers", count=len(page.object_list),
-            request=request,
-        )  # fmt: skip
+    personal_data_listed(request, resource="customers", count=len(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -59,10 +55,7 @@ def customer_detail(request, pk: int):
         customer = customer_for_page(pk)
     except Customer.DoesNotExist:
         raise Http404 from None
-    personal_data_access_record(
-        action=PersonalDataAction.VIEW, resource="customer", object_id=pk, customer_id=pk,
-        request=request,
-    )  # fmt: skip
+    personal_data_viewed(request, resource="customer", object_id=pk, customer_id=pk)
     panels = []
     for panel in customer_panels(request.user):
         content = panel.render(customer, request)

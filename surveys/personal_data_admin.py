@@ -20,7 +20,6 @@ from surveys.models import (
     ContactSuppression,
     Customer,
     PersonalDataAccess,
-    PersonalDataAction,
     PrivacySettings,
 )
 from surveys.personal_data import (
@@ -29,7 +28,10 @@ from surveys.personal_data import (
     personal_data_erase,
     personal_data_export,
 )
-from surveys.personal_data_audit import personal_data_access_record
+from surveys.personal_data_audit import (
+    personal_data_listed,
+    personal_data_viewed,
+)
 
 
 def personal_data_download(data: dict, customer_id: int) -> HttpResponse:
@@ -61,20 +63,16 @@ class PersonalDataAdminMixin:
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET" and str(object_id).isdigit():
-            personal_data_access_record(
-                action=PersonalDataAction.VIEW, resource="customer", object_id=object_id,
-                customer_id=int(object_id), request=request,
-            )  # fmt: skip
+            personal_data_viewed(
+                request, resource="customer", object_id=object_id, customer_id=int(object_id)
+            )
         return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         changelist = (getattr(response, "context_data", None) or {}).get("cl")
-        if request.method == "GET" and changelist is not None and changelist.result_list:
-            personal_data_access_record(
-                action=PersonalDataAction.LIST, resource="customers",
-                count=len(changelist.result_list), request=request,
-            )  # fmt: skip
+        if request.method == "GET" and changelist is not None:
+            personal_data_listed(request, resource="customers", count=len(changelist.result_list))
         return response
 
     def _only_one(self, request, queryset) -> Customer | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from surveyhub.api_errors import API_PREFIX
-from surveys.models import AccessChannel, PersonalDataAccess
+from surveys.models import AccessChannel, PersonalDataAccess, PersonalDataAction
 
 
 def request_channel(request: HttpRequest | None) -> str:
@@ -58,9 +58,25 @@ def personal_data_viewed(
     if customer_id is None:
         return
     personal_data_access_record(
-        action="view",
+        action=PersonalDataAction.VIEW,
         resource=resource,
         object_id=object_id,
         customer_id=customer_id,
+        request=request,
+    )
+
+
+def personal_data_listed(
+    request: HttpRequest, *, resource: str, count: int, object_id: object = ""
+) -> None:
+    """Log a staff member seeing a page of `count` records with personal data (an empty
+    page shows none, and is not logged)."""
+    if not count:
+        return
+    personal_data_access_record(
+        action=PersonalDataAction.LIST,
+        resource=resource,
+        object_id=object_id,
+        count=count,
         request=request,
     )

@@ -36,7 +36,7 @@ from analytics.periods import PeriodError, local_today, period_parse
 from analytics.reports import ReportError, report_request
 from surveyhub.permissions import ModelPermissions
 from surveys.filters import MAX_YEAR
-from surveys.personal_data_audit import personal_data_access_record
+from surveys.personal_data_audit import personal_data_listed
 
 EVALUATION_PERMISSION = "analytics.view_evaluationsnapshot"
 # The schema of endpoints answering a JSON array of objects.
@@ -233,11 +233,10 @@ class ClvView(APIView):
         page = paginator.paginate_queryset(values, request, view=self)
         response = paginator.get_paginated_response(CustomerValueSerializer(page, many=True).data)
         response.data["run"] = clv_run_json(run)
-        if page:  # names and external ids of a page of customers
-            personal_data_access_record(
-                action="list", resource="customer_values", object_id=run.pk, count=len(page),
-                request=request,
-            )  # fmt: skip
+        # Names and external ids of a page of customers.
+        personal_data_listed(
+            request, resource="customer_values", object_id=run.pk, count=len(page or ())
+        )
         return response
 
 

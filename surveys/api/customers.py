@@ -19,9 +19,12 @@ from surveys.customers import (
     customer_merge,
     customer_update,
 )
-from surveys.models import Customer, PersonalDataAction
+from surveys.models import Customer
 from surveys.personal_data import PersonalDataError, personal_data_erase, personal_data_export
-from surveys.personal_data_audit import personal_data_access_record
+from surveys.personal_data_audit import (
+    personal_data_listed,
+    personal_data_viewed,
+)
 
 
 class TagNamesField(serializers.ListField):
@@ -120,18 +123,14 @@ class CustomerViewSet(viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
         shown = len(response.data.get("results", ()))
-        if shown:
-            personal_data_access_record(
-                action=PersonalDataAction.LIST, resource="customers", count=shown, request=request
-            )
+        personal_data_listed(request, resource="customers", count=shown)
         return response
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
-        personal_data_access_record(
-            action=PersonalDataAction.VIEW, resource="customer", object_id=kwargs["pk"],
-            customer_id=response.data["id"], request=request,
-        )  # fmt: skip
+        personal_data_viewed(
+            request, resource="customer", object_id=kwargs["pk"], customer_id=response.data["id"]
+        )
         return response
 
     def perform_create(self, serializer):

@@ -25,7 +25,7 @@ from surveys.design import (
     survey_update,
 )
 from surveys.errors import SurveyError
-from surveys.personal_data_audit import personal_data_access_record, personal_data_viewed
+from surveys.personal_data_audit import personal_data_listed, personal_data_viewed
 from surveys.queries import (
     responses_for_api,
     survey_for_submit,
@@ -130,11 +130,9 @@ class ResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def list(self, request, *args, **kwargs):
         reply = super().list(request, *args, **kwargs)
+        # Responses of known customers show their names.
         shown = sum(1 for row in reply.data.get("results", ()) if row.get("customer"))
-        if shown:  # responses of known customers show their names
-            personal_data_access_record(
-                action="list", resource="responses", count=shown, request=request
-            )
+        personal_data_listed(request, resource="responses", count=shown)
         return reply
 
     def retrieve(self, request, *args, **kwargs):
