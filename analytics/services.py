@@ -54,10 +54,6 @@ class ImportError_(Exception):
         self.too_large = too_large
 
 
-def max_upload_bytes() -> int:
-    return file_checks.limits().max_bytes
-
-
 def _check_request(*, kind: str, name: str, size: int, encoding: str, mapping: dict | None) -> None:
     if kind not in ImportKind.values:
         raise ImportError_(_("Choose purchases or customers."), field="kind")
