@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from analytics.models import ImportJob, Purchase
+from surveyhub.admin_mixins import NoAddOrChange
 
 
 @admin.register(Purchase)
@@ -15,16 +16,10 @@ class PurchaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(NoAddOrChange, admin.ModelAdmin):
     """Read-only: jobs are created by uploads and commands, never edited."""
 
     list_display = ["id", "kind", "original_name", "status", "dry_run", "rows_total", "rows_ok",
                     "rows_failed", "created_at"]  # fmt: skip
     list_filter = ["kind", "status", "dry_run"]
     list_select_related = ["created_by"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

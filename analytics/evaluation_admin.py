@@ -11,6 +11,7 @@ from analytics.models import (
     Report,
     ScorecardTarget,
 )
+from surveyhub.admin_mixins import NoAddOrChange
 
 
 @admin.register(ScorecardTarget)
@@ -30,26 +31,18 @@ class PostPurchaseRuleAdmin(admin.ModelAdmin):
     raw_id_fields = ["survey"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(EvaluationSnapshot)
-class EvaluationSnapshotAdmin(ReadOnlyAdmin):
+class EvaluationSnapshotAdmin(NoAddOrChange, admin.ModelAdmin):
     list_display = ["period", "version", "overall_index", "computed_at"]
     list_filter = ["period"]
 
 
 @admin.register(ClvRun)
-class ClvRunAdmin(ReadOnlyAdmin):
+class ClvRunAdmin(NoAddOrChange, admin.ModelAdmin):
     list_display = ["as_of", "time_unit", "r", "alpha", "a", "b", "bgnbd_log_likelihood",
                     "n_customers", "created_at"]  # fmt: skip
 
 
 @admin.register(Report)
-class ReportAdmin(ReadOnlyAdmin):
+class ReportAdmin(NoAddOrChange, admin.ModelAdmin):
     list_display = ["period", "format", "status", "created_by", "created_at"]

@@ -11,6 +11,7 @@ from feedback.case_models import (
     ResolutionReason,
     SlaPolicy,
 )
+from surveyhub.admin_mixins import NoAddOrChange, ViewOnly
 
 
 @admin.register(CaseRule)
@@ -37,34 +38,19 @@ class CaseTeamAdmin(admin.ModelAdmin):
     filter_horizontal = ["members"]
 
 
-class CaseEventInline(admin.TabularInline):
+class CaseEventInline(NoAddOrChange, admin.TabularInline):
     model = CaseEvent
     fields = ["created_at", "actor", "kind", "before", "after"]
     readonly_fields = fields
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ViewOnly, admin.ModelAdmin):
     """Read-only: cases change through the staff pages and the API, which write events."""
 
     list_display = ["id", "status", "priority", "assignee", "due_at", "created_at"]
     list_filter = ["status", "priority"]
     raw_id_fields = ["customer", "response", "feedback_items", "resurvey_response"]
     inlines = [CaseEventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

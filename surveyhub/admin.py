@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from surveyhub.admin_mixins import NoAddOrChange
 from surveyhub.models import ApiToken, LoginLockout, WorkerHeartbeat
 
 
@@ -11,7 +12,7 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(NoAddOrChange, admin.ModelAdmin):
     """Admins see every user's API token (never the key) and revoke one by deleting it.
 
     Keys are created only by their owner, on the “My API token” page, so nobody else ever
@@ -22,27 +23,15 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ["user", "prefix", "created_at", "last_used_at"]
     exclude = ["key_hash"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(LoginLockout)
-class LoginLockoutAdmin(admin.ModelAdmin):
+class LoginLockoutAdmin(NoAddOrChange, admin.ModelAdmin):
     """Locked usernames and addresses; deleting a row lifts the lock."""
 
     list_display = ["scope", "value", "failures", "locked_at", "locked_until", "in_force"]
     list_filter = ["scope"]
     search_fields = ["value"]
     ordering = ["-locked_until"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(boolean=True, description=_("in force"))
     def in_force(self, lock: LoginLockout) -> bool:

@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from surveyhub.admin_mixins import ViewOnly
 from surveys.models import (
     ConsentText,
     ContactSuppression,
@@ -138,19 +139,8 @@ class PersonalDataAdminMixin:
         return TemplateResponse(request, "admin/surveys/customer/erase_confirm.html", context)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(ReadOnlyAdmin):
+class PersonalDataAccessAdmin(ViewOnly, admin.ModelAdmin):
     list_display = [
         "created_at", "username", "action", "channel", "resource", "object_id", "customer_id",
         "count", "ip_address",
@@ -161,14 +151,14 @@ class PersonalDataAccessAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ConsentText)
-class ConsentTextAdmin(ReadOnlyAdmin):
+class ConsentTextAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ["survey", "number", "language", "sha256", "created_at"]
     list_filter = ["language"]
     search_fields = ["survey__title", "sha256"]
 
 
 @admin.register(ContactSuppression)
-class ContactSuppressionAdmin(ReadOnlyAdmin):
+class ContactSuppressionAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ["kind", "digest", "created_at"]
     list_filter = ["kind"]
 
