@@ -129,3 +129,37 @@ def survey_feedback_item(response, text: str = "…", **fields):
         customer_id=response.customer_id, created_at=response.completed_at,
         nps_score=response.nps_score, **fields,
     )  # fmt: skip
+
+
+def one_of_each_resource(*, slug: str, external_id: str, order_id: str, **survey_changes):
+    """One object of every API resource, made through the real services where they exist
+    (the role matrix and the schema fuzzing call each resource on them)."""
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from analytics.models import EvaluationSnapshot, ImportJob, Purchase, Report
+    from feedback.models import FeedbackItem, Topic
+    from surveys.invitations import distribution_create
+
+    survey = published_survey(slug=slug, **survey_changes)
+    customer = CustomerFactory(external_id=external_id)
+    case = detractor_case(customer=customer, comment="等了半小时没人理😡", survey=survey)
+    case = case[0] if isinstance(case, list) else case
+    Purchase.objects.create(
+        customer=customer, order_id=order_id, ordered_at=timezone.now(), amount="120.00"
+    )
+    EvaluationSnapshot.objects.create(
+        period="2026Q2", period_start="2026-04-01", period_end="2026-06-30", version=1,
+        result={"index": 70.0, "indicators": []},
+    )  # fmt: skip
+    return SimpleNamespace(
+        survey=survey, customer=customer, case=case, period="2026Q2",
+        item=FeedbackItem.objects.create(text="包装破了", source="wechat", customer=customer),
+        topic=Topic.objects.create(key="logistics", name="物流"),
+        job=ImportJob.objects.create(kind="purchases", original_name="orders.csv"),
+        report=Report.objects.create(period="2026Q2", format="xlsx"),
+        distribution=distribution_create(
+            survey=survey, channel="link", audience={}, name="门店二维码"
+        ),
+    )  # fmt: skip

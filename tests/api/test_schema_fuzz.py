@@ -28,36 +28,17 @@ def world():
 
     Returns the path parameters that name them, per resource (the path's first segment).
     """
-    from django.utils import timezone
+    from feedback.models import Topic
+    from tests.factories import one_of_each_resource
 
-    from analytics.models import EvaluationSnapshot, ImportJob, Purchase, Report
-    from feedback.models import FeedbackItem, Topic
-    from surveys.invitations import distribution_create
-    from tests.factories import CustomerFactory, detractor_case, published_survey
-
-    survey = published_survey(slug="fuzz-survey")
-    customer = CustomerFactory(external_id="FUZZ-1")
-    case = detractor_case(customer=customer, comment="等了半小时没人理😡", survey=survey)
-    case = case[0] if isinstance(case, list) else case
-    item = FeedbackItem.objects.create(text="包装破了", source="wechat", customer=customer)
-    topic = Topic.objects.create(key="logistics", name="物流")
+    w = one_of_each_resource(slug="fuzz-survey", external_id="FUZZ-1", order_id="FUZZ-O-1")
     Topic.objects.create(key="price", name="价格")
-    Purchase.objects.create(
-        customer=customer, order_id="FUZZ-O-1", ordered_at=timezone.now(), amount="120.00"
-    )
-    job = ImportJob.objects.create(kind="purchases", original_name="orders.csv")
-    EvaluationSnapshot.objects.create(
-        period="2026Q2", period_start="2026-04-01", period_end="2026-06-30", version=1,
-        result={"index": 70.0, "indicators": []},
-    )  # fmt: skip
-    report = Report.objects.create(period="2026Q2", format="xlsx")
-    distribution = distribution_create(survey=survey, channel="link", audience={}, name="二维码")
     return {
-        "surveys": {"id": survey.pk}, "responses": {"id": case.response_id},
-        "customers": {"id": customer.pk}, "cases": {"id": case.pk}, "feedback": {"id": item.pk},
-        "topics": {"id": topic.pk}, "imports": {"id": job.pk}, "reports": {"id": report.pk},
-        "distributions": {"id": distribution.pk}, "evaluations": {"period": "2026Q2"},
-        "public": {"slug": survey.slug},
+        "surveys": {"id": w.survey.pk}, "responses": {"id": w.case.response_id},
+        "customers": {"id": w.customer.pk}, "cases": {"id": w.case.pk},
+        "feedback": {"id": w.item.pk}, "topics": {"id": w.topic.pk}, "imports": {"id": w.job.pk},
+        "reports": {"id": w.report.pk}, "distributions": {"id": w.distribution.pk},
+        "evaluations": {"period": w.period}, "public": {"slug": w.survey.slug},
     }  # fmt: skip
 
 

@@ -7,14 +7,13 @@ or may not do something: surveyhub/roles.py (PRODUCT.md's people).
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
-from analytics.models import EvaluationSnapshot, ImportJob, Purchase, Report
-from feedback.models import FeedbackItem, Topic
 from surveyhub.api_tokens import api_token_create
 from surveyhub.roles import Role
-from surveys.invitations import distribution_create
-from tests.factories import CustomerFactory, UserFactory, detractor_case, published_survey
+from tests.factories import (
+    UserFactory,
+    one_of_each_resource,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -106,28 +105,14 @@ def body_for(call: str, world: dict):
 @pytest.fixture
 def world():
     """One object of each resource, made through the real services where they exist."""
-    survey = published_survey(consent_text="", slug="matrix-survey")
-    customer = CustomerFactory(external_id="C1")
-    case = detractor_case(customer=customer, comment="等了半小时没人理", survey=survey)
-    case = case[0] if isinstance(case, list) else case
-    item = FeedbackItem.objects.create(text="包装破了", source="wechat", customer=customer)
-    topic = Topic.objects.create(key="logistics", name="物流")
-    Purchase.objects.create(
-        customer=customer, order_id="O-1", ordered_at=timezone.now(), amount="120.00"
-    )
-    job = ImportJob.objects.create(kind="purchases", original_name="orders.csv")
-    EvaluationSnapshot.objects.create(
-        period="2026Q2", period_start="2026-04-01", period_end="2026-06-30", version=1,
-        result={"index": 70.0, "indicators": []},
-    )  # fmt: skip
-    report = Report.objects.create(period="2026Q2", format="xlsx")
-    distribution = distribution_create(
-        survey=survey, channel="link", audience={}, name="门店二维码"
+    w = one_of_each_resource(
+        slug="matrix-survey", external_id="C1", order_id="O-1", consent_text=""
     )
     return {
-        "survey": survey.pk, "slug": survey.slug, "customer": customer, "case": case.pk,
-        "response": case.response_id, "item": item.pk, "topic": topic.pk, "import": job.pk,
-        "period": "2026Q2", "report": report.pk, "dist": distribution.pk,
+        "survey": w.survey.pk, "slug": w.survey.slug, "customer": w.customer, "case": w.case.pk,
+        "response": w.case.response_id, "item": w.item.pk, "topic": w.topic.pk,
+        "import": w.job.pk, "period": w.period, "report": w.report.pk,
+        "dist": w.distribution.pk,
     }  # fmt: skip
 
 
