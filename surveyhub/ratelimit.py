@@ -55,11 +55,9 @@ class Budget:
     per_minute: int
 
 
-def client_ip(request) -> str:
-    """The client's address; behind `SURVEYHUB_TRUSTED_PROXIES` proxies, from X-Forwarded-For.
-
-    IPv6 clients are counted per /64, the block one subscriber line gets.
-    """
+def request_address(request) -> str:
+    """The client's address as sent; behind `SURVEYHUB_TRUSTED_PROXIES` proxies, from
+    X-Forwarded-For (the entry the nearest trusted proxy added)."""
     address = request.META.get("REMOTE_ADDR", "")
     proxies = settings.SURVEYHUB_TRUSTED_PROXIES
     if proxies:
@@ -67,6 +65,13 @@ def client_ip(request) -> str:
         hops = [h for h in hops if h]
         if len(hops) >= proxies:
             address = hops[-proxies]
+    return address
+
+
+def client_ip(request) -> str:
+    """The client's address for counting: IPv6 clients per /64, the block one subscriber
+    line gets."""
+    address = request_address(request)
     if ":" in address:
         try:
             ip = ipaddress.IPv6Address(address)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.http import HttpRequest
 
 from surveyhub.api_errors import API_PREFIX
+from surveyhub.ratelimit import request_address
 from surveys.models import AccessChannel, PersonalDataAccess, PersonalDataAction
 
 
@@ -17,6 +20,14 @@ def request_channel(request: HttpRequest | None) -> str:
     if path.startswith("/admin/"):
         return AccessChannel.ADMIN
     return AccessChannel.PAGE
+
+
+def _address(request: HttpRequest) -> str | None:
+    """The client's address (behind trusted proxies, the one they forwarded), if it is one."""
+    try:
+        return str(ipaddress.ip_address(request_address(request)))
+    except ValueError:
+        return None
 
 
 def personal_data_access_record(
@@ -44,7 +55,7 @@ def personal_data_access_record(
         object_id=str(object_id or "")[:64],
         customer_id=customer_id,
         count=count,
-        ip_address=(request.META.get("REMOTE_ADDR") or None) if request is not None else None,
+        ip_address=_address(request) if request is not None else None,
         # The path only: a query string can hold a search for a name or a phone number.
         path=request.path[:300] if request is not None else "",
     )

@@ -32,6 +32,24 @@ def test_reading_a_customer_through_the_api_is_logged_with_who_and_where(client,
     assert (entry.customer_id, entry.ip_address) == (person.customer.pk, "10.1.2.3")
 
 
+@pytest.mark.parametrize(
+    ("forwarded", "logged"), [("198.51.100.7, 203.0.113.9", "203.0.113.9"), ("garbage", None)]
+)
+def test_behind_a_trusted_proxy_the_forwarded_client_is_logged(
+    client, person, settings, forwarded, logged
+):
+    """The address nginx forwarded, not nginx's own; one that is no address is not stored."""
+    settings.SURVEYHUB_TRUSTED_PROXIES = 1
+    client.force_login(UserFactory(role=Role.MANAGER))
+
+    client.get(
+        f"/api/v1/customers/{person.customer.pk}/",
+        REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded,
+    )  # fmt: skip
+
+    assert PersonalDataAccess.objects.get(action="view").ip_address == logged
+
+
 def test_listing_customers_is_logged_with_how_many_were_shown(client, person):
     client.force_login(UserFactory(role=Role.MANAGER))
 
