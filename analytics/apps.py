@@ -7,13 +7,13 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("Analytics")
 
     def ready(self) -> None:
-        from analytics.panels import register_panels
+        from analytics.purchases.panels import register_panels
 
         # The customer 360 page in `surveys` shows analytics' panels through its registry.
         register_panels()
 
         # Evaluations: audience filters, the value panel, and their admin pages.
-        from analytics import evaluation_admin  # noqa: F401
+        from analytics.evaluations import admin as evaluation_admin  # noqa: F401
         from analytics.hooks import register_hooks
 
         register_hooks()

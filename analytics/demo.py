@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from analytics.models import Purchase
-from surveys.customers import customer_create
+from surveys.customers.services import customer_create
 from surveys.models import Customer
 
 DEMO_CUSTOMERS = 200

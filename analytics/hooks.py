@@ -3,7 +3,7 @@
 - surveys' audience filters "purchased_within_days", "rfm_segment", "value_tier";
 - the customer 360 "value" panel and the `value` of `customers/{id}/` (RFM, CLV, P(alive));
 - `customer_value_tier(customer_id)` for feedback's case priority, registered with
-  feedback.case_priority.register_value_tier_provider.
+  feedback.cases.priority.register_value_tier_provider.
 
 All read the latest CLV run; a customer absent from it (no purchases) has no value tier.
 """
@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from analytics.evaluations.segments import segment_label
 from analytics.metrics.rfm import SEGMENTS
 from analytics.models import ClvRun, CustomerValue, Purchase, ValueTier
-from analytics.segments import segment_label
 
 MAX_DAYS = 3650
 
@@ -59,7 +59,7 @@ def customer_value(customer) -> dict[str, Any] | None:
 
 
 def value_panel(customer, request):
-    from surveys.customer_panels import PanelContent
+    from surveys.customers.panels import PanelContent
 
     value = _latest_value(customer.pk)
     return PanelContent(
@@ -110,7 +110,7 @@ def _in_latest_run(customers: QuerySet, **lookup) -> QuerySet:
 
 
 def register_audience_filters() -> None:
-    from surveys.audience import AudienceFilter, register_audience_filter
+    from surveys.distribution.audience import AudienceFilter, register_audience_filter
 
     register_audience_filter(
         AudienceFilter(
@@ -142,7 +142,7 @@ def register_audience_filters() -> None:
 
 
 def register_value_panel() -> None:
-    from surveys.customer_panels import (
+    from surveys.customers.panels import (
         CustomerPanel,
         register_customer_panel,
         register_customer_value,
@@ -164,7 +164,7 @@ def _value_tier_of(customer) -> str | None:
 def register_case_priority_hook() -> None:
     """Offer the value tier to feedback's case priority, where feedback exposes the hook."""
     try:
-        from feedback.case_priority import register_value_tier_provider
+        from feedback.cases.priority import register_value_tier_provider
     except ImportError:  # an older feedback without cases
         return
     register_value_tier_provider(_value_tier_of)

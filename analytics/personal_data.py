@@ -1,5 +1,5 @@
 """What `analytics` holds about a person — purchases and computed value — for the export
-and erasure of surveys.personal_data.
+and erasure of surveys.privacy.personal_data.
 
 Erasure keeps every purchase as it is: amount, date, category and channel feed revenue, RFM
 and CLV, and the row stays on the customer row that erasure turns into an anonymous
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from analytics.models import CustomerValue, ImportJob, Purchase
 from surveys.models import Customer
-from surveys.personal_data import ERASED_TEXT, PersonalDataHandler, register_personal_data
+from surveys.privacy.personal_data import ERASED_TEXT, PersonalDataHandler, register_personal_data
 
 
 def purchases_export(ids: list[int]) -> list[dict]:

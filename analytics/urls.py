@@ -1,6 +1,6 @@
 from django.urls import path
 
-from analytics import views
+from analytics.imports import views
 
 app_name = "analytics"
 urlpatterns = [

@@ -142,7 +142,7 @@ def timed(fn, runs: int = 3) -> float:
 def bench_queries() -> list[tuple[str, float]]:
     from django.db import connection
 
-    from analytics.metric_queries import (
+    from analytics.evaluations.metric_queries import (
         MetricFilters,
         metric_breakdown,
         metric_summary,
@@ -192,7 +192,7 @@ def bench_queries() -> list[tuple[str, float]]:
 
 
 def bench_clv() -> float:
-    from analytics.evaluations import clv_fit
+    from analytics.evaluations.services import clv_fit
     from analytics.models import ClvRun
 
     ClvRun.objects.all().delete()
@@ -224,7 +224,7 @@ def main() -> None:
         f"\nqueries on {RESPONSES:,} responses (median of 3, ms; target ≤ {QUERY_TARGET_MS:.0f}):"
     )
     results = bench_queries()
-    from analytics.metric_queries import rfm_report
+    from analytics.evaluations.metric_queries import rfm_report
 
     started = time.perf_counter()
     rfm_report(as_of=TODAY - dt.timedelta(days=1))  # no run that day: computed live

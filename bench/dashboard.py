@@ -53,10 +53,10 @@ def generate_dashboard_data() -> None:
     """A CLV run, analysed feedback with topics/aspects and cases — skipped when present."""
     from django.db import connection
 
-    from analytics.evaluations import clv_fit
+    from analytics.evaluations.services import clv_fit
     from analytics.models import ClvRun
-    from feedback.case_models import Case, CaseStatus
     from feedback.models import FeedbackAspect, FeedbackItem, FeedbackTopic, Topic
+    from feedback.models.cases import Case, CaseStatus
     from surveys.models import Response
 
     if not ClvRun.objects.exists():
@@ -123,8 +123,8 @@ def generate_dashboard_data() -> None:
 
 def ensure_snapshot() -> None:
     """The current quarter's scorecard, as the nightly job stores it (the tiles read it)."""
-    from analytics.dashboard_queries import current_period
-    from analytics.evaluations import evaluation_compute
+    from analytics.dashboard.queries import current_period
+    from analytics.evaluations.services import evaluation_compute
     from analytics.models import EvaluationSnapshot
 
     period = current_period()
@@ -133,7 +133,7 @@ def ensure_snapshot() -> None:
 
 
 def manager():
-    from surveyhub.roles import Role
+    from surveyhub.security.roles import Role
     from tests.factories import UserFactory
 
     user = UserFactory(username="bench-manager", role=Role.MANAGER)
@@ -157,7 +157,7 @@ def bench_endpoints(user) -> list[tuple[str, float]]:
     from django.test import Client
     from django.urls import reverse
 
-    from analytics.metric_queries import latest_clv_run
+    from analytics.evaluations.metric_queries import latest_clv_run
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
@@ -196,8 +196,8 @@ def bench_endpoints(user) -> list[tuple[str, float]]:
             ],
             (f"{label}: analytics/rfm/", call("analytics-rfm", as_of=as_of, **params)),
         ]
-    from analytics.dashboard_queries import current_period
-    from analytics.evaluations import scorecard_compute
+    from analytics.dashboard.queries import current_period
+    from analytics.evaluations.services import scorecard_compute
 
     cases.append(
         ("tiles computed live (no snapshot yet), for reference", lambda: scorecard_compute(

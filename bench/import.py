@@ -112,8 +112,8 @@ def empty_tables() -> None:
 
 
 def run_ours(path: Path) -> tuple[float, int]:
+    from analytics.imports.jobs import import_job_create_for_path, import_job_run
     from analytics.models import Purchase
-    from analytics.services import import_job_create_for_path, import_job_run
 
     empty_tables()
     start = time.perf_counter()
@@ -132,8 +132,8 @@ def run_import_export(path: Path) -> tuple[float, int]:
 
     from analytics.imports.parsing import CellError, parse_amount, parse_datetime
     from analytics.models import Purchase
+    from surveys.customers.phones import phone_or_none
     from surveys.models import Customer
-    from surveys.phones import phone_or_none
 
     tz = ZoneInfo("Asia/Shanghai")
 

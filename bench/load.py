@@ -167,7 +167,7 @@ def prepare_database() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from surveys.design import survey_create_from_template, survey_publish
+    from surveys.design.services import survey_create_from_template, survey_publish
 
     call_command("migrate", verbosity=0)
     for slug in (SLUG, WARMUP_SLUG):
@@ -320,7 +320,7 @@ def check_database(id_dir: Path, result: dict, *, connections: int) -> dict:
 def analysis_progress(slug: str) -> dict:
     from django.db.models import Q
 
-    from feedback.items import TEXT_QUESTION_TYPES
+    from feedback.analysis.items import TEXT_QUESTION_TYPES
     from feedback.models import AnalysisStatus, FeedbackItem
     from surveys.models import Answer, Response, ResponseStatus, Survey
 

@@ -41,7 +41,7 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0)
-    from surveys.design import survey_create_from_template, survey_publish
+    from surveys.design.services import survey_create_from_template, survey_publish
 
     survey = survey_publish(
         survey=survey_create_from_template(template_key="relationship_nps", slug="page-bench")

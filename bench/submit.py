@@ -55,7 +55,7 @@ def main() -> None:
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     setup = (
-        "from surveys.design import survey_create_from_template, survey_publish\n"
+        "from surveys.design.services import survey_create_from_template, survey_publish\n"
         "s = survey_create_from_template(template_key='relationship_nps', slug='bench-nps')\n"
         "s.current_version.consent_text = ''; s.current_version.save()\n"
         "survey_publish(survey=s)\n"

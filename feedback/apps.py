@@ -11,10 +11,11 @@ class FeedbackConfig(AppConfig):
         from surveys.signals import response_submitted
 
         response_submitted.connect(create_feedback_items, dispatch_uid="feedback.create_items")
-        from feedback.panels import register_panels
+        from feedback.analysis.panels import register_panels
 
         register_panels()  # the customer 360 page shows the customer's feedback
-        from feedback import case_admin, case_receivers  # noqa: F401  (cases: admin, signal)
+        from feedback.cases import admin as case_admin  # noqa: F401  (the case admin pages)
+        from feedback.cases import receivers as case_receivers  # noqa: F401  (@receiver)
         from feedback.personal_data import register_personal_data_handlers
 
         register_personal_data_handlers()  # export and erasure of one person (PIPL / GDPR)

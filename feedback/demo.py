@@ -6,10 +6,13 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from feedback.analysis import BATCH_SIZE, feedback_analyse_batch
-from feedback.items import feedback_items_bulk_create, feedback_items_for_completed_responses
+from feedback.analysis.items import (
+    feedback_items_bulk_create,
+    feedback_items_for_completed_responses,
+)
+from feedback.analysis.services import BATCH_SIZE, feedback_analyse_batch
+from feedback.analysis.topics import topics_discover
 from feedback.models import AnalysisStatus, FeedbackItem, FeedbackSource, Topic
-from feedback.topics import topics_discover
 from surveys.models import Customer
 
 OTHER_CHANNELS = [

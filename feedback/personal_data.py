@@ -1,5 +1,5 @@
 """What `feedback` holds about a person — feedback items, cases with their notes, replies and
-events — for the export, erasure and retention of surveys.personal_data."""
+events — for the export, erasure and retention of surveys.privacy.personal_data."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from feedback.models import (
     FeedbackItem,
     SentimentCorrection,
 )
-from surveys.personal_data import (
+from surveys.privacy.personal_data import (
     ERASED_TEXT,
     PersonalDataHandler,
     admin_log_forget,

@@ -1,6 +1,6 @@
 """Listeners to other apps' signals (connected in FeedbackConfig.ready)."""
 
-from feedback.items import feedback_items_from_response
+from feedback.analysis.items import feedback_items_from_response
 
 
 def create_feedback_items(sender, *, response_id: int, **kwargs) -> None:

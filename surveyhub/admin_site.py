@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from surveyhub.login_throttle import ThrottledAdminAuthenticationForm
+from surveyhub.security.login_throttle import ThrottledAdminAuthenticationForm
 
 
 class SurveyHubAdminSite(admin.AdminSite):
@@ -15,7 +15,7 @@ class SurveyHubAdminSite(admin.AdminSite):
     login_form = ThrottledAdminAuthenticationForm
 
     def get_urls(self):
-        from analytics.dashboard import dashboard_export, dashboard_view
+        from analytics.dashboard.views import dashboard_export, dashboard_view
 
         return [
             path("dashboard/", self.admin_view(dashboard_view), name="dashboard"),

@@ -13,7 +13,7 @@ class SurveyHubConfig(AppConfig):
     verbose_name = _("SurveyHub")
 
     def ready(self) -> None:
-        from surveyhub import roles
+        from surveyhub.security import roles
 
         # Roles and their permissions follow the code: re-synced after every migrate.
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)

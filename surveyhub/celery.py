@@ -11,12 +11,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "surveyhub.settings")
 app = Celery("surveyhub")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 
-from surveyhub.queues import Queue  # noqa: E402  (needs the settings module name set above)
+from surveyhub.tasking.queues import Queue  # noqa: E402  (needs the settings module name set above)
 
 app.conf.task_queues = [KombuQueue(q.value, routing_key=q.value) for q in Queue]
 app.conf.task_default_queue = Queue.DEFAULT.value
 app.conf.task_default_routing_key = Queue.DEFAULT.value
-app.conf.task_routes = ("surveyhub.tasking.route_to_declared_queue",)
+app.conf.task_routes = ("surveyhub.tasking.declare.route_to_declared_queue",)
 
 # A static schedule, versioned with the code: every periodic job is a sweeper or a
 # nightly computation whose timing is part of the product, not an admin setting.
@@ -109,6 +109,19 @@ def _schedule_the_response_outbox(sender, **kwargs):
     }
 
 
-app.autodiscover_tasks()
+# Each wing keeps its tasks in its own `tasks` module; the wiring names them all once here.
+TASK_PACKAGES = [
+    "surveyhub",
+    "surveys.distribution",
+    "surveys.responding",
+    "surveys.privacy",
+    "feedback.analysis",
+    "feedback.cases",
+    "analytics.imports",
+    "analytics.evaluations",
+    "analytics.dashboard",
+    "analytics.reports",
+]
+app.autodiscover_tasks(TASK_PACKAGES)
 
 __all__ = ["app", "crontab"]

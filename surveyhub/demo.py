@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from surveyhub.roles import Role, sync_roles
+from surveyhub.security.roles import Role, sync_roles
 
 DEMO_USERS = [
     ("admin", Role.ADMIN, True),
@@ -28,10 +28,10 @@ DEMO_STEPS = [
     "analytics.demo.seed_customers",
     "analytics.demo.seed_purchases",
     "surveys.demo.seed_surveys",
-    "surveys.demo_distribution.seed",
+    "surveys.distribution.demo.seed",
     "feedback.demo.seed",
-    "feedback.demo_cases.seed",  # before evaluations: the scorecard reads case metrics
-    "analytics.demo_evaluations.seed",
+    "feedback.cases.demo.seed",  # before evaluations: the scorecard reads case metrics
+    "analytics.evaluations.demo.seed",
 ]
 
 

@@ -47,7 +47,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "surveyhub.security.ContentSecurityPolicyMiddleware",
+    "surveyhub.security.headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -106,7 +106,7 @@ LOGOUT_REDIRECT_URL = "login"
 # forms and unknown API keys together) within the window; reaching a limit locks that
 # username or address for the lock-out time (HTTP 429 / a form error). Locks are listed and
 # lifted in the admin or with `manage.py login_lockouts`.
-AUTHENTICATION_BACKENDS = ["surveyhub.login_throttle.ThrottledModelBackend"]
+AUTHENTICATION_BACKENDS = ["surveyhub.security.login_throttle.ThrottledModelBackend"]
 SURVEYHUB_LOGIN_FAILURES_PER_USERNAME = env_int("SURVEYHUB_LOGIN_FAILURES_PER_USERNAME", 5)
 SURVEYHUB_LOGIN_FAILURES_PER_IP = env_int("SURVEYHUB_LOGIN_FAILURES_PER_IP", 20)
 SURVEYHUB_LOGIN_FAILURE_WINDOW_MINUTES = env_int("SURVEYHUB_LOGIN_FAILURE_WINDOW_MINUTES", 15)
@@ -163,9 +163,9 @@ SURVEYHUB_IMPORT_MAX_UPLOAD_MB = env_int("SURVEYHUB_IMPORT_MAX_UPLOAD_MB", 200)
 # answered 413 from its Content-Length, before the body is read (CSRF checks read it early).
 SURVEYHUB_IMPORT_MAX_ROWS = env_int("SURVEYHUB_IMPORT_MAX_ROWS", 5_000_000)
 SURVEYHUB_IMPORT_MAX_UNPACKED_MB = env_int("SURVEYHUB_IMPORT_MAX_UNPACKED_MB", 1024)
-MIDDLEWARE.append("surveyhub.upload_limits.UploadSizeLimitMiddleware")
+MIDDLEWARE.append("surveyhub.security.upload_limits.UploadSizeLimitMiddleware")
 # NUL characters in query strings and API bodies: a clear 400, not a database error.
-MIDDLEWARE.append("surveyhub.nul_guard.RejectNulCharactersMiddleware")
+MIDDLEWARE.append("surveyhub.security.nul_guard.RejectNulCharactersMiddleware")
 # Invitations go out in batches of this size, at most this many emails a minute.
 SURVEYHUB_EMAIL_BATCH_SIZE = env_int("SURVEYHUB_EMAIL_BATCH_SIZE", 50)
 SURVEYHUB_EMAILS_PER_MINUTE = env_int("SURVEYHUB_EMAILS_PER_MINUTE", 600)
@@ -246,10 +246,10 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # `Authorization: Token <key>` against hashed keys (DRF's authtoken stores them in clear).
-        "surveyhub.api_tokens.ApiTokenAuthentication",
+        "surveyhub.api.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["surveyhub.permissions.ModelPermissions"],
+    "DEFAULT_PERMISSION_CLASSES": ["surveyhub.api.permissions.ModelPermissions"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -263,7 +263,7 @@ SPECTACULAR_SETTINGS = {
     # The error responses (400/401/403/404/429) are documented too (tests/api fuzzes them).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "surveyhub.api_schema.add_error_responses",
+        "surveyhub.api.schema.add_error_responses",
     ],
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI from the sidecar package: works with no internet access.

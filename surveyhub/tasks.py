@@ -3,8 +3,8 @@ import socket
 from django.utils import timezone
 
 from surveyhub.models import WorkerHeartbeat
-from surveyhub.queues import Queue
-from surveyhub.tasking import surveyhub_task
+from surveyhub.tasking.declare import surveyhub_task
+from surveyhub.tasking.queues import Queue
 
 
 @surveyhub_task(name="surveyhub.record_heartbeat", queue=Queue.DEFAULT, expires=55)

@@ -4,8 +4,9 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from surveyhub import token_views, views
-from surveyhub.login_throttle import ThrottledLoginView
+from surveyhub import views
+from surveyhub.api import token_views
+from surveyhub.security.login_throttle import ThrottledLoginView
 from surveys.api.urls import public_urlpatterns
 
 api_v1 = [
@@ -28,15 +29,15 @@ urlpatterns = [
     path("staff/", include("surveys.urls")),
     path("staff/analytics/", include("analytics.urls")),
     path("staff/feedback/", include("feedback.urls")),
-    path("staff/cases/", include("feedback.case_urls")),
+    path("staff/cases/", include("feedback.cases.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: no inline script, CSP-friendly.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    path("", include("surveys.respondent_urls")),
+    path("", include("surveys.responding.urls")),
 ]
 
 # JSON, not the HTML pages, for API clients (surveyhub/api_errors.py).
-handler404 = "surveyhub.api_errors.page_not_found"
-handler400 = "surveyhub.api_errors.bad_request"
-handler500 = "surveyhub.api_errors.server_error"
+handler404 = "surveyhub.api.errors.page_not_found"
+handler400 = "surveyhub.api.errors.bad_request"
+handler500 = "surveyhub.api.errors.server_error"

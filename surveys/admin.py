@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from surveys.models import Customer, CustomerTag, Survey
-from surveys.personal_data_admin import PersonalDataAdminMixin
+from surveys.privacy.admin import PersonalDataAdminMixin
 
 
 @admin.register(Customer)

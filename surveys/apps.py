@@ -7,11 +7,11 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self) -> None:
-        from surveys.answer_panel import register_answers_panel
-        from surveys.audience import register_builtin_filters
+        from surveys.customers.answer_panel import register_answers_panel
+        from surveys.distribution.audience import register_builtin_filters
 
         register_builtin_filters()
         register_answers_panel()  # the customer 360 page shows the customer's answers
-        from surveys.personal_data_surveys import register_personal_data_handlers
+        from surveys.privacy.surveys_data import register_personal_data_handlers
 
         register_personal_data_handlers()  # export and erasure of one person (PIPL / GDPR)

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from surveys.design import survey_create_from_template, survey_publish
+from surveys.design.services import survey_create_from_template, survey_publish
 from surveys.models import Answer, Channel, Customer, Response, ResponseStatus, Survey
 
 DEMO_SURVEYS = [

@@ -5,8 +5,8 @@ from functools import lru_cache
 
 from django.db.models import Count, Q, QuerySet
 
+from surveys.distribution.tokens import hash_token
 from surveys.models import Invitation, Question, Response, ResponseStatus, Survey
-from surveys.tokens import hash_token
 
 
 def survey_for_link(slug: str) -> Survey | None:

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from surveys import builder_views
+from surveys.design import views as builder_views
 
 app_name = "surveys"
 urlpatterns = [
@@ -31,6 +31,6 @@ urlpatterns = [
         {"action": "close"},
         name="survey-close",
     ),
-    path("customers/", include("surveys.customer_urls")),
-    path("distributions/", include("surveys.distribution_urls")),
+    path("customers/", include("surveys.customers.urls")),
+    path("distributions/", include("surveys.distribution.urls")),
 ]

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from surveyhub.roles import Role, sync_roles
+from surveyhub.security.roles import Role, sync_roles
 from surveys.models import Customer, Survey, SurveyKind
 
 
@@ -41,7 +41,7 @@ class CustomerFactory(factory.django.DjangoModelFactory):
 
 def published_survey(template: str = "relationship_nps", slug: str | None = None, **changes):
     """A survey made from a template through the real services, then published."""
-    from surveys.design import survey_create_from_template, survey_publish, survey_update
+    from surveys.design.services import survey_create_from_template, survey_publish, survey_update
 
     survey = survey_create_from_template(
         template_key=template, slug=slug or f"{template.replace('_', '-')}-{Survey.objects.count()}"
@@ -64,7 +64,7 @@ class SurveyFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        from surveys.design import survey_create
+        from surveys.design.services import survey_create
 
         return survey_create(**kwargs)
 
@@ -98,7 +98,7 @@ def submitted_response(*, survey, data: dict, customer=None):
     from django.db import transaction
 
     from surveys.models import Response
-    from surveys.responding import response_submit
+    from surveys.responding.services import response_submit
 
     with transaction.atomic():
         response, _created = response_submit(survey=survey, data=data, consent_given=True)
@@ -110,7 +110,7 @@ def submitted_response(*, survey, data: dict, customer=None):
 
 def detractor_case(*, customer=None, nps: int = 3, comment: str = "", survey=None):
     """An open case, opened by the real rules for a detractor's response (receivers not run)."""
-    from feedback.cases import cases_open_for_response
+    from feedback.cases.services import cases_open_for_response
 
     data = {"nps": nps, **({"comment": comment} if comment else {})}
     response = submitted_response(
@@ -120,7 +120,7 @@ def detractor_case(*, customer=None, nps: int = 3, comment: str = "", survey=Non
 
 
 def survey_feedback_item(response, text: str = "…", **fields):
-    """An item of a survey answer as feedback.items makes it: it carries its response's
+    """An item of a survey answer as feedback.analysis.items makes it: it carries its response's
     completion time and NPS score (topic drivers count from the items alone)."""
     from feedback.models import FeedbackItem
 
@@ -140,7 +140,7 @@ def one_of_each_resource(*, slug: str, external_id: str, order_id: str, **survey
 
     from analytics.models import EvaluationSnapshot, ImportJob, Purchase, Report
     from feedback.models import FeedbackItem, Topic
-    from surveys.invitations import distribution_create
+    from surveys.distribution.invitations import distribution_create
 
     survey = published_survey(slug=slug, **survey_changes)
     customer = CustomerFactory(external_id=external_id)

@@ -8,9 +8,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from analytics import dashboard_queries as queries
 from analytics.api.evaluations import FILTER_PARAMETERS, OBJECT_LIST, CanReadEvaluations
-from analytics.metric_queries import INTERVALS, MetricFilters
+from analytics.dashboard import queries as queries
+from analytics.evaluations.metric_queries import INTERVALS, MetricFilters
 
 INTERVAL_PARAMETER = OpenApiParameter("interval", OpenApiTypes.STR, enum=list(INTERVALS))
 

@@ -21,8 +21,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from analytics.evaluations import summary_json
-from analytics.metric_queries import (
+from analytics.evaluations.metric_queries import (
     INTERVALS,
     METRICS,
     MetricFilters,
@@ -31,12 +30,13 @@ from analytics.metric_queries import (
     metric_trend,
     rfm_report,
 )
+from analytics.evaluations.periods import PeriodError, local_today, period_parse
+from analytics.evaluations.services import summary_json
 from analytics.models import ClvRun, CustomerValue, EvaluationSnapshot, Report, ReportFormat
-from analytics.periods import PeriodError, local_today, period_parse
-from analytics.reports import ReportError, report_request
-from surveyhub.permissions import ModelPermissions
+from analytics.reports.services import ReportError, report_request
+from surveyhub.api.permissions import ModelPermissions
 from surveys.filters import MAX_YEAR
-from surveys.personal_data_audit import personal_data_listed
+from surveys.privacy.access_log import personal_data_listed
 
 EVALUATION_PERMISSION = "analytics.view_evaluationsnapshot"
 # The schema of endpoints answering a JSON array of objects.

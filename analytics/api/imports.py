@@ -13,13 +13,13 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from analytics.imports.jobs import ImportError_, import_job_create
 from analytics.imports.report import error_message
+from analytics.imports.views import error_report_response
 from analytics.models import ImportJob, ImportKind
-from analytics.queries import import_jobs
-from analytics.services import ImportError_, import_job_create
-from analytics.views import error_report_response
-from surveyhub.permissions import ModelPermissions
-from surveys.personal_data_audit import personal_data_access_record
+from analytics.purchases.queries import import_jobs
+from surveyhub.api.permissions import ModelPermissions
+from surveys.privacy.access_log import personal_data_access_record
 
 
 class ImportErrorSerializer(serializers.Serializer):

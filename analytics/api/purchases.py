@@ -5,11 +5,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 
+from analytics.imports.jobs import PurchaseError, purchase_create
 from analytics.models import Purchase
-from analytics.queries import purchases_for_api
-from analytics.services import PurchaseError, purchase_create
-from surveyhub.api_fields import DateTimeField
-from surveyhub.permissions import ModelPermissions
+from analytics.purchases.queries import purchases_for_api
+from surveyhub.api.fields import DateTimeField
+from surveyhub.api.permissions import ModelPermissions
 from surveys.models import Customer
 
 

@@ -4,7 +4,7 @@ from rest_framework.routers import DefaultRouter
 from analytics.api import dashboard, evaluations
 from analytics.api.imports import ImportJobViewSet
 from analytics.api.purchases import PurchaseViewSet
-from surveyhub.api_root import ApiRootView
+from surveyhub.api.root import ApiRootView
 
 router = DefaultRouter()
 router.APIRootView = ApiRootView

@@ -23,7 +23,6 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from analytics.imports.columns import ColumnMap, column_label, map_columns
-from analytics.imports.reading import Table, UnreadableFile, open_table
 from analytics.imports.rows import (
     MSG_ORDER_ID_REPEATED,
     MSG_UNKNOWN_CUSTOMER,
@@ -35,7 +34,8 @@ from analytics.imports.rows import (
 )
 from analytics.imports.writers import purchases_existing, purchases_upsert
 from analytics.models import ImportKind
-from surveys.customers import (
+from surveyhub.spreadsheets.reading import Table, UnreadableFile, open_table
+from surveys.customers.services import (
     CustomerData,
     customer_ids_match,
     customers_bulk_create,

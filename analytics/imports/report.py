@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext, gettext_lazy
 
-from analytics.evaluation_exports import safe_cell
+from surveyhub.spreadsheets.formula_guard import safe_cell
 
 REPORT_COLUMNS = (
     gettext_lazy("row"),

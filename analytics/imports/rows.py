@@ -22,7 +22,7 @@ from analytics.imports.parsing import (
     parse_quantity,
     to_halfwidth,
 )
-from surveys.phones import InvalidPhone, normalize_phone
+from surveys.customers.phones import InvalidPhone, normalize_phone
 
 MSG_ORDER_ID_REQUIRED = _("Order ID is required.")
 MSG_ORDER_ID_REPEATED = _("This order ID appears more than once in the file.")

@@ -11,17 +11,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response as ApiResponse
 
-from feedback.case_models import (
-    Case,
-    CaseNote,
-    CaseOutcome,
-    CasePriority,
-    CaseReply,
-    CaseStatus,
-    ResolutionReason,
-)
-from feedback.case_queries import QUEUE_VIEWS, CaseFilters, case_queue
-from feedback.cases import (
+from feedback.cases.queries import QUEUE_VIEWS, CaseFilters, case_queue
+from feedback.cases.services import (
     CaseError,
     case_assign,
     case_close,
@@ -32,9 +23,18 @@ from feedback.cases import (
     case_start,
     case_wait_on_customer,
 )
-from surveyhub.permissions import ChangePermission, ModelPermissions
+from feedback.models.cases import (
+    Case,
+    CaseNote,
+    CaseOutcome,
+    CasePriority,
+    CaseReply,
+    CaseStatus,
+    ResolutionReason,
+)
+from surveyhub.api.permissions import ChangePermission, ModelPermissions
 from surveys.filters import parse_int
-from surveys.personal_data_audit import personal_data_viewed
+from surveys.privacy.access_log import personal_data_viewed
 
 
 def as_validation_error(exc: CaseError) -> serializers.ValidationError:

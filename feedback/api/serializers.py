@@ -2,9 +2,9 @@ from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from feedback.analysis.queries import aspect_choices
 from feedback.models import FeedbackItem, FeedbackSource, Topic
-from feedback.queries import aspect_choices
-from surveyhub.api_fields import DateTimeField
+from surveyhub.api.fields import DateTimeField
 
 
 class SentimentSerializer(serializers.Serializer):

@@ -1,7 +1,7 @@
 from rest_framework.routers import DefaultRouter
 
 from feedback.api.views import FeedbackItemViewSet, TopicViewSet
-from surveyhub.api_root import ApiRootView
+from surveyhub.api.root import ApiRootView
 
 router = DefaultRouter()
 router.APIRootView = ApiRootView

@@ -6,6 +6,15 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response as ApiResponse
 
+from feedback.analysis.items import CustomerRef, feedback_item_create
+from feedback.analysis.queries import (
+    FeedbackFilters,
+    feedback_items,
+    topic_trend,
+    topics_nps_impact,
+    topics_with_figures,
+)
+from feedback.analysis.topics import topic_merge, topic_rename
 from feedback.api.serializers import (
     FeedbackItemCreateSerializer,
     FeedbackItemSerializer,
@@ -14,20 +23,11 @@ from feedback.api.serializers import (
     TopicTrendSerializer,
 )
 from feedback.errors import FeedbackError
-from feedback.items import CustomerRef, feedback_item_create
 from feedback.models import SentimentLabel, Topic
-from feedback.queries import (
-    FeedbackFilters,
-    feedback_items,
-    topic_trend,
-    topics_nps_impact,
-    topics_with_figures,
-)
-from feedback.topics import topic_merge, topic_rename
-from surveyhub.permissions import ChangePermission, ModelPermissions
+from surveyhub.api.permissions import ChangePermission, ModelPermissions
 from surveys.filters import parse_day, parse_int
 from surveys.models import Survey
-from surveys.personal_data_audit import personal_data_viewed
+from surveys.privacy.access_log import personal_data_viewed
 
 
 def as_validation_error(exc: FeedbackError) -> serializers.ValidationError:

@@ -9,10 +9,10 @@ from rest_framework.generics import get_object_or_404  # a malformed id is a 404
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from surveyhub.permissions import ChangePermission, ModelPermissions
-from surveys.customer_panels import customer_value
-from surveys.customer_queries import customers_directory
-from surveys.customers import (
+from surveyhub.api.permissions import ChangePermission, ModelPermissions
+from surveys.customers.panels import customer_value
+from surveys.customers.queries import customers_directory
+from surveys.customers.services import (
     CustomerError,
     customer_create,
     customer_delete,
@@ -20,10 +20,11 @@ from surveys.customers import (
     customer_update,
 )
 from surveys.models import Customer
-from surveys.personal_data import PersonalDataError, personal_data_erase, personal_data_export
-from surveys.personal_data_audit import (
-    personal_data_listed,
-    personal_data_viewed,
+from surveys.privacy.access_log import personal_data_listed, personal_data_viewed
+from surveys.privacy.personal_data import (
+    PersonalDataError,
+    personal_data_erase,
+    personal_data_export,
 )
 
 

@@ -8,13 +8,17 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
-from surveyhub.api_fields import DateTimeField
-from surveyhub.permissions import ChangePermission, ModelPermissions
-from surveys.audience import AudienceError, audience_clean
-from surveys.distribution_queries import COUNT_NAMES, distributions_with_counts
+from surveyhub.api.fields import DateTimeField
+from surveyhub.api.permissions import ChangePermission, ModelPermissions
+from surveys.distribution.audience import AudienceError, audience_clean
+from surveys.distribution.invitations import (
+    DistributionError,
+    distribution_create,
+    distribution_send,
+)
+from surveys.distribution.links import LinkError, survey_public_url, survey_qr_url
+from surveys.distribution.queries import COUNT_NAMES, distributions_with_counts
 from surveys.filters import MAX_BIGINT
-from surveys.invitations import DistributionError, distribution_create, distribution_send
-from surveys.links import LinkError, survey_public_url, survey_qr_url
 from surveys.models import Distribution, DistributionChannel, Survey
 
 
@@ -43,7 +47,7 @@ class DistributionInputSerializer(serializers.Serializer):
 
 
 class DistributionSerializer(serializers.ModelSerializer):
-    """A distribution with its invitation counts (defined in surveys.distribution_queries);
+    """A distribution with its invitation counts (defined in surveys.distribution.queries);
     the queryset must come from distributions_with_counts()."""
 
     survey_title = serializers.CharField(source="survey.title", read_only=True)

@@ -1,8 +1,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from surveyhub.api_fields import DateTimeField
-from surveys.consent import consent_summary
+from surveyhub.api.fields import DateTimeField
+from surveys.design.survey_templates import TEMPLATES_BY_KEY
 from surveys.models import (
     Answer,
     Channel,
@@ -14,7 +14,7 @@ from surveys.models import (
     Survey,
     SurveyKind,
 )
-from surveys.survey_templates import TEMPLATES_BY_KEY
+from surveys.privacy.consent import consent_summary
 
 
 class QuestionSerializer(serializers.ModelSerializer):

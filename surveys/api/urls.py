@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from surveyhub.api_root import ApiRootView
+from surveyhub.api.root import ApiRootView
 from surveys.api.customers import CustomerViewSet
 from surveys.api.views import PublicSubmitView, ResponseViewSet, SurveyViewSet
 

@@ -9,15 +9,15 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
-from surveyhub.permissions import ChangePermission, ModelPermissions
-from surveyhub.ratelimit import DEVICE_HEADER, PublicSubmitThrottle, throttled_detail
+from surveyhub.api.permissions import ChangePermission, ModelPermissions
+from surveyhub.security.ratelimit import DEVICE_HEADER, PublicSubmitThrottle, throttled_detail
 from surveys.api.serializers import (
     PublicSubmitResultSerializer,
     PublicSubmitSerializer,
     ResponseSerializer,
     SurveySerializer,
 )
-from surveys.design import (
+from surveys.design.services import (
     survey_close,
     survey_create,
     survey_create_from_template,
@@ -25,15 +25,15 @@ from surveys.design import (
     survey_update,
 )
 from surveys.errors import SurveyError
-from surveys.personal_data_audit import personal_data_listed, personal_data_viewed
+from surveys.privacy.access_log import personal_data_listed, personal_data_viewed
 from surveys.queries import (
     responses_for_api,
     survey_for_submit,
     survey_for_submit_cached,
     surveys_with_counts,
 )
-from surveys.responding import response_submit
-from surveys.response_rows import fast_path_available
+from surveys.responding.rows import fast_path_available
+from surveys.responding.services import response_submit
 
 
 def as_validation_error(exc: SurveyError) -> serializers.ValidationError:
@@ -166,7 +166,7 @@ class PublicSubmitView(APIView):
                 description="A stable id of the app install, for the per-device rate limit.",
             )
         ],
-        # 429 (rate limited) is added to every public operation by surveyhub.api_schema.
+        # 429 (rate limited) is added to every public operation by surveyhub.api.schema.
         responses={201: PublicSubmitResultSerializer, 200: PublicSubmitResultSerializer},
     )  # fmt: skip
     def post(self, request, slug):

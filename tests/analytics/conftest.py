@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from analytics.models import ImportJob
-from surveyhub.api_tokens import api_token_create
-from surveyhub.roles import Role
+from surveyhub.api.tokens import api_token_create
+from surveyhub.security.roles import Role
 from tests.analytics.upload_files import Outcome
 from tests.factories import UserFactory
 

@@ -50,7 +50,7 @@ def test_a_bad_feedback_file_is_refused_and_creates_nothing(tmp_path, case):
 
 
 def test_a_file_over_the_row_limit_is_refused_instead_of_cut_short(tmp_path, monkeypatch):
-    monkeypatch.setattr("feedback.imports.MAX_ROWS", 10)
+    monkeypatch.setattr("feedback.analysis.imports.MAX_ROWS", 10)
     path = tmp_path / "notes.csv"
     path.write_text("text\n" + "".join(f"评价{n}\n" for n in range(11)), encoding="utf-8")
 
@@ -61,7 +61,7 @@ def test_a_file_over_the_row_limit_is_refused_instead_of_cut_short(tmp_path, mon
 
 
 def test_a_file_at_the_row_limit_is_imported(tmp_path, monkeypatch):
-    monkeypatch.setattr("feedback.imports.MAX_ROWS", 10)
+    monkeypatch.setattr("feedback.analysis.imports.MAX_ROWS", 10)
     path = tmp_path / "notes.csv"
     path.write_text("text\n" + "".join(f"评价{n}\n" for n in range(10)), encoding="utf-8")
 

@@ -43,7 +43,7 @@ def test_the_api_answers_413_from_the_content_length_without_reading_the_body(cl
 
 
 def test_the_import_page_answers_413_with_the_limit_before_reading_the_body(client):
-    from surveyhub.roles import Role
+    from surveyhub.security.roles import Role
     from tests.factories import UserFactory
 
     client.force_login(UserFactory(role=Role.ADMIN))

@@ -108,7 +108,7 @@ def test_a_declared_dimension_of_every_cell_is_ignored_and_the_rows_import_quick
 
 
 def test_rows_are_read_as_wide_as_they_are_not_as_wide_as_the_declared_dimension():
-    from analytics.imports.reading import open_table
+    from surveyhub.spreadsheets.reading import open_table
 
     content = files.huge_dimension_xlsx(1000)
 

@@ -11,8 +11,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from surveyhub.api_tokens import api_token_create
-from surveyhub.roles import Role
+from surveyhub.api.tokens import api_token_create
+from surveyhub.security.roles import Role
 from tests.factories import UserFactory
 
 # "Conforms to the schema": no server error; status code, content type, headers and body

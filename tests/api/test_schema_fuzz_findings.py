@@ -8,10 +8,10 @@ import json
 
 import pytest
 
+from analytics.evaluations.periods import PeriodError, period_parse
 from analytics.models import ImportJob
-from analytics.periods import PeriodError, period_parse
-from feedback.case_models import CaseNote
 from feedback.models import FeedbackItem, FeedbackTopic, Topic
+from feedback.models.cases import CaseNote
 from surveys.models import Answer
 from tests.api.conftest import CONFORMANCE_CHECKS
 from tests.factories import CustomerFactory, detractor_case, published_survey, submitted_response

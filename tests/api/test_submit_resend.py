@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from surveys.design import survey_close
+from surveys.design.services import survey_close
 from surveys.models import Response
 from tests.factories import published_survey
 

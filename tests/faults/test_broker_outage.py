@@ -8,10 +8,10 @@ import uuid
 import pytest
 from django.test import Client
 
-from feedback.case_models import Case
+from feedback.analysis.tasks import sweep_unanalysed
 from feedback.models import AnalysisStatus, FeedbackAspect, FeedbackItem
-from feedback.tasks import sweep_unanalysed
-from surveyhub.tasking import enqueue
+from feedback.models.cases import Case
+from surveyhub.tasking.declare import enqueue
 from surveys.models import Answer, Response, ResponseStatus
 from tests.factories import published_survey
 from tests.faults.helpers import analysed_in_logs

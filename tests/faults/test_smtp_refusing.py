@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 import pytest
 from django.db import transaction
 
-from feedback.case_models import CaseReply, CaseReplyStatus
-from feedback.cases import case_reply
-from surveyhub.roles import Role
-from surveys.invitations import distribution_create, distribution_send
+from feedback.cases.services import case_reply
+from feedback.models.cases import CaseReply, CaseReplyStatus
+from surveyhub.security.roles import Role
+from surveys.distribution.invitations import distribution_create, distribution_send
 from surveys.models import InvitationStatus
 from tests.factories import CustomerFactory, UserFactory, detractor_case, published_survey
 from tests.support import PrivateRedis, celery_worker_process, reset_producer_pools, wait_until

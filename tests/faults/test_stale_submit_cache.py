@@ -4,7 +4,7 @@ answers go to the survey now at that address — not to the old one, and not los
 
 import pytest
 
-from surveys.design import survey_update
+from surveys.design.services import survey_update
 from surveys.models import Response
 from surveys.queries import survey_for_submit_cached
 from tests.factories import published_survey

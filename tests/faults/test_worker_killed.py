@@ -11,10 +11,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Count
 
+from analytics.imports.jobs import import_job_create
 from analytics.models import ImportJob, ImportStatus, Purchase
-from analytics.services import import_job_create
-from feedback.analysis import analysis_send
-from feedback.items import feedback_items_bulk_create
+from feedback.analysis.items import feedback_items_bulk_create
+from feedback.analysis.services import analysis_send
 from feedback.models import AnalysisStatus, FeedbackAspect, FeedbackItem, FeedbackSource
 from tests.faults.helpers import analysed_in_logs, sessions_in_transaction, worker_log
 from tests.support import kill_process_group, wait_until

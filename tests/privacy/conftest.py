@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from feedback.cases import case_note_add, case_reply, case_reply_deliver
+from feedback.cases.services import case_note_add, case_reply, case_reply_deliver
 from feedback.models import Case, FeedbackItem
-from surveyhub.roles import Role
+from surveyhub.security.roles import Role
 from surveys.models import Customer, Invitation, Response
 from tests.factories import (
     CustomerFactory,

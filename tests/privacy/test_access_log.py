@@ -4,7 +4,7 @@ entry (who, when, what, from where); Admins read it in the admin and nobody edit
 import pytest
 
 from feedback.models import FeedbackItem
-from surveyhub.roles import Role
+from surveyhub.security.roles import Role
 from surveys.models import PersonalDataAccess
 from tests.factories import UserFactory
 

@@ -3,10 +3,10 @@ accepted, in the language it was shown."""
 
 import pytest
 
-from surveyhub.roles import Role
-from surveys.design import survey_update
+from surveyhub.security.roles import Role
+from surveys.design.services import survey_update
+from surveys.design.survey_templates import CONSENT_EN, CONSENT_ZH
 from surveys.models import ConsentText, Response
-from surveys.survey_templates import CONSENT_EN, CONSENT_ZH
 from tests.factories import UserFactory, published_survey
 
 pytestmark = pytest.mark.django_db

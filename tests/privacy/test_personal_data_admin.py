@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from surveyhub.roles import Role
+from surveyhub.security.roles import Role
 from surveys.models import Customer
 from tests.factories import UserFactory
 from tests.privacy.conftest import EMAIL, NAME

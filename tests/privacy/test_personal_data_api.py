@@ -2,7 +2,7 @@
 
 import pytest
 
-from surveyhub.roles import Role
+from surveyhub.security.roles import Role
 from surveys.models import Customer, PersonalDataAccess
 from tests.factories import UserFactory
 from tests.privacy.conftest import COMMENT, EMAIL, NAME

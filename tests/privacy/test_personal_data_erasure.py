@@ -9,11 +9,11 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import connection
 from django.utils import timezone, translation
 
-from analytics.metric_queries import MetricFilters, metric_summary, rfm_report
+from analytics.evaluations.metric_queries import MetricFilters, metric_summary, rfm_report
 from analytics.models import ImportJob
 from feedback.models import CaseEvent, CaseNote, CaseReply, FeedbackItem
-from surveyhub.roles import Role
-from surveys.customer_queries import customers_directory
+from surveyhub.security.roles import Role
+from surveys.customers.queries import customers_directory
 from surveys.models import (
     Answer,
     ContactSuppression,
@@ -21,7 +21,7 @@ from surveys.models import (
     Distribution,
     PersonalDataAccess,
 )
-from surveys.personal_data import (
+from surveys.privacy.personal_data import (
     ERASED_TEXT,
     PersonalDataError,
     PersonalDataHandler,
@@ -151,7 +151,7 @@ def test_erasing_twice_is_refused_with_a_clear_message(person):
 
 
 def test_merged_duplicates_of_the_person_are_erased_too(person):
-    from surveys.customers import customer_merge
+    from surveys.customers.services import customer_merge
 
     duplicate = CustomerFactory(name="王小明（旧）", email="old.wang@example.cn", phone="")
     customer_merge(keep=person.customer, duplicate=duplicate)
@@ -163,7 +163,7 @@ def test_merged_duplicates_of_the_person_are_erased_too(person):
 
 
 def test_erasing_a_merged_duplicate_erases_the_person_it_was_merged_into(person):
-    from surveys.customers import customer_merge
+    from surveys.customers.services import customer_merge
 
     duplicate = CustomerFactory(name="王小明（旧）", email="old.wang@example.cn", phone="")
     customer_merge(keep=person.customer, duplicate=duplicate)

@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from analytics.metric_queries import MetricFilters, metric_summary
+from analytics.evaluations.metric_queries import MetricFilters, metric_summary
 from feedback.models import FeedbackItem
 from surveyhub.celery import app
-from surveyhub.roles import Role
+from surveyhub.security.roles import Role
 from surveys.models import Answer, PrivacySettings, Response
-from surveys.personal_data import ERASED_TEXT, retention_apply
+from surveys.privacy.personal_data import ERASED_TEXT, retention_apply
 from tests.factories import (
     CustomerFactory,
     FeedbackItemFactory,

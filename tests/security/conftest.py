@@ -2,7 +2,7 @@
 
 import pytest
 
-from surveyhub import ratelimit
+from surveyhub.security import ratelimit
 
 
 @pytest.fixture(autouse=True)

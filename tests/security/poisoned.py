@@ -7,14 +7,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from analytics.imports.jobs import import_job_create
 from analytics.models import ImportJob
-from analytics.services import import_job_create
-from feedback.case_models import Case
 from feedback.models import FeedbackItem, FeedbackTopic, Topic
-from surveyhub.roles import Role
-from surveys.design import question_change, survey_questions_specs, survey_update
+from feedback.models.cases import Case
+from surveyhub.security.roles import Role
+from surveys.design.services import question_change, survey_questions_specs, survey_update
+from surveys.distribution.tokens import hash_token, new_seed, token_for
 from surveys.models import Customer, Distribution, Invitation, Response
-from surveys.tokens import hash_token, new_seed, token_for
 from tests.factories import CustomerFactory, FeedbackItemFactory, UserFactory, published_survey
 from tests.security.xss import PAYLOADS, mixed
 
@@ -80,7 +80,7 @@ def build_world(capture_on_commit) -> World:
             "comment": mixed(0) + PAYLOADS[1], "action": "submit",
         })  # fmt: skip
         item = FeedbackItemFactory(text=mixed(5), customer=customer)
-        from feedback.analysis import feedback_analyse_batch
+        from feedback.analysis.services import feedback_analyse_batch
 
         feedback_analyse_batch(item_ids=[item.pk])
         [
@@ -98,7 +98,7 @@ def build_world(capture_on_commit) -> World:
         FeedbackTopic.objects.get_or_create(item=feedback, topic=topic, defaults={"weight": 1.0})
     case = Case.objects.filter(customer=customer).first()
     assert case is not None, "the detractor's answer must have opened a case"
-    from feedback.cases import case_note_add, case_reply
+    from feedback.cases.services import case_note_add, case_reply
 
     case_note_add(case=case, text=mixed(4), by=agent)
     case_reply(case=case, message=mixed(6) + "\n" + PAYLOADS[3], by=agent)

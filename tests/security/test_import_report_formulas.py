@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from analytics.services import import_job_create
+from analytics.imports.jobs import import_job_create
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from surveys.distribution.tokens import TOKEN_LENGTH, hash_token, new_seed, token_for
 from surveys.models import Distribution, Invitation, Response, ResponseStatus
-from surveys.tokens import TOKEN_LENGTH, hash_token, new_seed, token_for
 from tests.factories import CustomerFactory, published_survey
 
 REFUSED = "You have already answered this survey with this link"

@@ -6,8 +6,8 @@ import json
 import pytest
 from django.test import Client
 
-from feedback.cases import case_assign, case_note_add
-from surveyhub.roles import Role
+from feedback.cases.services import case_assign, case_note_add
+from surveyhub.security.roles import Role
 from tests.factories import CustomerFactory, UserFactory, detractor_case, published_survey
 from tests.security.poisoned import invite
 
@@ -109,7 +109,7 @@ def test_a_500_on_a_public_page_shows_the_plain_error_page_only(others, monkeypa
     def explode(slug):
         raise RuntimeError(secret)
 
-    monkeypatch.setattr("surveys.respondent_views.survey_for_link", explode)
+    monkeypatch.setattr("surveys.responding.views.survey_for_link", explode)
     reply = Client(raise_request_exception=False).get(f"/s/{others[0].slug}/")
     assert reply.status_code == 500
     html = reply.content.decode()

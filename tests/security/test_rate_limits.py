@@ -6,9 +6,9 @@ import uuid
 import pytest
 from django.test import Client, RequestFactory
 
-from surveyhub.ratelimit import DEVICE_COOKIE, DEVICE_HEADER, device_id
+from surveyhub.security.ratelimit import DEVICE_COOKIE, DEVICE_HEADER, device_id
+from surveys.distribution.tokens import hash_token, new_seed, token_for
 from surveys.models import Distribution, Invitation, Response, ResponseStatus
-from surveys.tokens import hash_token, new_seed, token_for
 from tests.factories import CustomerFactory, published_survey
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import threading
 import pytest
 from django.core.cache import caches
 
-from surveyhub import ratelimit
-from surveyhub.ratelimit import Budget
+from surveyhub.security import ratelimit
+from surveyhub.security.ratelimit import Budget
 
 pytestmark = pytest.mark.services
 

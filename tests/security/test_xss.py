@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from analytics.models import Purchase
-from feedback.case_models import CaseNote
 from feedback.models import FeedbackItem, Topic
-from surveyhub.roles import Role
-from surveys.emails import invitation_email
-from surveys.invitations import distribution_create
+from feedback.models.cases import CaseNote
+from surveyhub.security.roles import Role
+from surveys.distribution.emails import invitation_email
+from surveys.distribution.invitations import distribution_create
 from surveys.models import Customer, Distribution, Response
 from tests.factories import (
     CustomerFactory,
@@ -149,13 +149,13 @@ def test_emails_show_payloads_as_text_in_their_html_part(world):
         message = invitation_email(invitation=world.invitation, reminder=reminder)
         bodies[f"invitation reminder={reminder}"] = message.alternatives[0][0]
         assert mixed(9) in message.body  # the plain-text part keeps the name as written
-    from feedback.case_emails import case_reply_email
-    from feedback.case_models import CaseReply
+    from feedback.cases.emails import case_reply_email
+    from feedback.models.cases import CaseReply
 
     reply = CaseReply.objects.get(case=world.case)
     bodies["case reply"] = case_reply_email(reply=reply).alternatives[0][0]
 
-    from analytics.digests import weekly_digest_send
+    from analytics.dashboard.digests import weekly_digest_send
 
     # Promoters without the payload topic make it a negative driver of the week.
     for _ in range(3):
@@ -177,7 +177,7 @@ def test_distribution_sent_by_the_real_service_escapes_the_customer_name(
     distribution = distribution_create(
         survey=world.survey, channel="email", audience={"customer_ids": [other.pk]}
     )
-    from surveys.invitations import distribution_send
+    from surveys.distribution.invitations import distribution_send
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

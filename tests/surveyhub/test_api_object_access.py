@@ -2,9 +2,9 @@
 
 import pytest
 
-from feedback.case_models import Case, CaseNote
-from surveyhub.api_tokens import api_token_create
-from surveyhub.roles import Role
+from feedback.models.cases import Case, CaseNote
+from surveyhub.api.tokens import api_token_create
+from surveyhub.security.roles import Role
 from tests.factories import UserFactory, detractor_case
 
 pytestmark = pytest.mark.django_db

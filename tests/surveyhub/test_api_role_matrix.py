@@ -8,8 +8,8 @@ or may not do something: surveyhub/roles.py (PRODUCT.md's people).
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from surveyhub.api_tokens import api_token_create
-from surveyhub.roles import Role
+from surveyhub.api.tokens import api_token_create
+from surveyhub.security.roles import Role
 from tests.factories import (
     UserFactory,
     one_of_each_resource,

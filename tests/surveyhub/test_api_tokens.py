@@ -7,9 +7,9 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection
 
-from surveyhub.api_tokens import api_token_create
+from surveyhub.api.tokens import api_token_create
 from surveyhub.models import ApiToken
-from surveyhub.roles import Role
+from surveyhub.security.roles import Role
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.db import transaction
 
 from surveyhub.models import WorkerHeartbeat
-from surveyhub.tasking import enqueue_on_commit
+from surveyhub.tasking.declare import enqueue_on_commit
 from surveyhub.tasks import record_heartbeat
 from tests.support import wait_until
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from surveyhub.roles import Role
+from surveyhub.security.roles import Role
 from tests.factories import UserFactory, published_survey
 from tests.support import PHONE, REPO_ROOT
 

@@ -1,7 +1,7 @@
 from celery import Celery
 from django.conf import settings
 
-from surveyhub.tasking import enqueue
+from surveyhub.tasking.declare import enqueue
 
 
 def test_enqueue_returns_false_instead_of_raising_when_the_broker_is_down(caplog, monkeypatch):

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from surveyhub.models import LoginLockout
-from surveyhub.roles import Role
+from surveyhub.security.roles import Role
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +127,7 @@ def test_unknown_usernames_are_locked_like_real_ones(client):
 
 def test_guessing_api_keys_locks_the_address(client, settings):
     settings.SURVEYHUB_LOGIN_FAILURES_PER_IP = 5
-    from surveyhub.api_tokens import api_token_create
+    from surveyhub.api.tokens import api_token_create
 
     _token, key = api_token_create(user=UserFactory(role=Role.DESIGNER))
 

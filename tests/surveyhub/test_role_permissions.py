@@ -1,6 +1,6 @@
 import pytest
 
-from surveyhub.roles import Role
+from surveyhub.security.roles import Role
 from tests.factories import SurveyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def test_an_agent_cannot_list_surveys_through_the_api(client):
 
 
 def test_api_accepts_a_token(client):
-    from surveyhub.api_tokens import api_token_create
+    from surveyhub.api.tokens import api_token_create
 
     _token, key = api_token_create(user=UserFactory(role=Role.DESIGNER))
     response = client.get("/api/v1/surveys/", HTTP_AUTHORIZATION=f"Token {key}")

@@ -34,7 +34,7 @@ def test_registered_task_names_are_exactly_the_pinned_set():
 
 
 def test_every_task_acks_late_and_declares_a_known_queue():
-    from surveyhub.tasking import TASK_QUEUES, route_to_declared_queue
+    from surveyhub.tasking.declare import TASK_QUEUES, route_to_declared_queue
 
     app.loader.import_default_modules()
     for name in EXPECTED_TASKS:

@@ -4,9 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from analytics.imports.jobs import ImportError_, import_job_create_for_path, import_job_run
 from analytics.imports.report import error_message
 from analytics.models import ImportStatus
-from analytics.services import ImportError_, import_job_create_for_path, import_job_run
 
 
 class ImportCommand(BaseCommand):

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from analytics.evaluations import evaluation_compute
-from analytics.periods import PeriodError, local_today, period_containing, period_parse
+from analytics.evaluations.periods import PeriodError, local_today, period_containing, period_parse
+from analytics.evaluations.services import evaluation_compute
 
 
 class Command(BaseCommand):

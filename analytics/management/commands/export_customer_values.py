@@ -4,11 +4,11 @@ import csv
 
 from django.core.management.base import BaseCommand, CommandError
 
-from analytics.evaluation_exports import CUSTOMER_VALUE_COLUMNS, customer_value_rows
-from analytics.evaluations import EvaluationError, clv_fit
+from analytics.evaluations.exports import CUSTOMER_VALUE_COLUMNS, customer_value_rows
+from analytics.evaluations.services import EvaluationError, clv_fit
 from analytics.management.commands.fit_clv import parse_date
 from analytics.models import ClvRun
-from surveys.personal_data_audit import personal_data_access_record
+from surveys.privacy.access_log import personal_data_access_record
 
 
 class Command(BaseCommand):

@@ -5,8 +5,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from analytics.evaluations import EvaluationError, clv_fit
-from analytics.periods import local_today
+from analytics.evaluations.periods import local_today
+from analytics.evaluations.services import EvaluationError, clv_fit
 
 
 def parse_date(value: str) -> dt.date:

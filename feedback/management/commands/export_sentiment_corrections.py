@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from feedback.corrections import sentiment_training_rows
+from feedback.analysis.corrections import sentiment_training_rows
 
 
 class Command(BaseCommand):

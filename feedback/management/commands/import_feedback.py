@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from feedback.analysis.imports import feedback_import
 from feedback.errors import FeedbackError
-from feedback.imports import feedback_import
 from feedback.models import FeedbackSource
 
 

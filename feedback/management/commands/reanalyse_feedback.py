@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from feedback.analysis import feedback_reanalyse_all
+from feedback.analysis.services import feedback_reanalyse_all
 from feedback.nlp.pipeline import analysis_version
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from feedback.corrections import sentiment_training_rows
+from feedback.analysis.corrections import sentiment_training_rows
 from feedback.nlp import model_store, train
 
 

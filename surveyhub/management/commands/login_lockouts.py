@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from surveyhub.login_throttle import lockouts_clear
 from surveyhub.models import LoginLockout
+from surveyhub.security.login_throttle import lockouts_clear
 
 
 class Command(BaseCommand):

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from analytics.models import ClvRun, CustomerValue, Purchase
-from feedback.case_models import Case, CaseStatus
 from feedback.models import FeedbackAspect, FeedbackItem, FeedbackTopic, Topic
-from surveyhub.roles import Role
+from feedback.models.cases import Case, CaseStatus
+from surveyhub.security.roles import Role
 from surveys.models import Response, ResponseStatus
 from tests.factories import CustomerFactory, UserFactory, published_survey
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from analytics.dashboard_queries import TILE_INDICATORS, current_period
+from analytics.dashboard.queries import TILE_INDICATORS, current_period
 from analytics.models import EvaluationSnapshot
 
 pytestmark = pytest.mark.django_db

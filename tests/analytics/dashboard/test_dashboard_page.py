@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from analytics.periods import local_today
+from analytics.evaluations.periods import local_today
 
 pytestmark = pytest.mark.django_db
 

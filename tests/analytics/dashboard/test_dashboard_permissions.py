@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from surveyhub.roles import Role
+from surveyhub.security.roles import Role
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

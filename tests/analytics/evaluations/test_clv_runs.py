@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from analytics.evaluation_tasks import fit_clv
-from analytics.evaluations import clv_fit, clv_values_prune, evaluation_compute
+from analytics.evaluations.services import clv_fit, clv_values_prune, evaluation_compute
+from analytics.evaluations.tasks import fit_clv
 from analytics.models import ClvRun, CustomerValue
 from tests.analytics.evaluations.conftest import local
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from analytics.evaluations import clv_fit, evaluation_compute
+from analytics.evaluations.services import clv_fit, evaluation_compute
 from tests.analytics.evaluations.conftest import local
 from tests.factories import UserFactory
 

@@ -6,11 +6,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from analytics.evaluations import clv_fit
+from analytics.evaluations.segments import segment_label
+from analytics.evaluations.services import clv_fit
 from analytics.hooks import customer_value, customer_value_tier, register_hooks
-from analytics.segments import segment_label
-from surveys.audience import AudienceError, audience_build, audience_clean
-from surveys.customer_panels import customer_panels
+from surveys.customers.panels import customer_panels
+from surveys.distribution.audience import AudienceError, audience_build, audience_clean
 from tests.analytics.evaluations.conftest import local
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +103,7 @@ def test_the_customer_api_shows_the_value(valued):
 
 
 def test_feedback_case_priority_sees_the_value_tier(valued):
-    from feedback.case_priority import value_tier
+    from feedback.cases.priority import value_tier
 
     register_hooks()
 

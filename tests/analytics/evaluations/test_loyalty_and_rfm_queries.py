@@ -5,14 +5,14 @@ from decimal import Decimal
 
 import pytest
 
-from analytics.metric_queries import (
+from analytics.evaluations.metric_queries import (
     behaviour_by_nps_group,
     loyalty_summary,
     rfm_as_of,
     rfm_report,
     value_at_risk,
 )
-from analytics.periods import period_parse
+from analytics.evaluations.periods import period_parse
 from tests.analytics.evaluations.conftest import local
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +131,7 @@ def test_value_at_risk_sums_detractors_revenue_in_the_period(customer, buy, resp
 
 
 def test_rfm_report_reads_a_clv_run_of_that_day_with_the_same_numbers(customer, buy, respond):
-    from analytics.evaluations import clv_fit
+    from analytics.evaluations.services import clv_fit
 
     people = [customer() for _ in range(6)]
     for i, person in enumerate(people):

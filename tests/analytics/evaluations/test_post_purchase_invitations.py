@@ -5,10 +5,10 @@ import datetime as dt
 
 import pytest
 
-from analytics.evaluation_tasks import post_purchase_invitations
-from analytics.evaluations import post_purchase_invitations_run
+from analytics.evaluations.periods import local_midnight, local_today
+from analytics.evaluations.services import post_purchase_invitations_run
+from analytics.evaluations.tasks import post_purchase_invitations
 from analytics.models import PostPurchaseRule, PostPurchaseRun
-from analytics.periods import local_midnight, local_today
 from surveys.models import Invitation
 from tests.surveys.distribution.helpers import invited_before
 

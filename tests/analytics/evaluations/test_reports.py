@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from analytics.evaluation_exports import safe_cell
 from analytics.models import Report
 from feedback.models import FeedbackTopic, Topic
+from surveyhub.spreadsheets.formula_guard import safe_cell
 from tests.analytics.evaluations.conftest import local
 from tests.factories import UserFactory, survey_feedback_item
 

@@ -6,9 +6,9 @@ import pytest
 from django.db.models import F
 from django.utils import timezone
 
-from analytics.digests import overdue_cases
-from analytics.evaluations import evaluation_compute
-from analytics.metric_queries import customers_with_open_cases
+from analytics.dashboard.digests import overdue_cases
+from analytics.evaluations.metric_queries import customers_with_open_cases
+from analytics.evaluations.services import evaluation_compute
 from feedback.models import Case
 from tests.factories import CustomerFactory, detractor_case
 

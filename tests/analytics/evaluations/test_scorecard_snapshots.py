@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Avg
 
-from analytics.evaluations import clv_fit, evaluation_compute
+from analytics.evaluations.services import clv_fit, evaluation_compute
 from analytics.models import CustomerValue, DimensionWeight, EvaluationSnapshot, ScorecardTarget
 from tests.analytics.evaluations.conftest import local
 

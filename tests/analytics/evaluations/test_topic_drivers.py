@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from analytics.metric_queries import MetricFilters, topic_drivers
+from analytics.evaluations.metric_queries import MetricFilters, topic_drivers
 from feedback.models import FeedbackAspect, FeedbackItem, FeedbackTopic, Topic
 from tests.analytics.evaluations.conftest import local
 from tests.factories import survey_feedback_item

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from analytics.digests import weekly_digest_send
+from analytics.dashboard.digests import weekly_digest_send
 from feedback.models import FeedbackTopic, Topic
 from tests.analytics.evaluations.conftest import local
 from tests.factories import UserFactory, survey_feedback_item

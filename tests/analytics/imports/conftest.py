@@ -4,8 +4,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from analytics.imports.jobs import import_job_create
 from analytics.models import ImportJob
-from analytics.services import import_job_create
 
 
 @pytest.fixture(autouse=True)

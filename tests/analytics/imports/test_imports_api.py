@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from analytics.models import ImportJob, Purchase
-from surveyhub.roles import Role
+from surveyhub.security.roles import Role
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

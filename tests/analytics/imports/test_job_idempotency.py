@@ -7,8 +7,8 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.utils import timezone
 
+from analytics.imports.jobs import IMPORT_LOCK_CLASS, import_job_run, import_jobs_sweep
 from analytics.models import ImportJob, ImportStatus, Purchase
-from analytics.services import IMPORT_LOCK_CLASS, import_job_run, import_jobs_sweep
 from tests.factories import PurchaseFactory
 from tests.support import database_url_for
 
@@ -107,7 +107,7 @@ def test_an_unexpected_error_fails_the_job_with_a_message(monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("analytics.services.run_import", explode)
+    monkeypatch.setattr("analytics.imports.jobs.run_import", explode)
     job = make_job()
 
     done = import_job_run(job_id=job.pk)
@@ -123,7 +123,7 @@ def test_a_transient_database_error_hands_the_job_back_for_the_retry(monkeypatch
     def flaky(*args, **kwargs):
         raise OperationalError("connection reset")
 
-    monkeypatch.setattr("analytics.services.run_import", flaky)
+    monkeypatch.setattr("analytics.imports.jobs.run_import", flaky)
     job = make_job()
 
     with pytest.raises(OperationalError):

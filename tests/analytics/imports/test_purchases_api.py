@@ -1,7 +1,7 @@
 import pytest
 
 from analytics.models import Purchase
-from surveyhub.roles import Role
+from surveyhub.security.roles import Role
 from tests.factories import CustomerFactory, PurchaseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

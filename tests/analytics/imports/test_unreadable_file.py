@@ -3,8 +3,8 @@
 import pytest
 from django.utils import translation
 
+from analytics.imports.jobs import ImportError_
 from analytics.models import ImportJob, ImportStatus, Purchase
-from analytics.services import ImportError_
 from surveys.models import Customer
 
 pytestmark = pytest.mark.django_db

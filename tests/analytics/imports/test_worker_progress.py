@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from analytics.imports.jobs import import_job_create
 from analytics.models import ImportJob, ImportStatus, Purchase
-from analytics.services import import_job_create
 from tests.support import wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.slow, pytest.mark.django_db(transaction=True)]

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from feedback.corrections import sentiment_correct
+from feedback.analysis.corrections import sentiment_correct
 from feedback.nlp import model_store, train
 from tests.factories import FeedbackItemFactory, UserFactory
 

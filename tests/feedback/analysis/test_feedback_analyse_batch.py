@@ -2,8 +2,8 @@
 
 import pytest
 
-from feedback.analysis import feedback_analyse_batch, feedback_reanalyse_all
-from feedback.corrections import sentiment_correct
+from feedback.analysis.corrections import sentiment_correct
+from feedback.analysis.services import feedback_analyse_batch, feedback_reanalyse_all
 from feedback.models import AnalysisStatus, FeedbackAspect, FeedbackItem
 from feedback.nlp import pipeline
 from tests.factories import FeedbackItemFactory

@@ -5,11 +5,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from feedback.analysis import STALE_AFTER, feedback_sweep_unanalysed
+from feedback.analysis.services import STALE_AFTER, feedback_sweep_unanalysed
+from feedback.analysis.tasks import analyse_batch
 from feedback.models import AnalysisStatus, FeedbackItem
 from feedback.nlp import model_store, segment, sentiment
-from feedback.tasks import analyse_batch
-from surveys.responding import response_submit
+from surveys.responding.services import response_submit
 from tests.factories import FeedbackItemFactory, published_survey
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from feedback.analysis import feedback_analyse_batch
+from feedback.analysis.services import feedback_analyse_batch
 from feedback.models import FeedbackItem, FeedbackTopic, Topic
-from surveyhub.roles import Role
+from surveyhub.security.roles import Role
 from tests.factories import CustomerFactory, FeedbackItemFactory, UserFactory, published_survey
 
 pytestmark = pytest.mark.django_db

@@ -5,11 +5,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from feedback.analysis import feedback_analyse_batch
-from feedback.items import feedback_items_from_response
+from feedback.analysis.items import feedback_items_from_response
+from feedback.analysis.services import feedback_analyse_batch
 from feedback.models import FeedbackItem, FeedbackTopic, Topic
-from surveyhub.roles import Role
-from surveys.responding import response_submit
+from surveyhub.security.roles import Role
+from surveys.responding.services import response_submit
 from tests.factories import UserFactory, published_survey
 
 pytestmark = pytest.mark.django_db

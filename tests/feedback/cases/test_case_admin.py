@@ -2,9 +2,9 @@
 
 import pytest
 
-from feedback.case_models import CaseEvent, CaseRule, CaseRuleKind
-from feedback.case_rules import ensure_case_defaults
-from surveyhub.roles import Role
+from feedback.cases.rules import ensure_case_defaults
+from feedback.models.cases import CaseEvent, CaseRule, CaseRuleKind
+from surveyhub.security.roles import Role
 from tests.factories import UserFactory, detractor_case
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from feedback.case_models import Case, CaseNote
-from feedback.case_rules import ensure_case_defaults
-from surveyhub.roles import Role
+from feedback.cases.rules import ensure_case_defaults
+from feedback.models.cases import Case, CaseNote
+from surveyhub.security.roles import Role
 from tests.factories import CustomerFactory, UserFactory, detractor_case
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,8 @@
 
 import pytest
 
-from feedback.case_models import Case, CaseEvent, CaseNote, CaseReply, CaseStatus
-from feedback.demo_cases import seed as seed_cases
+from feedback.cases.demo import seed as seed_cases
+from feedback.models.cases import Case, CaseEvent, CaseNote, CaseReply, CaseStatus
 from surveyhub.demo import seed_users
 from tests.factories import CustomerFactory, published_survey, submitted_response
 

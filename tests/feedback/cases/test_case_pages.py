@@ -5,10 +5,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from feedback.case_models import Case, CaseStatus, ResolutionReason
-from feedback.case_rules import ensure_case_defaults
-from feedback.cases import case_note_add
-from surveyhub.roles import Role
+from feedback.cases.rules import ensure_case_defaults
+from feedback.cases.services import case_note_add
+from feedback.models.cases import Case, CaseStatus, ResolutionReason
+from surveyhub.security.roles import Role
 from tests.factories import CustomerFactory, UserFactory, detractor_case
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from feedback.case_models import Case
-from surveyhub.roles import Role
+from feedback.models.cases import Case
+from surveyhub.security.roles import Role
 from tests.factories import CustomerFactory, UserFactory, detractor_case
 from tests.support import PHONE
 

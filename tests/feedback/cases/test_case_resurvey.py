@@ -6,10 +6,10 @@ import re
 import pytest
 from django.test import Client
 
-from feedback.case_models import ResolutionReason
-from feedback.case_rules import ensure_case_defaults
-from feedback.cases import case_resolve
-from surveyhub.roles import Role
+from feedback.cases.rules import ensure_case_defaults
+from feedback.cases.services import case_resolve
+from feedback.models.cases import ResolutionReason
+from surveyhub.security.roles import Role
 from surveys.models import Response
 from tests.factories import CustomerFactory, UserFactory, detractor_case
 from tests.surveys.distribution.smtp import SmtpServer
@@ -55,7 +55,7 @@ def test_the_resurvey_answer_is_stored_on_the_case(smtp, django_capture_on_commi
     assert case.resurvey_response.invitation.customer == customer
     assert case.events.filter(kind="resurvey_answered").get().after == {"csat": 4}
     # The re-survey answer itself opens no new case, not even through the sweeper.
-    from feedback.cases import cases_sweep_missed_responses
+    from feedback.cases.services import cases_sweep_missed_responses
 
     Response.objects.filter(pk=case.resurvey_response_id).update(csat_score=1)
     cases_sweep_missed_responses(since=case.created_at)
@@ -82,7 +82,7 @@ def test_a_customer_surveyed_recently_still_gets_the_resurvey_of_their_own_case(
 
     from django.utils import timezone
 
-    from surveys.invitations import distribution_create
+    from surveys.distribution.invitations import distribution_create
     from surveys.models import Invitation, InvitationStatus
     from tests.factories import published_survey
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import translation
 
-from feedback.case_models import Case, CaseRule, CaseRuleKind, CaseStatus
-from feedback.cases import cases_open_for_feedback, cases_open_for_response
+from feedback.cases.services import cases_open_for_feedback, cases_open_for_response
 from feedback.models import FeedbackItem
+from feedback.models.cases import Case, CaseRule, CaseRuleKind, CaseStatus
 from surveys.signals import response_submitted
 from tests.factories import CustomerFactory, published_survey, submitted_response
 
@@ -160,7 +160,7 @@ def test_negative_sentiment_on_a_detractor_joins_the_detractors_case(
 def test_an_admin_edited_rule_changes_what_opens_a_case(
     django_capture_on_commit_callbacks, customer
 ):
-    from feedback.case_rules import ensure_case_defaults
+    from feedback.cases.rules import ensure_case_defaults
 
     ensure_case_defaults()
     CaseRule.objects.filter(kind=CaseRuleKind.NPS_MAX).update(threshold=4)
@@ -169,7 +169,7 @@ def test_an_admin_edited_rule_changes_what_opens_a_case(
 
 
 def test_an_inactive_rule_opens_nothing(django_capture_on_commit_callbacks, customer):
-    from feedback.case_rules import ensure_case_defaults
+    from feedback.cases.rules import ensure_case_defaults
 
     ensure_case_defaults()
     CaseRule.objects.filter(kind=CaseRuleKind.NPS_MAX).update(is_active=False)
@@ -199,8 +199,8 @@ def test_the_receiver_is_cheap_for_a_happy_customer(customer):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from feedback.case_receivers import open_cases_for_response
-    from feedback.case_rules import ensure_case_defaults
+    from feedback.cases.receivers import open_cases_for_response
+    from feedback.cases.rules import ensure_case_defaults
 
     ensure_case_defaults()
     response = submitted_response(survey=published_survey(), data={"nps": 10}, customer=customer)

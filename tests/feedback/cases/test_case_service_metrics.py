@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from feedback.case_models import Case, CaseStatus, CaseTeam
-from feedback.case_queries import service_metrics
-from surveyhub.roles import Role
+from feedback.cases.queries import service_metrics
+from feedback.models.cases import Case, CaseStatus, CaseTeam
+from surveyhub.security.roles import Role
 from tests.factories import UserFactory, detractor_case
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from feedback.sla import add_business_time, due_time
+from feedback.cases.sla import add_business_time, due_time
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -63,8 +63,8 @@ def test_naive_start_is_refused():
 def test_a_p1_case_opened_friday_evening_under_business_hours_is_due_monday_and_tuesday(
     monkeypatch,
 ):
-    from feedback.case_models import SlaPolicy
-    from feedback.case_rules import ensure_case_defaults
+    from feedback.cases.rules import ensure_case_defaults
+    from feedback.models.cases import SlaPolicy
     from tests.factories import CustomerFactory, detractor_case
 
     ensure_case_defaults()

@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from feedback.case_models import Case, CaseTeam
-from feedback.case_tasks import check_case_slas
-from feedback.cases import case_assign, case_log_call
-from surveyhub.roles import Role
+from feedback.cases.services import case_assign, case_log_call
+from feedback.cases.tasks import check_case_slas
+from feedback.models.cases import Case, CaseTeam
+from surveyhub.security.roles import Role
 from tests.factories import UserFactory, detractor_case
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,8 @@ illegal transitions are refused with a clear message; every change is an event."
 import pytest
 from django.utils import translation
 
-from feedback.case_models import CaseEvent, CaseNote, CaseStatus, ResolutionReason
-from feedback.case_rules import ensure_case_defaults
-from feedback.cases import (
+from feedback.cases.rules import ensure_case_defaults
+from feedback.cases.services import (
     CaseError,
     case_assign,
     case_claim,
@@ -19,7 +18,8 @@ from feedback.cases import (
     case_wait_on_customer,
     cases_bulk_assign,
 )
-from surveyhub.roles import Role
+from feedback.models.cases import CaseEvent, CaseNote, CaseStatus, ResolutionReason
+from surveyhub.security.roles import Role
 from tests.factories import UserFactory, detractor_case
 
 pytestmark = pytest.mark.django_db

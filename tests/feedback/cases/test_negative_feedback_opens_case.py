@@ -2,15 +2,15 @@
 
 import pytest
 
+from feedback.analysis.tasks import analyse_batch
 from feedback.models import Case, FeedbackItem
-from feedback.tasks import analyse_batch
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_very_negative_comment_opens_a_case_once_analysed():
-    from feedback.items import feedback_item_create
+    from feedback.analysis.items import feedback_item_create
 
     customer = CustomerFactory(name="周杰")
     item, _ = feedback_item_create(
@@ -26,7 +26,7 @@ def test_a_very_negative_comment_opens_a_case_once_analysed():
 
 
 def test_a_happy_comment_opens_no_case():
-    from feedback.items import feedback_item_create
+    from feedback.analysis.items import feedback_item_create
 
     customer = CustomerFactory(name="林琳")
     item, _ = feedback_item_create(text="物流很快，包装很好，非常满意👍", source="ecommerce",

@@ -2,8 +2,8 @@
 
 import pytest
 
+from feedback.analysis.items import CustomerRef, feedback_item_create
 from feedback.errors import FeedbackError
-from feedback.items import CustomerRef, feedback_item_create
 from feedback.models import FeedbackItem
 from tests.factories import CustomerFactory
 

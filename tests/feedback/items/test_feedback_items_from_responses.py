@@ -2,9 +2,9 @@
 
 import pytest
 
-from feedback.items import feedback_items_from_response
+from feedback.analysis.items import feedback_items_from_response
 from feedback.models import AnalysisStatus, FeedbackItem
-from surveys.responding import response_submit
+from surveys.responding.services import response_submit
 from surveys.signals import response_submitted
 from tests.factories import CustomerFactory, published_survey
 

@@ -11,11 +11,11 @@ import sys
 import pytest
 from django.db import connection
 
+from feedback.analysis.tasks import sweep_unanalysed
 from feedback.models import AnalysisStatus, FeedbackAspect, FeedbackItem
-from feedback.tasks import sweep_unanalysed
-from surveyhub.tasking import enqueue
+from surveyhub.tasking.declare import enqueue
 from surveys.models import Answer
-from surveys.responding import response_submit
+from surveys.responding.services import response_submit
 from tests.factories import published_survey
 from tests.support import (
     ARTIFACTS,
@@ -93,6 +93,6 @@ def test_items_stored_while_the_broker_was_down_are_analysed_after_the_sweep(
     per_item = list(FeedbackAspect.objects.values_list("item_id", "aspect", "clause"))
     assert len(per_item) == len(set(per_item))
     # A second sweep finds nothing left to do.
-    from feedback.analysis import feedback_sweep_unanalysed
+    from feedback.analysis.services import feedback_sweep_unanalysed
 
     assert feedback_sweep_unanalysed() == 0

@@ -2,12 +2,12 @@
 
 import pytest
 
-from feedback.analysis import analysis_send
+from feedback.analysis.services import analysis_send
 from feedback.models import AnalysisStatus, FeedbackAspect, FeedbackItem
 from feedback.nlp import pipeline
-from surveyhub.tasking import enqueue
-from surveys.responding import response_submit
-from surveys.tasks import sweep_unannounced_responses
+from surveyhub.tasking.declare import enqueue
+from surveys.responding.services import response_submit
+from surveys.responding.tasks import sweep_unannounced_responses
 from tests.factories import FeedbackItemFactory, published_survey
 from tests.support import wait_until
 

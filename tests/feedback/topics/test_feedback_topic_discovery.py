@@ -5,10 +5,10 @@ import csv
 import pytest
 from django.conf import settings
 
-from feedback.analysis import feedback_analyse_batch
+from feedback.analysis.services import feedback_analyse_batch
+from feedback.analysis.topics import topic_merge, topic_rename, topics_discover
 from feedback.errors import FeedbackError
 from feedback.models import CorpusIdf, FeedbackItem, FeedbackTopic, Topic
-from feedback.topics import topic_merge, topic_rename, topics_discover
 
 pytestmark = pytest.mark.django_db
 

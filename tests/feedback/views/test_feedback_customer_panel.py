@@ -2,8 +2,8 @@
 
 import pytest
 
-from feedback.analysis import feedback_analyse_batch
-from surveyhub.roles import Role
+from feedback.analysis.services import feedback_analyse_batch
+from surveyhub.security.roles import Role
 from tests.factories import CustomerFactory, FeedbackItemFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

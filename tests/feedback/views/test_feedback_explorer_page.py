@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from feedback.analysis import feedback_analyse_batch
+from feedback.analysis.services import feedback_analyse_batch
 from feedback.models import FeedbackTopic, Topic
-from surveyhub.roles import Role
+from surveyhub.security.roles import Role
 from tests.factories import FeedbackItemFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

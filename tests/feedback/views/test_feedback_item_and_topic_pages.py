@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from feedback.analysis import feedback_analyse_batch
+from feedback.analysis.services import feedback_analyse_batch
 from feedback.models import FeedbackTopic, SentimentCorrection, Topic
-from surveyhub.roles import Role
+from surveyhub.security.roles import Role
 from tests.factories import FeedbackItemFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

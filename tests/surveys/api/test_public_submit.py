@@ -76,7 +76,7 @@ def test_errors_are_in_english_when_the_client_asks(client):
 
 
 def test_a_closed_survey_refuses_with_a_clear_message(client):
-    from surveys.design import survey_close
+    from surveys.design.services import survey_close
 
     survey = survey_close(survey=published_survey(consent_text=""))
     reply = _submit(client, survey.slug, answers={"nps": 9})
@@ -136,8 +136,8 @@ def test_the_sweeper_announces_responses_whose_announcement_never_ran():
 
     from django.utils import timezone
 
-    from surveys.responding import response_submit
-    from surveys.tasks import sweep_unannounced_responses
+    from surveys.responding.services import response_submit
+    from surveys.responding.tasks import sweep_unannounced_responses
 
     survey = published_survey(consent_text="")
     response, _ = response_submit(survey=survey, data={"nps": 4})  # on-commit never runs here

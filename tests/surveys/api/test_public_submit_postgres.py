@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from surveys.models import Response
-from surveys.responding import response_submit
+from surveys.responding.services import response_submit
 from tests.factories import published_survey
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -44,9 +44,9 @@ def test_a_duplicate_submission_id_leaves_exactly_one_response():
 
 def test_a_failing_answer_row_stores_no_response_either():
     survey = published_survey(consent_text="")
-    from surveys.answers import CleanAnswer
     from surveys.models import Question
-    from surveys.response_rows import insert_completed
+    from surveys.responding.answers import CleanAnswer
+    from surveys.responding.rows import insert_completed
 
     response = Response(survey=survey, version=survey.current_version, channel="api",
                         status="completed")  # fmt: skip
@@ -65,7 +65,7 @@ def _post(client, slug, answers):
 
 
 def test_a_survey_closed_after_it_was_cached_refuses_the_next_answer(client):
-    from surveys.design import survey_close
+    from surveys.design.services import survey_close
 
     survey = published_survey(slug="cached-close", consent_text="")
     assert _post(client, survey.slug, {"nps": 9}).status_code == 201  # now cached
@@ -79,7 +79,7 @@ def test_a_survey_closed_after_it_was_cached_refuses_the_next_answer(client):
 
 
 def test_a_survey_edited_after_it_was_cached_checks_answers_against_the_new_version(client):
-    from surveys.design import question_add
+    from surveys.design.services import question_add
 
     survey = published_survey(slug="cached-edit", consent_text="")
     assert _post(client, survey.slug, {"nps": 9}).status_code == 201  # cached, version 1

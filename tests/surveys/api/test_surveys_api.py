@@ -2,8 +2,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from surveyhub.roles import Role
-from surveys.responding import response_submit
+from surveyhub.security.roles import Role
+from surveys.responding.services import response_submit
 from tests.factories import UserFactory, published_survey
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import pytest
 
-from surveyhub.roles import Role
+from surveyhub.security.roles import Role
 from tests.factories import CustomerFactory, UserFactory, detractor_case
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 import pytest
 
 from analytics.models import Purchase
-from surveys.customers import CustomerError, customer_merge
+from surveys.customers.services import CustomerError, customer_merge
 from surveys.models import Customer, CustomerTag
 from tests.factories import CustomerFactory, PurchaseFactory
 

@@ -1,7 +1,7 @@
 import pytest
 
-from surveyhub.roles import Role
-from surveys.customer_panels import (
+from surveyhub.security.roles import Role
+from surveys.customers.panels import (
     CustomerPanel,
     PanelContent,
     register_customer_panel,

@@ -1,6 +1,11 @@
 import pytest
 
-from surveys.customers import CustomerError, customer_create, customer_match, customer_update
+from surveys.customers.services import (
+    CustomerError,
+    customer_create,
+    customer_match,
+    customer_update,
+)
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db

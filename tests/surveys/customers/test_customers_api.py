@@ -1,7 +1,7 @@
 import pytest
 
-from surveyhub.roles import Role
-from surveys.customer_panels import _VALUE, register_customer_value
+from surveyhub.security.roles import Role
+from surveys.customers.panels import _VALUE, register_customer_value
 from surveys.models import Customer
 from tests.factories import CustomerFactory, PurchaseFactory, UserFactory
 

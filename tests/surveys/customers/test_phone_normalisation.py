@@ -1,6 +1,6 @@
 import pytest
 
-from surveys.phones import InvalidPhone, normalize_phone
+from surveys.customers.phones import InvalidPhone, normalize_phone
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from surveyhub.roles import Role
+from surveyhub.security.roles import Role
 from surveys.models import Survey
 from tests.factories import UserFactory, published_survey
 

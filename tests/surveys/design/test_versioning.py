@@ -2,9 +2,9 @@
 
 import pytest
 
-from surveys.design import question_add, question_change, question_delete, question_move
+from surveys.design.services import question_add, question_change, question_delete, question_move
 from surveys.models import Response, SurveyVersion
-from surveys.responding import response_submit
+from surveys.responding.services import response_submit
 from tests.factories import published_survey
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from surveys.invitations import distribution_create, distribution_send
+from surveys.distribution.invitations import distribution_create, distribution_send
+from surveys.distribution.tokens import hash_token, new_seed, token_for
 from surveys.models import Distribution, Invitation
-from surveys.tokens import hash_token, new_seed, token_for
 from tests.factories import published_survey
 
 

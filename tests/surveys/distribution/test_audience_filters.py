@@ -3,7 +3,7 @@
 import pytest
 from django.utils import translation
 
-from surveys.audience import (
+from surveys.distribution.audience import (
     AudienceError,
     AudienceFilter,
     audience_build,
@@ -60,7 +60,7 @@ def test_all_selects_every_customer_but_merged_duplicates(survey, customer):
 def test_an_unknown_filter_is_refused_naming_it_and_the_available_ones(survey):
     with translation.override("en"), pytest.raises(AudienceError) as error:
         audience_build(survey=survey, filters={"foo": 1})
-    from surveys.audience import audience_filters
+    from surveys.distribution.audience import audience_filters
 
     available = ", ".join(sorted(audience_filters()))
     assert error.value.errors == [f"Unknown audience filter: foo (available: {available})"]

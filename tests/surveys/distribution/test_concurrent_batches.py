@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from surveys.invitations import distribution_send, distribution_send_batch
+from surveys.distribution.invitations import distribution_send, distribution_send_batch
 from tests.factories import CustomerFactory
 from tests.surveys.distribution.helpers import email_distribution
 

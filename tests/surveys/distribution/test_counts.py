@@ -3,11 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from surveys.distribution_queries import (
-    counts_of,
-    distribution_counts,
-    distributions_with_counts,
-)
+from surveys.distribution.queries import counts_of, distribution_counts, distributions_with_counts
 from surveys.models import Response, ResponseStatus
 from tests.surveys.distribution.helpers import email_distribution, send_now
 

@@ -12,8 +12,8 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from surveys.distribution_queries import distribution_counts
-from surveys.invitations import distribution_create, distribution_send
+from surveys.distribution.invitations import distribution_create, distribution_send
+from surveys.distribution.queries import distribution_counts
 from surveys.models import CustomerTag, Response, ResponseStatus
 from tests.conftest import services_unavailable
 from tests.factories import CustomerFactory, published_survey

@@ -2,7 +2,7 @@
 
 import pytest
 
-from surveys.distribution_queries import distribution_counts
+from surveys.distribution.queries import distribution_counts
 from surveys.models import InvitationStatus
 from tests.surveys.distribution.helpers import email_distribution, invited_before, send_now
 
@@ -88,8 +88,8 @@ def test_two_distributions_sent_the_same_day_invite_a_customer_only_once(
 def test_a_customer_who_unsubscribes_before_the_batch_runs_gets_nothing(
     survey, customer, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from surveys.invitations import distribution_send
-    from surveys.tasks import send_distribution_batch
+    from surveys.distribution.invitations import distribution_send
+    from surveys.distribution.tasks import send_distribution_batch
 
     xu = customer("徐静", "xu.jing@example.cn")
     distribution = email_distribution(survey, [xu])

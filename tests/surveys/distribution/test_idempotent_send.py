@@ -5,15 +5,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
-from surveys.design import survey_close
-from surveys.invitations import (
+from surveys.design.services import survey_close
+from surveys.distribution.invitations import (
     DistributionError,
     distribution_create,
     distribution_send,
     distribution_send_batch,
 )
+from surveys.distribution.tasks import send_distribution_batch, send_due_distributions
 from surveys.models import Distribution, DistributionStatus, Invitation, InvitationStatus
-from surveys.tasks import send_distribution_batch, send_due_distributions
 from tests.factories import CustomerFactory, SurveyFactory
 from tests.surveys.distribution.helpers import email_distribution, send_now
 

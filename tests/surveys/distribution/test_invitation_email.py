@@ -73,7 +73,7 @@ def test_a_customer_without_a_name_is_addressed_politely(
 def test_a_reminder_says_it_is_one_and_carries_the_same_personal_link(
     survey, customer, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from surveys.emails import invitation_email
+    from surveys.distribution.emails import invitation_email
 
     tom = customer("Tom Li", "tom.li@example.com", language="en")
     _first, invitation = sent_to(tom, survey, mailoutbox, django_capture_on_commit_callbacks)

@@ -3,7 +3,7 @@
 import pytest
 import segno
 
-from surveys.links import qr_image, survey_public_url
+from surveys.distribution.links import qr_image, survey_public_url
 
 pytestmark = pytest.mark.django_db
 

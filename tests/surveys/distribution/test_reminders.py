@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from surveys.invitations import distribution_remind
+from surveys.distribution.invitations import distribution_remind
+from surveys.distribution.tasks import send_due_reminders
 from surveys.models import Invitation, Response, ResponseStatus
-from surveys.tasks import send_due_reminders
 from tests.surveys.distribution.helpers import email_distribution, send_now
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,8 @@
 
 import pytest
 
-from surveys import demo_distribution
-from surveys.distribution_queries import distribution_counts
+from surveys.distribution import demo as demo_distribution
+from surveys.distribution.queries import distribution_counts
 from surveys.models import Distribution, DistributionStatus, Invitation
 from tests.factories import CustomerFactory, published_survey
 

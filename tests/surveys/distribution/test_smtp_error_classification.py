@@ -4,11 +4,11 @@ import smtplib
 
 import pytest
 
-from surveyhub.queues import Queue
-from surveyhub.tasking import TASK_QUEUES
-from surveys.emails import classify_send_error
-from surveys.invitations import EmailTemporarilyFailed
-from surveys.tasks import send_distribution_batch, send_reminder_batch
+from surveyhub.tasking.declare import TASK_QUEUES
+from surveyhub.tasking.queues import Queue
+from surveys.distribution.emails import classify_send_error
+from surveys.distribution.invitations import EmailTemporarilyFailed
+from surveys.distribution.tasks import send_distribution_batch, send_reminder_batch
 
 
 @pytest.mark.parametrize(

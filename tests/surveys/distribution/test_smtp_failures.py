@@ -2,10 +2,14 @@
 
 import pytest
 
-from surveys.distribution_queries import distribution_counts
-from surveys.invitations import EmailTemporarilyFailed, distribution_send, distribution_send_batch
+from surveys.distribution.invitations import (
+    EmailTemporarilyFailed,
+    distribution_send,
+    distribution_send_batch,
+)
+from surveys.distribution.queries import distribution_counts
+from surveys.distribution.tasks import send_distribution_batch
 from surveys.models import InvitationStatus
-from surveys.tasks import send_distribution_batch
 from tests.surveys.distribution.helpers import email_distribution
 from tests.surveys.distribution.smtp import free_port
 

@@ -76,7 +76,7 @@ def test_the_send_button_sends_and_the_detail_shows_the_counts(
 
 
 def test_sending_a_closed_surveys_distribution_shows_the_reason(designer, survey):
-    from surveys.design import survey_close
+    from surveys.design.services import survey_close
 
     distribution = email_distribution(survey, CustomerFactory.create_batch(1))
     survey_close(survey=survey)

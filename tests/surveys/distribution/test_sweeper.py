@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from surveys.invitations import distribution_send
+from surveys.distribution.invitations import distribution_send
+from surveys.distribution.tasks import sweep_stuck_invitations
 from surveys.models import Distribution, DistributionStatus
-from surveys.tasks import sweep_stuck_invitations
 from tests.factories import CustomerFactory
 from tests.surveys.distribution.helpers import email_distribution
 

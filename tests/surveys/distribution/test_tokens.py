@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from surveys.distribution.tokens import hash_token
 from surveys.models import Invitation
-from surveys.tokens import hash_token
 from tests.factories import CustomerFactory
 from tests.surveys.distribution.helpers import email_distribution, send_now, token_of
 

@@ -3,7 +3,11 @@
 import pytest
 from django.test import Client
 
-from surveys.invitations import DistributionError, customer_unsubscribe, distribution_send
+from surveys.distribution.invitations import (
+    DistributionError,
+    customer_unsubscribe,
+    distribution_send,
+)
 from surveys.models import Customer, InvitationStatus
 from tests.factories import published_survey
 from tests.surveys.distribution.helpers import email_distribution, send_now, token_of

@@ -2,8 +2,8 @@
 
 import pytest
 
+from surveys.distribution.tokens import hash_token, new_seed, token_for
 from surveys.models import Distribution, Invitation, Response, ResponseStatus
-from surveys.tokens import hash_token, new_seed, token_for
 from tests.factories import CustomerFactory, published_survey
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,7 @@ def test_a_tampered_or_unknown_token_gets_a_friendly_page(client, token):
 
 
 def test_an_invitation_to_a_closed_survey_says_it_is_closed(client):
-    from surveys.design import survey_close
+    from surveys.design.services import survey_close
 
     survey = published_survey(consent_text="")
     _, url = invite(survey)

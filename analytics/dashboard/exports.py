@@ -1,0 +1,137 @@
+"""The dashboard's current view as tables, written as CSV or Excel (spreadsheet-safe cells)."""
+
+import csv
+import io
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from analytics.dashboard import queries as queries
+from analytics.evaluations.metric_queries import (
+    MetricFilters,
+    latest_clv_run,
+    metric_trend,
+    rfm_report,
+)
+from surveyhub.spreadsheets.formula_guard import safe_cell
+
+Table = tuple[str, list[str], list[list[Any]]]
+
+
+def dashboard_tables(*, filters: MetricFilters, interval: str) -> list[Table]:
+    """Title, header and rows of every chart's data under the filters."""
+    tables: list[Table] = []
+    tiles = queries.dashboard_tiles()
+    tables.append(
+        (
+            _("Scorecard %(period)s") % {"period": tiles["period"]},
+            [_("Indicator"), _("Value"), _("Target"), _("Change"), _("Status")],
+            [
+                [t["label"], t["value"], t["target"], t["change"], t["status"]]
+                for t in tiles["tiles"]
+            ],
+        )
+    )
+    for metric in ("nps", "csat", "ces"):
+        points = metric_trend(metric=metric, interval=interval, filters=filters)
+        tables.append(
+            (
+                _("%(metric)s trend") % {"metric": metric.upper()},
+                [_("Period"), _("Value"), "n", _("Interval low"), _("Interval high")],
+                [[p.period, p.value, p.n, p.ci_low, p.ci_high] for p in points],
+            )
+        )
+    dist = queries.nps_distribution(filters)
+    tables.append(
+        (
+            _("NPS distribution"),
+            [_("Score"), _("Group"), _("Answers")],
+            [[s["score"], s["group"], s["count"]] for s in dist["scores"]],
+        )
+    )
+    tables.append(
+        (
+            _("Sentiment over time"),
+            [_("Period start"), _("Positive"), _("Neutral"), _("Negative")],
+            [
+                [p["start"], p["positive"], p["neutral"], p["negative"]]
+                for p in queries.sentiment_trend(filters=filters, interval=interval)
+            ],
+        )
+    )
+    tables.append(
+        (
+            _("Topics and aspects"),
+            [_("Kind"), _("Name"), _("Mentions"), _("NPS impact"), _("Sentiment")],
+            [
+                [t["kind"], t["name"], t["mentions"], t["impact"], t["sentiment"]]
+                for t in queries.dashboard_topics(filters=filters)
+            ],
+        )
+    )
+    run = latest_clv_run()
+    segments = rfm_report(as_of=run.as_of, filters=filters) if run else []
+    tables.append(
+        (
+            _("RFM segments"),
+            [_("Segment"), _("Customers"), _("Revenue share (%)"), _("NPS"), "n"],
+            [
+                [
+                    s["name"],
+                    s["customers"],
+                    round(s["revenue_share"], 2),
+                    s["nps"].value,
+                    s["nps"].n,
+                ]
+                for s in segments
+            ],
+        )
+    )
+    matrix = queries.satisfaction_value_matrix(filters=filters)
+    tables.append(
+        (
+            _("Satisfaction × value"),
+            [_("Value tier"), _("NPS group"), _("Customers")],
+            [[c["tier"], c["group"], c["customers"]] for c in matrix["cells"]],
+        )
+    )
+    service = queries.service_summary(filters=filters, interval=interval)
+    tables.append(
+        (
+            _("Service"),
+            [_("Period start"), _("Opened"), _("Resolved"), _("SLA compliance (%)")],
+            [
+                [p["start"], p["opened"], p["resolved"], p["sla_compliance"]]
+                for p in service["over_time"]
+            ],
+        )
+    )
+    return tables
+
+
+def tables_csv(tables: list[Table]) -> bytes:
+    """One CSV, a titled block per table; UTF-8 with a BOM so Excel opens Chinese correctly."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for title, header, rows in tables:
+        writer.writerow([safe_cell(str(title))])
+        writer.writerow([safe_cell(str(h)) for h in header])
+        writer.writerows([[safe_cell(v) for v in row] for row in rows])
+        writer.writerow([])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def tables_xlsx(tables: list[Table]) -> bytes:
+    """One worksheet per table."""
+    book = Workbook()
+    book.remove(book.active)
+    for index, (title, header, rows) in enumerate(tables, start=1):
+        sheet = book.create_sheet(title=f"{index}")
+        sheet.append([safe_cell(str(title))])
+        sheet.append([safe_cell(str(h)) for h in header])
+        for row in rows:
+            sheet.append([safe_cell(v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,45 @@
+"""Thin Celery wrappers of the evaluation services. Every one is safe to run twice."""
+
+import logging
+
+from analytics.evaluations.periods import local_today
+from analytics.evaluations.services import (
+    EvaluationError,
+    clv_fit_daily,
+    clv_values_prune,
+    evaluation_compute_current,
+    post_purchase_invitations_run,
+)
+from surveyhub.tasking.declare import surveyhub_task
+from surveyhub.tasking.queues import Queue
+
+logger = logging.getLogger(__name__)
+
+
+@surveyhub_task(name="analytics.fit_clv", queue=Queue.DEFAULT, time_limit=30 * 60, expires=6 * 3600)
+def fit_clv() -> int | None:
+    """Nightly: fit the CLV models as of today (once a day; a rerun reuses the day's run),
+    then drop the per-customer rows of old runs nothing refers to."""
+    today = local_today()
+    try:
+        run = clv_fit_daily(as_of=today)
+    except EvaluationError as exc:
+        logger.info("CLV not fitted: %s", exc.message)
+        return None
+    clv_values_prune(today=today)
+    return run.pk
+
+
+@surveyhub_task(
+    name="analytics.compute_evaluations", queue=Queue.DEFAULT, time_limit=30 * 60,
+    expires=6 * 3600,
+)  # fmt: skip
+def compute_evaluations() -> list[str]:
+    """Nightly: snapshot this quarter, last quarter (late data) and this month."""
+    return [f"{s.period} v{s.version}" for s in evaluation_compute_current()]
+
+
+@surveyhub_task(name="analytics.post_purchase_invitations", queue=Queue.DEFAULT, expires=12 * 3600)
+def post_purchase_invitations() -> int:
+    """Daily: invite the customers whose order is N days old, rule by rule (once per day)."""
+    return len(post_purchase_invitations_run(today=local_today()))

@@ -1,0 +1,57 @@
+"""Case priority from severity and the customer's value tier.
+
+`feedback` cannot import `analytics`, which knows the value tier (RFM, CLV): analytics
+registers a provider in its AppConfig.ready():
+
+    from feedback.cases.priority import register_value_tier_provider
+    register_value_tier_provider(lambda customer: "high" | "medium" | "low" | None)
+
+Until one answers, the tier is the customer attribute `value_tier` (from imports).
+"""
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+PRIORITIES = ("P1", "P2", "P3")  # most urgent first
+HIGH_VALUE_TIERS = frozenset({"high", "vip", "高", "高价值", "重要价值客户"})
+
+_providers: list[Callable[[Any], str | None]] = []
+
+
+def register_value_tier_provider(provider: Callable[[Any], str | None]) -> None:
+    """`provider(customer) -> str | None`: the customer's value tier, None if unknown."""
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+def unregister_value_tier_provider(provider: Callable[[Any], str | None]) -> None:
+    if provider in _providers:
+        _providers.remove(provider)
+
+
+def value_tier(customer) -> str:
+    """The first tier a provider knows, else the `value_tier` attribute, else ""."""
+    if customer is None:
+        return ""
+    for provider in _providers:
+        tier = provider(customer)
+        if tier:
+            return str(tier)[:32]
+    attributes = customer.attributes if isinstance(customer.attributes, dict) else {}
+    return str(attributes.get("value_tier") or "")[:32]
+
+
+def is_high_value(tier: str) -> bool:
+    return tier.strip().lower() in HIGH_VALUE_TIERS
+
+
+def case_priority(*, severe: bool, bumps: Iterable[int], tier: str) -> str:
+    """P3 by default; one step up for a severe score (NPS ≤ 3, CSAT 1, CES 1), for a
+    high-value customer, and by the largest bump of the matched rules (escalation words)."""
+    steps = (1 if severe else 0) + (1 if is_high_value(tier) else 0) + max(bumps, default=0)
+    return PRIORITIES[max(0, len(PRIORITIES) - 1 - steps)]
+
+
+def raise_priority(current: str, candidate: str) -> str:
+    """The more urgent of two priorities (a case never drops priority on its own)."""
+    return min(current, candidate, key=PRIORITIES.index)

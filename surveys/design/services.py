@@ -1,0 +1,306 @@
+"""Write operations on surveys and their questions (the survey builder and the API use these).
+
+Editing a version that already has responses first copies it into a new version, so the
+answers already collected keep pointing at exactly the questions they answered.
+"""
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from surveys.design.logic import condition_errors
+from surveys.errors import SurveyError
+from surveys.models import (
+    OptionOrder,
+    Question,
+    QuestionType,
+    Survey,
+    SurveyKind,
+    SurveyStatus,
+    SurveyVersion,
+)
+from surveys.privacy.consent import consent_record
+
+CHOICE_TYPES = {QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.DROPDOWN}
+QUESTION_FIELDS = (
+    "key", "type", "required", "text", "text_en", "help_text", "help_text_en", "options",
+    "allow_other", "option_order", "show_if", "max_length",
+)  # fmt: skip
+VERSION_FIELDS = (
+    "intro", "intro_en", "thank_you", "thank_you_en", "consent_text", "consent_text_en",
+)  # fmt: skip
+KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def _check_question_spec(spec: Mapping[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not KEY_RE.match(str(spec.get("key", ""))):
+        errors["key"] = _(
+            "Use 1–40 lower-case letters, digits or underscores, starting with a letter."
+        )
+    if spec.get("type") not in QuestionType.values:
+        errors["type"] = _("Unknown question type; expected one of: %(types)s.") % {
+            "types": ", ".join(QuestionType.values)
+        }
+    if not str(spec.get("text", "")).strip():
+        errors["text"] = _("A question needs its text.")
+    if spec.get("option_order", OptionOrder.FIXED) not in OptionOrder.values:
+        errors["option_order"] = _("Option order must be fixed or random.")
+    if spec.get("type") in CHOICE_TYPES:
+        options = spec.get("options") or []
+        values = [str(o.get("value", "")).strip() for o in options if isinstance(o, Mapping)]
+        if len(values) != len(options) or not options:
+            errors["options"] = _("Give at least one option, each with a value and a label.")
+        elif len(set(values)) != len(values) or "" in values or "__other__" in values:
+            errors["options"] = _("Option values must be unique and not empty.")
+        elif any(not str(o.get("label", "")).strip() for o in options):
+            errors["options"] = _("Every option needs a label.")
+    return errors
+
+
+def _check_logic(questions: list[Mapping[str, Any]]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for index, spec in enumerate(questions):
+        earlier = [q["key"] for q in questions[:index]]
+        problems = condition_errors(spec.get("show_if"), earlier)
+        if problems:
+            errors[spec["key"]] = _("Display logic is invalid: %(problems)s.") % {
+                "problems": "; ".join(problems)
+            }
+    return errors
+
+
+def _spec_of(question: Question) -> dict[str, Any]:
+    return {name: getattr(question, name) for name in QUESTION_FIELDS}
+
+
+def _normalised_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(spec) - set(QUESTION_FIELDS) - {"id", "position"}
+    if unknown:
+        raise SurveyError(
+            _("Unknown question field(s): %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
+    clean = {name: spec[name] for name in QUESTION_FIELDS if name in spec}
+    clean.setdefault("options", [])
+    clean.setdefault("show_if", None)
+    if clean.get("show_if") == {}:
+        clean["show_if"] = None
+    return clean
+
+
+def _validate_questions(specs: list[dict[str, Any]]) -> None:
+    errors: dict[str, str] = {}
+    keys = [spec.get("key") for spec in specs]
+    for index, spec in enumerate(specs):
+        for field_name, message in _check_question_spec(spec).items():
+            errors[f"questions[{index}].{field_name}"] = message
+    duplicates = {k for k in keys if keys.count(k) > 1}
+    if duplicates:
+        errors["questions"] = _("Question keys must be unique: %(keys)s.") % {
+            "keys": ", ".join(sorted(map(str, duplicates)))
+        }
+    if not errors:
+        errors.update({f"questions.{k}": v for k, v in _check_logic(specs).items()})
+    if errors:
+        raise SurveyError(_("The questions are not valid."), errors)
+
+
+def _write_questions(version: SurveyVersion, specs: Iterable[Mapping[str, Any]]) -> None:
+    version.questions.all().delete()
+    Question.objects.bulk_create(
+        Question(version=version, position=index, **_normalised_spec(spec))
+        for index, spec in enumerate(specs)
+    )
+
+
+@transaction.atomic
+def survey_create(
+    *,
+    title: str,
+    slug: str,
+    kind: str,
+    title_en: str = "",
+    languages: list[str] | None = None,
+    questions: list[Mapping[str, Any]] = (),
+    opens_at=None,
+    closes_at=None,
+    by=None,
+    **version_texts: str,
+) -> Survey:
+    """Create a draft survey with its first version and questions."""
+    if Survey.objects.filter(slug=slug).exists():
+        raise SurveyError(
+            _("The link name “%(slug)s” is taken.") % {"slug": slug},
+            {"slug": _("This link name is already used by another survey.")},
+        )
+    survey = Survey(
+        title=title, title_en=title_en, slug=slug, kind=kind,
+        languages=languages or ["zh-hans", "en"], opens_at=opens_at, closes_at=closes_at,
+        created_by=by,
+    )  # fmt: skip
+    _full_clean(survey)
+    survey.save()
+    specs = [_normalised_spec(q) for q in questions]
+    _validate_questions(specs)
+    version = SurveyVersion.objects.create(survey=survey, number=1, **_version_texts(version_texts))
+    _write_questions(version, specs)
+    survey.current_version = version
+    survey.save(update_fields=["current_version"])
+    return survey
+
+
+def _version_texts(texts: Mapping[str, str]) -> dict[str, str]:
+    unknown = set(texts) - set(VERSION_FIELDS)
+    if unknown:
+        raise SurveyError(_("Unknown field(s): %(fields)s.") % {"fields": ", ".join(unknown)})
+    return dict(texts)
+
+
+def _full_clean(instance) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.full_clean(exclude=["current_version", "created_by"])
+    except ValidationError as exc:
+        errors = {name: " ".join(map(str, msgs)) for name, msgs in exc.message_dict.items()}
+        raise SurveyError(_("The survey is not valid."), errors) from None
+
+
+@transaction.atomic
+def survey_editable_version(*, survey: Survey) -> SurveyVersion:
+    """The version edits go to: the current one, or a fresh copy once it has responses."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    current = survey.current_version
+    if not current.responses.exists():
+        return current
+    number = (survey.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    texts = {name: getattr(current, name) for name in VERSION_FIELDS}
+    version = SurveyVersion.objects.create(survey=survey, number=number, **texts)
+    _write_questions(version, [_spec_of(q) for q in current.questions.all()])
+    survey.current_version = version
+    survey.save(update_fields=["current_version", "updated_at"])
+    return version
+
+
+@transaction.atomic
+def survey_update(*, survey: Survey, **changes: Any) -> Survey:
+    """Change survey fields and version texts; a version with answers is copied first."""
+    survey_fields = {"title", "title_en", "languages", "opens_at", "closes_at", "slug"}
+    unknown = set(changes) - survey_fields - set(VERSION_FIELDS) - {"questions"}
+    if unknown:
+        raise SurveyError(_("Unknown field(s): %(fields)s.") % {"fields": ", ".join(unknown)})
+    for name in survey_fields & set(changes):
+        setattr(survey, name, changes[name])
+    _full_clean(survey)
+    survey.save()
+    texts = {k: v for k, v in changes.items() if k in VERSION_FIELDS}
+    if texts or "questions" in changes:
+        version = survey_editable_version(survey=survey)
+        for name, value in texts.items():
+            setattr(version, name, value)
+        version.save()
+        if "questions" in changes:
+            specs = [_normalised_spec(q) for q in changes["questions"]]
+            _validate_questions(specs)
+            _write_questions(version, specs)
+        if survey.status != SurveyStatus.DRAFT:
+            consent_record(version=version)  # a changed live notice gets a new number
+    survey.refresh_from_db()
+    return survey
+
+
+def survey_questions_specs(survey: Survey) -> list[dict[str, Any]]:
+    return [_spec_of(q) for q in survey.current_version.questions.all()]
+
+
+def question_add(*, survey: Survey, spec: Mapping[str, Any], position: int | None = None) -> None:
+    """Add a question (at the end by default)."""
+    specs = survey_questions_specs(survey)
+    specs.insert(len(specs) if position is None else position, dict(spec))
+    survey_update(survey=survey, questions=specs)
+
+
+def question_change(*, survey: Survey, key: str, changes: Mapping[str, Any]) -> None:
+    specs = survey_questions_specs(survey)
+    index = _index_of(specs, key)
+    specs[index] = {**specs[index], **changes}
+    survey_update(survey=survey, questions=specs)
+
+
+def question_delete(*, survey: Survey, key: str) -> None:
+    specs = survey_questions_specs(survey)
+    del specs[_index_of(specs, key)]
+    survey_update(survey=survey, questions=specs)
+
+
+def question_move(*, survey: Survey, key: str, offset: int) -> None:
+    """Move a question up (offset −1) or down (+1); logic is re-checked in the new order."""
+    specs = survey_questions_specs(survey)
+    index = _index_of(specs, key)
+    target = max(0, min(len(specs) - 1, index + offset))
+    specs.insert(target, specs.pop(index))
+    survey_update(survey=survey, questions=specs)
+
+
+def _index_of(specs: list[dict[str, Any]], key: str) -> int:
+    for index, spec in enumerate(specs):
+        if spec["key"] == key:
+            return index
+    raise SurveyError(_("There is no question “%(key)s” in this survey.") % {"key": key})
+
+
+@transaction.atomic
+def survey_publish(*, survey: Survey, by=None) -> Survey:
+    """Open a survey for answers: it needs at least one question and valid logic."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.status == SurveyStatus.ACTIVE:
+        return survey
+    specs = survey_questions_specs(survey)
+    if not specs:
+        raise SurveyError(_("Add at least one question before publishing."))
+    _validate_questions(specs)
+    if survey.closes_at and survey.closes_at <= timezone.now():
+        raise SurveyError(
+            _("The closing date is in the past; change it before publishing."),
+            {"closes_at": _("The closing date is in the past.")},
+        )
+    consent_record(version=survey.current_version)
+    survey.status = SurveyStatus.ACTIVE
+    survey.save(update_fields=["status", "updated_at"])
+    return survey
+
+
+@transaction.atomic
+def survey_close(*, survey: Survey, by=None) -> Survey:
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.status == SurveyStatus.DRAFT:
+        raise SurveyError(_("A draft survey cannot be closed; delete it or publish it first."))
+    survey.status = SurveyStatus.CLOSED
+    survey.save(update_fields=["status", "updated_at"])
+    return survey
+
+
+def primary_question_type(kind: str) -> str | None:
+    return {
+        SurveyKind.NPS: QuestionType.NPS,
+        SurveyKind.CSAT: QuestionType.CSAT,
+        SurveyKind.CES: QuestionType.CES,
+    }.get(kind)
+
+
+def survey_create_from_template(*, template_key: str, slug: str, by=None) -> Survey:
+    """One click: a draft survey copied from a ready-made template, in zh-Hans and en."""
+    from surveys.design.survey_templates import TEMPLATES_BY_KEY
+
+    template = TEMPLATES_BY_KEY.get(template_key)
+    if template is None:
+        raise SurveyError(
+            _("Unknown template “%(key)s”; expected one of: %(keys)s.")
+            % {"key": template_key, "keys": ", ".join(TEMPLATES_BY_KEY)}
+        )
+    return survey_create(slug=slug, by=by, **template.definition)

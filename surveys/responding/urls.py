@@ -1,0 +1,13 @@
+"""Public pages for respondents: no login, light, mobile first."""
+
+from django.urls import include, path
+
+from surveys.responding import views as respondent_views
+
+urlpatterns = [
+    path("s/<slug:slug>/", respondent_views.answer_by_link, name="respond-link"),
+    path("i/<str:token>/", respondent_views.answer_by_invitation, name="respond-invitation"),
+    path("preview/<slug:slug>/", respondent_views.preview, name="respond-preview"),
+    path("privacy/", respondent_views.privacy, name="privacy"),
+    path("", include("surveys.distribution.public_urls")),
+]

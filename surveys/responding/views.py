@@ -1,0 +1,369 @@
+"""Pages customers answer on: by public link (/s/<slug>/) and by personal invitation (/i/<token>/).
+
+Server-rendered and usable with JavaScript off: display logic runs on the server page by
+page. A small script, when it runs, saves answers as they are typed.
+"""
+
+import random
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_http_methods
+
+from surveyhub.security.ratelimit import public_page
+from surveys.design.logic import split_pages, visible_questions
+from surveys.design.piping import customer_fields, pipe
+from surveys.distribution.tokens import looks_like_token
+from surveys.errors import SurveyError
+from surveys.models import Channel, QuestionType, ResponseStatus
+from surveys.queries import (
+    draft_for_cookie,
+    invitation_by_token,
+    survey_for_link,
+)
+from surveys.responding.services import (
+    first_incomplete_question,
+    invitation_record_open,
+    response_complete,
+    response_save_page,
+    saved_answers,
+    survey_state,
+)
+
+COOKIE_PREFIX = "sh_draft_"
+COOKIE_MAX_AGE = 60 * 60 * 24 * 30
+CHANNEL_TAGS = {"wechat": Channel.WECHAT, "qr": Channel.QR, "link": Channel.LINK}
+
+
+def unavailable(request, reason: str, survey=None, status: int = 200):
+    return render(
+        request,
+        "surveys/respond/unavailable.html",
+        {"reason": reason, "survey": survey},
+        status=status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@public_page
+def answer_by_link(request, slug):
+    survey = survey_for_link(slug)
+    if survey is None:
+        return unavailable(request, "unknown", status=404)
+    state = survey_state(survey)
+    if state != "open":
+        return unavailable(request, state, survey, status=404 if state == "draft" else 200)
+    cookie = f"{COOKIE_PREFIX}{survey.pk}"
+    response = draft_for_cookie(survey, request.COOKIES.get(cookie))
+    tag = request.GET.get("c", "")
+    flow = AnswerFlow(
+        request, survey=survey, response=response, cookie=cookie,
+        channel=CHANNEL_TAGS.get(tag, Channel.LINK),
+        store=request.GET.get("store", "")[:64],
+        source={k: v[:64] for k, v in request.GET.items() if k in {"c", "store", "utm_source"}},
+    )  # fmt: skip
+    return flow.handle()
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@public_page(invitation_kwarg="token")
+def answer_by_invitation(request, token):
+    if not looks_like_token(token):
+        return unavailable(request, "invalid", status=404)
+    invitation = invitation_by_token(token)
+    if invitation is None:
+        return unavailable(request, "invalid", status=404)
+    survey = invitation.distribution.survey
+    response = getattr(invitation, "response", None)
+    if response is None or response.status != ResponseStatus.COMPLETED:
+        state = survey_state(survey)
+        if state != "open":
+            return unavailable(request, state, survey)
+    invitation_record_open(invitation=invitation)
+    flow = AnswerFlow(
+        request, survey=survey, response=response, invitation=invitation,
+        channel=Channel.EMAIL, language=invitation.language,
+    )  # fmt: skip
+    return flow.handle()
+
+
+@login_required
+@xframe_options_sameorigin
+def preview(request, slug):
+    """All questions at once, as a phone shows them; nothing is saved."""
+    survey = survey_for_link(slug)
+    if survey is None or not request.user.has_perm("surveys.view_survey"):
+        return unavailable(request, "unknown", status=404)
+    language = _language_for(request, survey, None)
+    with translation.override(language):
+        questions = list(survey.current_version.questions.all())
+        context = {
+            "survey": survey, "version": survey.current_version, "preview": True,
+            "title": survey.title_in(language), "language": language,
+            "questions": [_render_question(q, language, {}, {}, "preview") for q in questions],
+            "page_number": 1, "page_count": 1,
+        }  # fmt: skip
+        return render(request, "surveys/respond/page.html", context)
+
+
+def privacy(request):
+    """What is done with a respondent's data, in plain words (linked from every survey page)."""
+    return render(request, "surveys/respond/privacy.html")
+
+
+def _language_for(request, survey, fixed: str | None) -> str:
+    wanted = request.GET.get("lang") or fixed or translation.get_language() or "zh-hans"
+    wanted = "en" if wanted.startswith("en") else "zh-hans"
+    return wanted if wanted in (survey.languages or ["zh-hans"]) else "zh-hans"
+
+
+def _text(obj, name: str, language: str, fields=None) -> str:
+    english = getattr(obj, f"{name}_en", "") if language == "en" else ""
+    return pipe(english or getattr(obj, name), fields or {})
+
+
+def _render_question(question, language, answers, errors, seed, fields=None) -> dict:
+    """What the template needs for one question, in the respondent's language."""
+    options = [
+        {"value": str(o["value"]), "label": (language == "en" and o.get("label_en")) or o["label"]}
+        for o in question.options
+    ]
+    if question.option_order == "random":
+        random.Random(f"{seed}:{question.key}").shuffle(options)  # noqa: S311 (not security)
+    answer = answers.get(question.key)
+    scale = {
+        QuestionType.NPS: range(0, 11), QuestionType.CSAT: range(1, 6),
+        QuestionType.CES: range(1, 8), QuestionType.RATING: range(1, 6),
+    }.get(question.type)  # fmt: skip
+    return {
+        "q": question,
+        "text": _text(question, "text", language, fields),
+        "help": _text(question, "help_text", language, fields),
+        "options": options,
+        "scale": [str(n) for n in scale] if scale else None,
+        "value": ""
+        if answer is None
+        else str(answer.number if answer.number is not None else answer.text),
+        "choices": answer.choices if answer else [],
+        "other_text": answer.other_text if answer else "",
+        "error": errors.get(question.key, ""),
+        "limit": 200 if question.type == QuestionType.SHORT_TEXT else question.max_length,
+    }
+
+
+class AnswerFlow:
+    """One request of the page-by-page answering flow, shared by link and invitation."""
+
+    def __init__(self, request, *, survey, response, channel, cookie=None, invitation=None,
+                 store="", source=None, language=None):  # fmt: skip
+        self.request = request
+        self.survey = survey
+        self.response = response
+        self.cookie = cookie
+        self.invitation = invitation
+        self.channel = channel
+        self.store = store
+        self.source = source or {}
+        self.language = _language_for(request, survey, response.language if response else language)
+        self.version = response.version if response else survey.current_version
+        self.questions = list(self.version.questions.all())
+        self.pages = split_pages(self.questions)
+        self.fields = customer_fields(invitation.customer if invitation else None)
+        self._saved: dict | None = None
+
+    def handle(self):
+        with translation.override(self.language):
+            if self.response is not None and self.response.status == ResponseStatus.COMPLETED:
+                # Answers sent again after completion (a second tab, the back button) are
+                # refused, and the page says so: an invitation takes one response.
+                return self.thanks(refused=self.request.method == "POST")
+            if self.request.method == "POST":
+                return self.post()
+            return self.show(self._page_index(), {})
+
+    def _answers(self):
+        """The draft's saved answers, read once per request (again only after a save)."""
+        if self._saved is None:
+            self._saved = saved_answers(self.response)
+        return self._saved
+
+    def _visible_pages(self, answers) -> list[int]:
+        values = {key: a.value for key, a in answers.items()}
+        shown = {q.key for q in visible_questions(self.questions, values)}
+        return [i for i, page in enumerate(self.pages) if any(q.key in shown for q in page)]
+
+    def _page_index(self) -> int:
+        visible = self._visible_pages(self._answers())
+        try:
+            wanted = int(self.request.GET.get("p", ""))
+        except ValueError:
+            wanted = None
+        if wanted is not None and wanted in visible:
+            return wanted
+        if self.response is None or not visible:
+            return visible[0] if visible else 0
+        # Coming back: the first page with a required question unanswered, else the page
+        # after the last one that has answers.
+        answers = self._answers()
+        missing = first_incomplete_question(self.questions, answers)
+        if missing is not None:
+            return next(i for i, page in enumerate(self.pages) if missing in page)
+        answered = [i for i in visible if any(q.key in answers for q in self.pages[i])]
+        last = max(answered, default=visible[0])
+        return next((i for i in visible if i > last), last)
+
+    def _data(self, page) -> dict:
+        post = self.request.POST
+        data = {}
+        for question in page:
+            if question.key in post or question.type == QuestionType.MULTIPLE:
+                values = post.getlist(question.key)
+                data[question.key] = (
+                    values
+                    if question.type == QuestionType.MULTIPLE
+                    else (values[0] if values else "")
+                )
+            if f"{question.key}_other" in post:
+                data[f"{question.key}_other"] = post[f"{question.key}_other"]
+            if question.type == QuestionType.CONSENT and question.key not in post:
+                data[question.key] = ""
+        return data
+
+    def post(self):
+        if self.request.POST.get("action") != "submit":
+            return self._post()
+        # The last page and the completion in one transaction: a second tab or phone sending
+        # the same invitation at the same moment waits on the draft's row lock, then is refused.
+        with transaction.atomic():
+            return self._post()
+
+    def _post(self):
+        action = self.request.POST.get("action", "next")
+        try:
+            index = int(self.request.POST.get("page", "0"))
+            page = self.pages[index]
+        except (ValueError, IndexError):
+            return self.show(self._page_index(), {})
+        try:
+            respondent_key = uuid.UUID(self.request.POST.get("rk", ""))
+        except ValueError:
+            respondent_key = None
+        try:
+            self.response, errors = response_save_page(
+                survey=self.survey, version=self.version, questions=self.questions, page=page,
+                data=self._data(page), response=self.response, respondent_key=respondent_key,
+                enforce_required=action in {"next", "submit"}, channel=self.channel,
+                store=self.store, source=self.source, language=self.language,
+                invitation=self.invitation, consent_given=bool(self.request.POST.get("_consent")),
+            )  # fmt: skip
+        except SurveyError:
+            return unavailable(self.request, survey_state(self.survey), self.survey)
+        if self.response is not None and self.response.status == ResponseStatus.COMPLETED:
+            # Completed from another tab or phone meanwhile: this page was not saved; say so.
+            return self._with_cookie(self.thanks(refused=True))
+        self._saved = None  # the page was just saved
+        if action == "autosave":
+            return self._with_cookie(HttpResponse(status=204))
+        if action == "back":
+            return self._with_cookie(redirect(self._url(self._previous(index))))
+        if errors:
+            return self._with_cookie(self.show(index, errors, status=200))
+        following = self._next(index)
+        if following is not None:
+            return self._with_cookie(redirect(self._url(following)))
+        if self.response is None:  # an all-optional survey left empty
+            return self.show(index, {"_form": _nothing_answered()})
+        try:
+            response_complete(response=self.response)
+        except SurveyError as exc:
+            first = next(iter(exc.errors), None)
+            target = next((i for i, p in enumerate(self.pages) if any(q.key == first for q in p)),
+                          index)  # fmt: skip
+            return self._with_cookie(self.show(target, exc.errors))
+        return self._with_cookie(redirect(self._url(None)))
+
+    def _next(self, index):
+        visible = self._visible_pages(self._answers())
+        return next((i for i in visible if i > index), None)
+
+    def _previous(self, index):
+        visible = self._visible_pages(self._answers())
+        return next((i for i in reversed(visible) if i < index), visible[0] if visible else 0)
+
+    def _url(self, page_index):
+        if self.invitation is not None:
+            base = reverse("respond-invitation", args=[self.request.resolver_match.kwargs["token"]])
+        else:
+            base = reverse("respond-link", args=[self.survey.slug])
+        params = self.request.GET.copy()
+        params.pop("p", None)
+        if page_index is not None:
+            params["p"] = str(page_index)
+        return f"{base}?{params.urlencode()}" if params else base
+
+    def _with_cookie(self, http_response):
+        if self.cookie and self.response is not None:
+            if self.response.status == ResponseStatus.COMPLETED:
+                http_response.delete_cookie(self.cookie)
+            else:
+                http_response.set_cookie(
+                    self.cookie, str(self.response.respondent_key), max_age=COOKIE_MAX_AGE,
+                    httponly=True, samesite="Lax", secure=self.request.is_secure(),
+                )  # fmt: skip
+        return http_response
+
+    def show(self, index, errors, status=200):
+        answers = self._answers()
+        visible_pages = self._visible_pages(answers)
+        values = {key: a.value for key, a in answers.items()}
+        page = [q for q in visible_questions(self.questions, values) if q in self.pages[index]]
+        if not page:  # e.g. a page whose logic no longer holds
+            page = self.pages[index]
+        seed = self.response.respondent_key if self.response else "new"
+        needs_consent = bool(self.version.consent_text) and not (
+            self.response and self.response.consent_version
+        )
+        position = visible_pages.index(index) if index in visible_pages else 0
+        context = {
+            "survey": self.survey, "version": self.version, "language": self.language,
+            "title": self.survey.title_in(self.language),
+            "intro": _text(self.version, "intro", self.language, self.fields)
+            if position == 0 else "",
+            "consent_text": _text(self.version, "consent_text", self.language)
+            if needs_consent and position == 0 else "",
+            "consent_error": errors.get("_consent", ""), "form_error": errors.get("_form", ""),
+            "questions": [
+                _render_question(q, self.language, answers, errors, seed, self.fields) for q in page
+            ],
+            "page_index": index, "page_number": position + 1,
+            "page_count": max(len(visible_pages), 1),
+            "is_last": self._next(index) is None, "is_first": position == 0,
+            "rk": str(self.response.respondent_key) if self.response else str(uuid.uuid4()),
+            "other_language": "en" if self.language == "zh-hans" else "zh-hans",
+            "show_language_switch": len(self.survey.languages or []) > 1,
+        }  # fmt: skip
+        return render(self.request, "surveys/respond/page.html", context, status=status)
+
+    def thanks(self, refused=False):
+        return render(
+            self.request,
+            "surveys/respond/thanks.html",
+            {"survey": self.survey, "title": self.survey.title_in(self.language),
+             "text": _text(self.version, "thank_you", self.language, self.fields),
+             "refused": refused, "personal": self.invitation is not None},
+        )  # fmt: skip
+
+
+def _nothing_answered() -> str:
+    from django.utils.translation import gettext
+
+    return gettext("Please answer at least one question before sending.")
