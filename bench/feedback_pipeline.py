@@ -120,7 +120,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from feedback.analysis.services import analysis_send
+    from feedback.analysis.queueing import analysis_send
     from feedback.models import AnalysisStatus, FeedbackItem
     from feedback.nlp import pipeline
 

@@ -10,7 +10,8 @@ from feedback.analysis.items import (
     feedback_items_bulk_create,
     feedback_items_for_completed_responses,
 )
-from feedback.analysis.services import BATCH_SIZE, feedback_analyse_batch
+from feedback.analysis.queueing import BATCH_SIZE
+from feedback.analysis.services import feedback_analyse_batch
 from feedback.analysis.topics import topics_discover
 from feedback.models import AnalysisStatus, FeedbackItem, FeedbackSource, Topic
 from surveys.models import Customer

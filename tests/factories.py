@@ -110,7 +110,7 @@ def submitted_response(*, survey, data: dict, customer=None):
 
 def detractor_case(*, customer=None, nps: int = 3, comment: str = "", survey=None):
     """An open case, opened by the real rules for a detractor's response (receivers not run)."""
-    from feedback.cases.services import cases_open_for_response
+    from feedback.cases.opening import cases_open_for_response
 
     data = {"nps": nps, **({"comment": comment} if comment else {})}
     response = submitted_response(

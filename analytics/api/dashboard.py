@@ -9,8 +9,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analytics.api.evaluations import FILTER_PARAMETERS, OBJECT_LIST, CanReadEvaluations
-from analytics.dashboard import queries as queries
-from analytics.evaluations.metric_queries import INTERVALS, MetricFilters
+from analytics.dashboard import queries
+from analytics.metric_queries.filters import MetricFilters
+from analytics.metric_queries.survey_metrics import INTERVALS
 
 INTERVAL_PARAMETER = OpenApiParameter("interval", OpenApiTypes.STR, enum=list(INTERVALS))
 

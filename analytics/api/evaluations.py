@@ -21,17 +21,11 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from analytics.evaluations.metric_queries import (
-    INTERVALS,
-    METRICS,
-    MetricFilters,
-    latest_clv_run,
-    metric_summary,
-    metric_trend,
-    rfm_report,
-)
 from analytics.evaluations.periods import PeriodError, local_today, period_parse
 from analytics.evaluations.services import summary_json
+from analytics.metric_queries.filters import MetricFilters, latest_clv_run
+from analytics.metric_queries.purchase_metrics import rfm_report
+from analytics.metric_queries.survey_metrics import INTERVALS, METRICS, metric_summary, metric_trend
 from analytics.models import ClvRun, CustomerValue, EvaluationSnapshot, Report, ReportFormat
 from analytics.reports.services import ReportError, report_request
 from surveyhub.api.permissions import ModelPermissions

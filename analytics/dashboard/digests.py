@@ -15,13 +15,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from analytics.evaluations.metric_queries import (
-    Driver,
-    MetricFilters,
-    MetricSummary,
-    metric_summary,
-    topic_drivers,
-)
+from analytics.metric_queries.drivers import Driver, topic_drivers
+from analytics.metric_queries.filters import MetricFilters
+from analytics.metric_queries.survey_metrics import MetricSummary, metric_summary
 from analytics.metrics.csat import csat_change_test
 from analytics.metrics.nps import nps_change_test
 from analytics.metrics.stats import DifferenceTest

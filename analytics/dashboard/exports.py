@@ -7,13 +7,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from analytics.dashboard import queries as queries
-from analytics.evaluations.metric_queries import (
-    MetricFilters,
-    latest_clv_run,
-    metric_trend,
-    rfm_report,
-)
+from analytics.dashboard import queries
+from analytics.metric_queries.filters import MetricFilters, latest_clv_run
+from analytics.metric_queries.purchase_metrics import rfm_report
+from analytics.metric_queries.survey_metrics import metric_trend
 from surveyhub.spreadsheets.formula_guard import safe_cell
 
 Table = tuple[str, list[str], list[list[Any]]]

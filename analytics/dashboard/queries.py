@@ -23,15 +23,6 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from analytics.evaluations.metric_queries import (
-    INTERVALS,
-    MetricFilters,
-    completed_responses,
-    feedback_under,
-    latest_clv_run,
-    through_response,
-    topic_drivers,
-)
 from analytics.evaluations.periods import (
     Period,
     local_midnight,
@@ -40,6 +31,15 @@ from analytics.evaluations.periods import (
     period_containing,
 )
 from analytics.evaluations.segments import segment_choices
+from analytics.metric_queries.drivers import topic_drivers
+from analytics.metric_queries.filters import (
+    MetricFilters,
+    completed_responses,
+    feedback_under,
+    latest_clv_run,
+    through_response,
+)
+from analytics.metric_queries.survey_metrics import INTERVALS
 from analytics.models import CustomerValue, Purchase
 from analytics.models.evaluations import INDICATOR_CHOICES, EvaluationSnapshot
 from feedback.analysis.queries import aspect_choices

@@ -19,8 +19,9 @@ from rest_framework.exceptions import ValidationError
 from analytics.api.evaluations import EVALUATION_PERMISSION
 from analytics.dashboard import exports as dashboard_exports
 from analytics.dashboard.queries import current_period, filter_choices, has_purchases
-from analytics.evaluations.metric_queries import INTERVALS, MetricFilters, latest_clv_run
 from analytics.evaluations.periods import local_today
+from analytics.metric_queries.filters import MetricFilters, latest_clv_run
+from analytics.metric_queries.survey_metrics import INTERVALS
 
 FILTER_NAMES = ("from", "to", "survey", "channel", "store", "region", "category", "segment")
 

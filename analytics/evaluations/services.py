@@ -34,14 +34,6 @@ from analytics.clv import (
     gamma_gamma_conditional_expected_spend,
     gamma_gamma_fit,
 )
-from analytics.evaluations.metric_queries import (
-    BREAKDOWNS,
-    MetricFilters,
-    loyalty_summary,
-    metric_breakdown,
-    metric_change,
-    purchases_frame,
-)
 from analytics.evaluations.periods import (
     Period,
     local_midnight,
@@ -49,6 +41,9 @@ from analytics.evaluations.periods import (
     period_containing,
     period_parse,
 )
+from analytics.metric_queries.filters import MetricFilters
+from analytics.metric_queries.purchase_metrics import loyalty_summary, purchases_frame
+from analytics.metric_queries.survey_metrics import BREAKDOWNS, metric_breakdown, metric_change
 from analytics.metrics.rfm import rfm_table
 from analytics.metrics.scorecard import (
     STANDARD_INDICATORS,

@@ -21,9 +21,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from analytics.evaluations.metric_queries import Driver, MetricFilters, metric_trend, topic_drivers
 from analytics.evaluations.periods import Period, PeriodError, period_parse
 from analytics.evaluations.services import evaluation_compute
+from analytics.metric_queries.drivers import Driver, topic_drivers
+from analytics.metric_queries.filters import MetricFilters
+from analytics.metric_queries.survey_metrics import metric_trend
 from analytics.models import EvaluationSnapshot, Report, ReportFormat, ReportStatus
 from surveyhub.spreadsheets.formula_guard import safe_cell
 from surveyhub.tasking.declare import enqueue_on_commit

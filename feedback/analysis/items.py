@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from feedback.analysis.services import analysis_enqueue_on_commit
+from feedback.analysis.queueing import analysis_enqueue_on_commit
 from feedback.errors import FeedbackError
 from feedback.models import FeedbackItem, FeedbackSource
 from surveys.customers.services import customer_match

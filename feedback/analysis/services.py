@@ -1,5 +1,5 @@
-"""Analysing feedback items: queueing, the batch analysis the worker runs, the sweeper and
-re-analysis after a model change. The only code that writes analysis results."""
+"""Analysing feedback items: the batch analysis the worker runs, the sweeper and re-analysis
+after a model change. The only code that writes analysis results."""
 
 import datetime as dt
 import logging
@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from feedback.analysis.queueing import analysis_send
 from feedback.models import (
     AnalysisStatus,
     CorpusIdf,
@@ -19,11 +20,9 @@ from feedback.models import (
 from feedback.nlp import pipeline
 from feedback.nlp.aspects import AspectLexicon
 from feedback.nlp.keywords import IdfTable
-from surveyhub.tasking.declare import enqueue
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 100
 # A queued item still pending after this long is sent again (its message was lost).
 STALE_AFTER = dt.timedelta(minutes=30)
 # The sweeper also creates the missing items of responses completed this recently.
@@ -84,42 +83,6 @@ def corpus_idf() -> IdfTable | None:
         table = CorpusIdf.objects.values_list("table", flat=True).get(pk=latest)
         _idf = (latest, IdfTable.from_dict(table))
     return _idf[1]
-
-
-def _chunks(ids: Sequence[int], size: int = BATCH_SIZE):
-    for start in range(0, len(ids), size):
-        yield list(ids[start : start + size])
-
-
-def analysis_send(*, item_ids: Sequence[int], stamped: bool = False) -> int:
-    """Send analysis tasks now, in batches; `enqueued_at` ends up set on what the broker took.
-
-    `stamped`: the items were created with `enqueued_at` already set (saves an UPDATE on the
-    submit path), so it is cleared instead for what could not be sent. Stops at the first batch
-    the broker refuses (it is down): the rest stays for the sweeper. Returns how many were sent.
-    """
-    ids = list(item_ids)
-    sent = 0
-    for chunk in _chunks(ids):
-        if not enqueue("feedback.analyse_batch", chunk):
-            if stamped:
-                FeedbackItem.objects.filter(
-                    pk__in=ids[sent:], analysis_status=AnalysisStatus.PENDING
-                ).update(enqueued_at=None)
-            break
-        if not stamped:
-            FeedbackItem.objects.filter(
-                pk__in=chunk, analysis_status=AnalysisStatus.PENDING
-            ).update(enqueued_at=timezone.now())
-        sent += len(chunk)
-    return sent
-
-
-def analysis_enqueue_on_commit(*, item_ids: Sequence[int], stamped: bool = False) -> None:
-    """Queue analysis of these items once the current transaction commits."""
-    if item_ids:
-        ids = list(item_ids)
-        transaction.on_commit(lambda: analysis_send(item_ids=ids, stamped=stamped))
 
 
 def _safe_analyse(texts: list[str]) -> list[pipeline.Analysis | Exception]:

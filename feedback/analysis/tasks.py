@@ -9,7 +9,7 @@ from dataclasses import asdict
 
 from feedback.analysis.services import feedback_analyse_batch, feedback_sweep_unanalysed
 from feedback.analysis.topics import topics_discover
-from feedback.cases.services import cases_open_for_feedback
+from feedback.cases.opening import cases_open_for_feedback
 from surveyhub.tasking.declare import surveyhub_task
 from surveyhub.tasking.queues import Queue
 

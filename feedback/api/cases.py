@@ -11,6 +11,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response as ApiResponse
 
+from feedback.cases.contact import case_reply
 from feedback.cases.queries import QUEUE_VIEWS, CaseFilters, case_queue
 from feedback.cases.services import (
     CaseError,
@@ -18,7 +19,6 @@ from feedback.cases.services import (
     case_close,
     case_note_add,
     case_reopen,
-    case_reply,
     case_resolve,
     case_start,
     case_wait_on_customer,

@@ -8,19 +8,17 @@ from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
 from django.db.models import Q
 
+from feedback.cases.contact import case_log_call, case_reply, case_reply_deliver
+from feedback.cases.opening import cases_open_for_response
 from feedback.cases.rules import ensure_case_defaults
 from feedback.cases.services import (
     case_assign,
     case_claim,
     case_close,
-    case_log_call,
     case_note_add,
-    case_reply,
-    case_reply_deliver,
     case_resolve,
     case_start,
     case_wait_on_customer,
-    cases_open_for_response,
 )
 from feedback.models.cases import Case, CaseStatus, CaseTeam, ResolutionReason
 from surveys.models import Response, ResponseStatus

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from feedback.cases.events import case_event_add
 from feedback.cases.rules import DEFAULT_SLAS
-from feedback.cases.services import case_event_add
 from feedback.models.cases import (
     NEAR_DUE_SHARE,
     OPEN_CASE_STATUSES,

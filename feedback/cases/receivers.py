@@ -4,8 +4,8 @@ a few indexed queries, and a case row only for an unhappy customer."""
 
 from django.dispatch import receiver
 
+from feedback.cases.opening import cases_open_for_response
 from feedback.cases.resurvey import case_resurvey_record
-from feedback.cases.services import cases_open_for_response
 from surveys.signals import response_submitted
 
 

@@ -5,7 +5,7 @@ the surveys app's own distribution services; the answer comes back through
 from django.db import transaction
 from django.utils import timezone
 
-from feedback.cases.services import case_event_add
+from feedback.cases.events import case_event_add
 from feedback.models.cases import Case
 from surveys.models import Response, ResponseStatus
 

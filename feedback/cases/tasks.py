@@ -5,12 +5,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from feedback.cases.contact import CaseReplyTemporarilyFailed, case_reply_deliver
 from feedback.cases.escalation import case_replies_stuck, case_sla_notify, cases_needing_sla_notice
-from feedback.cases.services import (
-    CaseReplyTemporarilyFailed,
-    case_reply_deliver,
-    cases_sweep_missed_responses,
-)
+from feedback.cases.opening import cases_sweep_missed_responses
 from surveyhub.tasking.declare import TRANSIENT_ERRORS, enqueue, surveyhub_task
 from surveyhub.tasking.queues import Queue
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from feedback.cases import views as views
+from feedback.cases import views
 
 app_name = "cases"
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from feedback.cases import services as services
+from feedback.cases import contact, services
 from feedback.cases.forms import (
     AssignForm,
     BulkAssignForm,
@@ -258,12 +258,12 @@ def _add_note(case, data, user) -> str:
 
 
 def _log_call(case, data, user) -> str:
-    services.case_log_call(case=case, summary=data["summary"], by=user)
+    contact.case_log_call(case=case, summary=data["summary"], by=user)
     return _("Call logged.")
 
 
 def _send_reply(case, data, user) -> str:
-    services.case_reply(case=case, message=data["message"], subject=data["subject"], by=user)
+    contact.case_reply(case=case, message=data["message"], subject=data["subject"], by=user)
     return _("Reply sent to the customer.")
 
 

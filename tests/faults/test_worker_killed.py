@@ -14,7 +14,7 @@ from django.db.models import Count
 from analytics.imports.jobs import import_job_create
 from analytics.models import ImportJob, ImportStatus, Purchase
 from feedback.analysis.items import feedback_items_bulk_create
-from feedback.analysis.services import analysis_send
+from feedback.analysis.queueing import analysis_send
 from feedback.models import AnalysisStatus, FeedbackAspect, FeedbackItem, FeedbackSource
 from tests.faults.helpers import analysed_in_logs, sessions_in_transaction, worker_log
 from tests.support import kill_process_group, wait_until

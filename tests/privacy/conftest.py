@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from feedback.cases.services import case_note_add, case_reply, case_reply_deliver
+from feedback.cases.contact import case_reply, case_reply_deliver
+from feedback.cases.services import case_note_add
 from feedback.models import Case, FeedbackItem
 from surveyhub.security.roles import Role
 from surveys.models import Customer, Invitation, Response

@@ -9,7 +9,9 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import connection
 from django.utils import timezone, translation
 
-from analytics.evaluations.metric_queries import MetricFilters, metric_summary, rfm_report
+from analytics.metric_queries.filters import MetricFilters
+from analytics.metric_queries.purchase_metrics import rfm_report
+from analytics.metric_queries.survey_metrics import metric_summary
 from analytics.models import ImportJob
 from feedback.models import CaseEvent, CaseNote, CaseReply, FeedbackItem
 from surveyhub.security.roles import Role

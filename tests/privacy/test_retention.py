@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from analytics.evaluations.metric_queries import MetricFilters, metric_summary
+from analytics.metric_queries.filters import MetricFilters
+from analytics.metric_queries.survey_metrics import metric_summary
 from feedback.models import FeedbackItem
 from surveyhub.celery import app
 from surveyhub.security.roles import Role

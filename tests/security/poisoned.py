@@ -98,7 +98,8 @@ def build_world(capture_on_commit) -> World:
         FeedbackTopic.objects.get_or_create(item=feedback, topic=topic, defaults={"weight": 1.0})
     case = Case.objects.filter(customer=customer).first()
     assert case is not None, "the detractor's answer must have opened a case"
-    from feedback.cases.services import case_note_add, case_reply
+    from feedback.cases.contact import case_reply
+    from feedback.cases.services import case_note_add
 
     case_note_add(case=case, text=mixed(4), by=agent)
     case_reply(case=case, message=mixed(6) + "\n" + PAYLOADS[3], by=agent)

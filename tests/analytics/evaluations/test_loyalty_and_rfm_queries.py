@@ -5,14 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from analytics.evaluations.metric_queries import (
-    behaviour_by_nps_group,
-    loyalty_summary,
-    rfm_as_of,
-    rfm_report,
-    value_at_risk,
-)
 from analytics.evaluations.periods import period_parse
+from analytics.metric_queries.purchase_metrics import loyalty_summary, rfm_as_of, rfm_report
+from analytics.metric_queries.satisfaction_value import behaviour_by_nps_group, value_at_risk
 from tests.analytics.evaluations.conftest import local
 
 pytestmark = pytest.mark.django_db

@@ -5,14 +5,14 @@ import math
 
 import pytest
 
-from analytics.evaluations.metric_queries import (
-    MetricFilters,
+from analytics.evaluations.periods import period_parse
+from analytics.metric_queries.filters import MetricFilters
+from analytics.metric_queries.survey_metrics import (
     metric_breakdown,
     metric_change,
     metric_summary,
     metric_trend,
 )
-from analytics.evaluations.periods import period_parse
 from tests.analytics.evaluations.conftest import local
 from tests.factories import published_survey
 

@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from analytics.evaluations.metric_queries import MetricFilters, topic_drivers
+from analytics.metric_queries.drivers import topic_drivers
+from analytics.metric_queries.filters import MetricFilters
 from feedback.models import FeedbackAspect, FeedbackItem, FeedbackTopic, Topic
 from tests.analytics.evaluations.conftest import local
 from tests.factories import survey_feedback_item

@@ -4,7 +4,8 @@ customer's language; internal notes never appear in it; the first reply sets fir
 import pytest
 from django.utils import translation
 
-from feedback.cases.services import CaseError, case_note_add, case_reply
+from feedback.cases.contact import case_reply
+from feedback.cases.services import CaseError, case_note_add
 from feedback.models.cases import CaseReply, CaseReplyStatus, CaseStatus
 from surveyhub.security.roles import Role
 from tests.factories import CustomerFactory, UserFactory, detractor_case
@@ -104,7 +105,7 @@ def test_a_second_reply_keeps_the_first_response_time(
 
 
 def test_delivering_a_reply_twice_sends_one_email(smtp, agent, django_capture_on_commit_callbacks):
-    from feedback.cases.services import case_reply_deliver
+    from feedback.cases.contact import case_reply_deliver
 
     case = detractor_case(customer=CustomerFactory(email="once@example.cn"))
     with django_capture_on_commit_callbacks(execute=True):

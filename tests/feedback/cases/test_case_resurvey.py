@@ -55,7 +55,7 @@ def test_the_resurvey_answer_is_stored_on_the_case(smtp, django_capture_on_commi
     assert case.resurvey_response.invitation.customer == customer
     assert case.events.filter(kind="resurvey_answered").get().after == {"csat": 4}
     # The re-survey answer itself opens no new case, not even through the sweeper.
-    from feedback.cases.services import cases_sweep_missed_responses
+    from feedback.cases.opening import cases_sweep_missed_responses
 
     Response.objects.filter(pk=case.resurvey_response_id).update(csat_score=1)
     cases_sweep_missed_responses(since=case.created_at)

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import translation
 
-from feedback.cases.services import cases_open_for_feedback, cases_open_for_response
+from feedback.cases.opening import cases_open_for_feedback, cases_open_for_response
 from feedback.models import FeedbackItem
 from feedback.models.cases import Case, CaseRule, CaseRuleKind, CaseStatus
 from surveys.signals import response_submitted

@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from feedback.cases.services import case_assign, case_log_call
+from feedback.cases.contact import case_log_call
+from feedback.cases.services import case_assign
 from feedback.cases.tasks import check_case_slas
 from feedback.models.cases import Case, CaseTeam
 from surveyhub.security.roles import Role

@@ -4,13 +4,13 @@ illegal transitions are refused with a clear message; every change is an event."
 import pytest
 from django.utils import translation
 
+from feedback.cases.contact import case_log_call
 from feedback.cases.rules import ensure_case_defaults
 from feedback.cases.services import (
     CaseError,
     case_assign,
     case_claim,
     case_close,
-    case_log_call,
     case_note_add,
     case_reopen,
     case_resolve,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from feedback.analysis.services import analysis_send
+from feedback.analysis.queueing import analysis_send
 from feedback.models import AnalysisStatus, FeedbackAspect, FeedbackItem
 from feedback.nlp import pipeline
 from surveyhub.tasking.declare import enqueue

@@ -1,0 +1,238 @@
+"""Opening cases: the rules' matches for a response or a negative feedback item become a case.
+
+At most one open case per customer and response, guaranteed by partial unique constraints,
+with rows locked while a case is extended."""
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from feedback.cases.events import case_event_add, user_label
+from feedback.cases.priority import case_priority, raise_priority, value_tier
+from feedback.cases.rules import (
+    DEFAULT_SLAS,
+    RuleMatch,
+    active_rules,
+    match_response,
+    match_sentiment,
+)
+from feedback.cases.sla import due_time
+from feedback.models import FeedbackItem, SentimentLabel
+from feedback.models.cases import (
+    OPEN_CASE_STATUSES,
+    Case,
+    CaseStatus,
+    SlaPolicy,
+)
+from surveys.models import Customer, Response, ResponseStatus
+
+
+def due_dates(priority: str, start: datetime) -> tuple[datetime, datetime]:
+    policy = SlaPolicy.objects.filter(priority=priority).first()
+    if policy is None:
+        first, resolution = DEFAULT_SLAS[priority]
+        business = False
+    else:
+        first, resolution = policy.first_response_within, policy.resolution_within
+        business = policy.business_hours
+    return (
+        due_time(start, first, business_hours=business),
+        due_time(start, resolution, business_hours=business),
+    )
+
+
+# Opening ---------------------------------------------------------------------------------
+
+
+def _merge_triggers(existing: list[dict], matches: Iterable[RuleMatch]) -> list[dict]:
+    merged = list(existing)
+    for match in matches:
+        if match.as_json() not in merged:
+            merged.append(match.as_json())
+    return merged
+
+
+def _open_or_extend(
+    *,
+    customer: Customer | None,
+    response: Response | None,
+    item_ids: Sequence[int],
+    matches: list[RuleMatch],
+) -> Case:
+    lookup: dict = {"status__in": OPEN_CASE_STATUSES}
+    if response is not None:
+        lookup["response"] = response
+    else:
+        lookup.update(customer=customer, response=None)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().filter(**lookup).first()
+        if case is None:
+            tier = value_tier(customer)
+            priority = case_priority(
+                severe=any(m.severe for m in matches), bumps=[m.bump for m in matches], tier=tier
+            )
+            now = timezone.now()
+            due_first, due = due_dates(priority, now)
+            try:
+                with transaction.atomic():
+                    case = Case.objects.create(
+                        customer=customer, response=response, priority=priority,
+                        value_tier=tier, triggers=_merge_triggers([], matches),
+                        created_at=now, sla_started_at=now,
+                        due_first_response_at=due_first, due_at=due,
+                    )  # fmt: skip
+            except IntegrityError:
+                # Another worker opened it between our read and insert: extend theirs.
+                case = Case.objects.select_for_update().get(**lookup)
+            else:
+                case.feedback_items.add(*item_ids)
+                case_event_add(case, "opened", after=case_snapshot(case))
+                return case
+        # The value tier is the one seen at opening: a nightly re-rating of the customer
+        # must not move the case when the rules run again.
+        priority = case_priority(
+            severe=any(m.severe for m in matches),
+            bumps=[m.bump for m in matches],
+            tier=case.value_tier,
+        )
+        _extend(case, matches=matches, item_ids=item_ids, priority=priority)
+        return case
+
+
+def _extend(case: Case, *, matches: list[RuleMatch], item_ids: Sequence[int], priority: str):
+    before = {"priority": case.priority, "triggers": case.triggers}
+    case.triggers = _merge_triggers(case.triggers, matches)
+    new_priority = raise_priority(case.priority, priority)
+    fields = ["triggers", "updated_at"]
+    if new_priority != case.priority:
+        case.priority = new_priority
+        due_first, due = due_dates(new_priority, case.sla_started_at)
+        case.due_first_response_at = min(filter(None, [case.due_first_response_at, due_first]))
+        case.due_at = min(filter(None, [case.due_at, due]))
+        fields += ["priority", "due_first_response_at", "due_at"]
+    new_items = set(item_ids) - set(case.feedback_items.values_list("pk", flat=True))
+    if new_items:
+        case.feedback_items.add(*new_items)
+    if case.triggers != before["triggers"] or "priority" in fields or new_items:
+        case.save(update_fields=fields)
+        case_event_add(
+            case,
+            "extended",
+            before=before,
+            after={
+                "priority": case.priority,
+                "triggers": case.triggers,
+                "items": sorted(new_items),
+            },
+        )
+
+
+def case_snapshot(case: Case) -> dict:
+    return {
+        "status": case.status,
+        "priority": case.priority,
+        "assignee": user_label(case.assignee) if case.assignee_id else None,
+        "triggers": case.triggers,
+        "due_at": case.due_at.isoformat() if case.due_at else None,
+    }
+
+
+def _has_settled_case(response_id: int) -> bool:
+    """A response whose case is already resolved or closed never opens another one."""
+    return (
+        Case.objects.filter(response_id=response_id).exclude(status__in=OPEN_CASE_STATUSES).exists()
+    )
+
+
+def cases_open_for_response(*, response_id: int) -> Case | None:
+    """Run the rules on a completed response (scores, escalation words); open or extend its
+    case. Idempotent: running twice, or several rules matching, leaves one open case."""
+    response = (
+        Response.objects.select_related("customer")
+        .filter(pk=response_id, status=ResponseStatus.COMPLETED)
+        .first()
+    )
+    if response is None:
+        return None
+    texts = [t for pair in response.answers.values_list("text", "other_text") for t in pair if t]
+    matches = match_response(
+        active_rules(),
+        nps=response.nps_score,
+        csat=response.csat_score,
+        ces=response.ces_score,
+        texts=texts,
+    )
+    if not matches or _has_settled_case(response.pk):
+        return None
+    item_ids = list(FeedbackItem.objects.filter(response=response).values_list("pk", flat=True))
+    return _open_or_extend(
+        customer=response.customer, response=response, item_ids=item_ids, matches=matches
+    )
+
+
+def cases_sweep_missed_responses(*, since: datetime, limit: int = 500) -> int:
+    """Run the rules on recent unhappy responses that have no case (the on-commit receiver
+    failed or never ran); safe to repeat. Escalation words are left to the receiver."""
+    from feedback.cases.resurvey import RESURVEY_SLUG  # it builds on this module
+    from feedback.models.cases import CaseRuleKind
+
+    fields = {
+        CaseRuleKind.NPS_MAX: "nps_score__lte",
+        CaseRuleKind.CSAT_MAX: "csat_score__lte",
+        CaseRuleKind.CES_MAX: "ces_score__lte",
+    }
+    unhappy = Q()
+    for rule in active_rules():
+        if rule.kind in fields and rule.threshold is not None:
+            unhappy |= Q(**{fields[rule.kind]: rule.threshold})
+    if not unhappy:
+        return 0
+    missed = list(
+        Response.objects.filter(unhappy, status=ResponseStatus.COMPLETED, completed_at__gte=since)
+        .filter(cases__isnull=True)
+        .exclude(survey__slug=RESURVEY_SLUG)  # re-survey answers belong to their case
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for response_id in missed:
+        cases_open_for_response(response_id=response_id)
+    return len(missed)
+
+
+def cases_open_for_feedback(*, item_ids: Iterable[int]) -> list[Case]:
+    """Open or extend cases for analysed items with negative sentiment below the rule's
+    threshold (or escalation words). Call it after storing analysis results; re-running it
+    on the same items changes nothing."""
+    rules = active_rules()
+    items = (
+        FeedbackItem.objects.filter(pk__in=list(item_ids))
+        .exclude(cases__isnull=False, cases__status__in=[CaseStatus.RESOLVED, CaseStatus.CLOSED])
+        .select_related("customer", "response")
+        .order_by("pk")
+    )
+    opened: list[Case] = []
+    for item in items:
+        if item.sentiment_corrected and item.sentiment_label != SentimentLabel.NEGATIVE:
+            continue
+        matches = match_sentiment(rules, score=item.sentiment_score, text=item.text)
+        if not matches:
+            continue
+        if item.response_id and _has_settled_case(item.response_id):
+            continue
+        if item.customer_id is None and item.response_id is None and item.cases.exists():
+            continue
+        opened.append(
+            _open_or_extend(
+                customer=item.customer,
+                response=item.response,
+                item_ids=[item.pk],
+                matches=matches,
+            )
+        )
+    return opened
+
+
+# Workflow --------------------------------------------------------------------------------
