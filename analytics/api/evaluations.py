@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analytics.evaluations.periods import PeriodError, local_today, period_parse
-from analytics.evaluations.services import summary_json
+from analytics.evaluations.scorecard import summary_json
 from analytics.metric_queries.filters import MetricFilters, latest_clv_run
 from analytics.metric_queries.purchase_metrics import rfm_report
 from analytics.metric_queries.survey_metrics import INTERVALS, METRICS, metric_summary, metric_trend

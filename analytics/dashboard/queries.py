@@ -74,7 +74,7 @@ def current_period(today: dt.date | None = None) -> Period:
 def dashboard_tiles(*, period: Period | None = None) -> dict[str, Any]:
     """The scorecard indicators of the current quarter: from its latest snapshot, or computed
     live when none was stored yet (the nightly job has not run)."""
-    from analytics.evaluations.services import scorecard_compute, scorecard_json
+    from analytics.evaluations.scorecard import scorecard_compute, scorecard_json
 
     period = period or current_period()
     snapshot = (

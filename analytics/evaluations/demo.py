@@ -7,8 +7,10 @@ the rule is keyed by survey and category.
 
 from collections.abc import Callable
 
+from analytics.evaluations.clv_runs import clv_fit_daily
+from analytics.evaluations.errors import EvaluationError
 from analytics.evaluations.periods import local_today, period_containing
-from analytics.evaluations.services import EvaluationError, clv_fit_daily, evaluation_compute
+from analytics.evaluations.scorecard import evaluation_compute
 from analytics.models import PostPurchaseRule, Purchase
 from surveys.models import Survey
 

@@ -2,14 +2,11 @@
 
 import logging
 
+from analytics.evaluations.clv_runs import clv_fit_daily, clv_values_prune
+from analytics.evaluations.errors import EvaluationError
 from analytics.evaluations.periods import local_today
-from analytics.evaluations.services import (
-    EvaluationError,
-    clv_fit_daily,
-    clv_values_prune,
-    evaluation_compute_current,
-    post_purchase_invitations_run,
-)
+from analytics.evaluations.post_purchase import post_purchase_invitations_run
+from analytics.evaluations.scorecard import evaluation_compute_current
 from surveyhub.tasking.declare import surveyhub_task
 from surveyhub.tasking.queues import Queue
 

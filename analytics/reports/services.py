@@ -22,7 +22,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from analytics.evaluations.periods import Period, PeriodError, period_parse
-from analytics.evaluations.services import evaluation_compute
+from analytics.evaluations.scorecard import evaluation_compute
 from analytics.metric_queries.drivers import Driver, topic_drivers
 from analytics.metric_queries.filters import MetricFilters
 from analytics.metric_queries.survey_metrics import metric_trend

@@ -10,11 +10,8 @@ from pathlib import Path
 
 from django.core.mail import get_connection
 
-from surveys.distribution.invitations import (
-    distribution_create,
-    distribution_send,
-    distribution_send_batch,
-)
+from surveys.distribution.invitations import distribution_create, distribution_send
+from surveys.distribution.mailing import distribution_send_batch
 from surveys.distribution.queries import distribution_counts
 from surveys.models import Customer, Distribution, Survey
 

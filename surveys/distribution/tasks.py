@@ -15,12 +15,12 @@ from django.conf import settings
 
 from surveyhub.tasking.declare import TRANSIENT_ERRORS, enqueue, surveyhub_task
 from surveyhub.tasking.queues import Queue
-from surveys.distribution import invitations
+from surveys.distribution import mailing, scheduling
 from surveys.models import Distribution
 
 logger = logging.getLogger(__name__)
 
-EMAIL_RETRY = (*TRANSIENT_ERRORS, invitations.EmailTemporarilyFailed)
+EMAIL_RETRY = (*TRANSIENT_ERRORS, mailing.EmailTemporarilyFailed)
 
 
 def _run_batches(task, distribution_id: int, run: Callable[[Distribution], object]) -> None:
@@ -30,14 +30,14 @@ def _run_batches(task, distribution_id: int, run: Callable[[Distribution], objec
         return
     while True:
         started = time.monotonic()
-        invitations.distribution_mark_queued(distribution_id=distribution_id)
+        scheduling.distribution_mark_queued(distribution_id=distribution_id)
         result = run(distribution)
         logger.info("%s distribution=%s %s", task.name, distribution_id, result.outcomes)
         if not result.more:
             return
         if task.request.is_eager:
             continue  # in-process (no broker): finish here, the rate only applies to workers
-        wait = invitations.batch_interval_seconds() - (time.monotonic() - started)
+        wait = scheduling.batch_interval_seconds() - (time.monotonic() - started)
         try:
             task.apply_async(args=(distribution_id,), countdown=max(0.0, wait))
         except Exception:  # broker down: the sweeper re-queues the pending invitations
@@ -54,7 +54,7 @@ def send_distribution_batch(self, distribution_id: int) -> None:
     _run_batches(
         self,
         distribution_id,
-        lambda d: invitations.distribution_send_batch(
+        lambda d: mailing.distribution_send_batch(
             distribution=d, limit=settings.SURVEYHUB_EMAIL_BATCH_SIZE
         ),
     )
@@ -69,7 +69,7 @@ def send_reminder_batch(self, distribution_id: int) -> None:
     _run_batches(
         self,
         distribution_id,
-        lambda d: invitations.distribution_remind(
+        lambda d: mailing.distribution_remind(
             distribution=d, limit=settings.SURVEYHUB_EMAIL_BATCH_SIZE
         ),
     )
@@ -78,13 +78,13 @@ def send_reminder_batch(self, distribution_id: int) -> None:
 @surveyhub_task(name="surveys.send_due_distributions", queue=Queue.DEFAULT, expires=55)
 def send_due_distributions() -> list[int]:
     """Beat, every minute: send the scheduled distributions whose time has come."""
-    return invitations.distributions_send_due()
+    return scheduling.distributions_send_due()
 
 
 @surveyhub_task(name="surveys.send_due_reminders", queue=Queue.DEFAULT, expires=3000)
 def send_due_reminders() -> list[int]:
     """Beat, hourly: queue the reminders that are due, one batch chain per distribution."""
-    due = invitations.distributions_with_reminders_due()
+    due = scheduling.distributions_with_reminders_due()
     for distribution_id in due:
         enqueue(send_reminder_batch, distribution_id)
     return due
@@ -94,7 +94,7 @@ def send_due_reminders() -> list[int]:
 def sweep_stuck_invitations() -> list[int]:
     """Beat, every 5 minutes: re-queue distributions whose pending invitations were
     left behind for over 10 minutes (broker down, worker died)."""
-    requeued = invitations.distributions_sweep()
+    requeued = scheduling.distributions_sweep()
     if requeued:
         logger.warning("re-queued stuck distributions %s", requeued)
     return requeued

@@ -16,10 +16,8 @@ from surveyhub.security.ratelimit import public_page
 from surveys.distribution.forms import DistributionForm
 from surveys.distribution.invitations import (
     DistributionError,
-    customer_unsubscribe,
     distribution_create,
     distribution_send,
-    invitation_by_token,
 )
 from surveys.distribution.links import (
     QR_KINDS,
@@ -33,6 +31,7 @@ from surveys.distribution.queries import (
     distribution_invitations,
     distributions_with_counts,
 )
+from surveys.distribution.unsubscribe import customer_unsubscribe, invitation_by_token
 from surveys.models import Distribution, Survey
 
 # Public -----------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from analytics.evaluations.periods import PeriodError, local_today, period_containing, period_parse
-from analytics.evaluations.services import evaluation_compute
+from analytics.evaluations.scorecard import evaluation_compute
 
 
 class Command(BaseCommand):

@@ -4,8 +4,9 @@ import csv
 
 from django.core.management.base import BaseCommand, CommandError
 
+from analytics.evaluations.clv_runs import clv_fit
+from analytics.evaluations.errors import EvaluationError
 from analytics.evaluations.exports import CUSTOMER_VALUE_COLUMNS, customer_value_rows
-from analytics.evaluations.services import EvaluationError, clv_fit
 from analytics.management.commands.fit_clv import parse_date
 from analytics.models import ClvRun
 from surveys.privacy.access_log import personal_data_access_record

@@ -5,8 +5,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from analytics.evaluations.clv_runs import clv_fit
+from analytics.evaluations.errors import EvaluationError
 from analytics.evaluations.periods import local_today
-from analytics.evaluations.services import EvaluationError, clv_fit
 
 
 def parse_date(value: str) -> dt.date:

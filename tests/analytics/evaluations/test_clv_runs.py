@@ -5,7 +5,8 @@ import datetime as dt
 
 import pytest
 
-from analytics.evaluations.services import clv_fit, clv_values_prune, evaluation_compute
+from analytics.evaluations.clv_runs import clv_fit, clv_values_prune
+from analytics.evaluations.scorecard import evaluation_compute
 from analytics.evaluations.tasks import fit_clv
 from analytics.models import ClvRun, CustomerValue
 from tests.analytics.evaluations.conftest import local

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from analytics.evaluations.services import clv_fit, evaluation_compute
+from analytics.evaluations.clv_runs import clv_fit
+from analytics.evaluations.scorecard import evaluation_compute
 from tests.analytics.evaluations.conftest import local
 from tests.factories import UserFactory
 

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from analytics.evaluations.clv_runs import clv_fit
 from analytics.evaluations.segments import segment_label
-from analytics.evaluations.services import clv_fit
 from analytics.hooks import customer_value, customer_value_tier, register_hooks
 from surveys.customers.panels import customer_panels
 from surveys.distribution.audience import AudienceError, audience_build, audience_clean

@@ -126,7 +126,7 @@ def test_value_at_risk_sums_detractors_revenue_in_the_period(customer, buy, resp
 
 
 def test_rfm_report_reads_a_clv_run_of_that_day_with_the_same_numbers(customer, buy, respond):
-    from analytics.evaluations.services import clv_fit
+    from analytics.evaluations.clv_runs import clv_fit
 
     people = [customer() for _ in range(6)]
     for i, person in enumerate(people):

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from analytics.evaluations.periods import local_midnight, local_today
-from analytics.evaluations.services import post_purchase_invitations_run
+from analytics.evaluations.post_purchase import post_purchase_invitations_run
 from analytics.evaluations.tasks import post_purchase_invitations
 from analytics.models import PostPurchaseRule, PostPurchaseRun
 from surveys.models import Invitation

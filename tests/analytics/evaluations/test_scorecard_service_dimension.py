@@ -7,7 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from analytics.dashboard.digests import overdue_cases
-from analytics.evaluations.services import evaluation_compute
+from analytics.evaluations.scorecard import evaluation_compute
 from analytics.metric_queries.satisfaction_value import customers_with_open_cases
 from feedback.models import Case
 from tests.factories import CustomerFactory, detractor_case

@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Avg
 
-from analytics.evaluations.services import clv_fit, evaluation_compute
+from analytics.evaluations.clv_runs import clv_fit
+from analytics.evaluations.scorecard import evaluation_compute
 from analytics.models import CustomerValue, DimensionWeight, EvaluationSnapshot, ScorecardTarget
 from tests.analytics.evaluations.conftest import local
 

@@ -10,8 +10,8 @@ from surveys.distribution.invitations import (
     DistributionError,
     distribution_create,
     distribution_send,
-    distribution_send_batch,
 )
+from surveys.distribution.mailing import distribution_send_batch
 from surveys.distribution.tasks import send_distribution_batch, send_due_distributions
 from surveys.models import Distribution, DistributionStatus, Invitation, InvitationStatus
 from tests.factories import CustomerFactory, SurveyFactory

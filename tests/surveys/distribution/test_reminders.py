@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from surveys.distribution.invitations import distribution_remind
+from surveys.distribution.mailing import distribution_remind
 from surveys.distribution.tasks import send_due_reminders
 from surveys.models import Invitation, Response, ResponseStatus
 from tests.surveys.distribution.helpers import email_distribution, send_now

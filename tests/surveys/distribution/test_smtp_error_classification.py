@@ -7,7 +7,7 @@ import pytest
 from surveyhub.tasking.declare import TASK_QUEUES
 from surveyhub.tasking.queues import Queue
 from surveys.distribution.emails import classify_send_error
-from surveys.distribution.invitations import EmailTemporarilyFailed
+from surveys.distribution.mailing import EmailTemporarilyFailed
 from surveys.distribution.tasks import send_distribution_batch, send_reminder_batch
 
 

@@ -2,11 +2,8 @@
 
 import pytest
 
-from surveys.distribution.invitations import (
-    EmailTemporarilyFailed,
-    distribution_send,
-    distribution_send_batch,
-)
+from surveys.distribution.invitations import distribution_send
+from surveys.distribution.mailing import EmailTemporarilyFailed, distribution_send_batch
 from surveys.distribution.queries import distribution_counts
 from surveys.distribution.tasks import send_distribution_batch
 from surveys.models import InvitationStatus

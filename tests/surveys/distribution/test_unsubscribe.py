@@ -3,11 +3,8 @@
 import pytest
 from django.test import Client
 
-from surveys.distribution.invitations import (
-    DistributionError,
-    customer_unsubscribe,
-    distribution_send,
-)
+from surveys.distribution.invitations import DistributionError, distribution_send
+from surveys.distribution.unsubscribe import customer_unsubscribe
 from surveys.models import Customer, InvitationStatus
 from tests.factories import published_survey
 from tests.surveys.distribution.helpers import email_distribution, send_now, token_of

@@ -1,0 +1,215 @@
+"""CLV runs — the only writer of CLV runs and per-customer values: BG/NBD + Gamma-Gamma on
+purchases up to a date, RFM and value tiers per customer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from analytics.clv import (
+    TimeUnit,
+    bgnbd_conditional_expected_purchases,
+    bgnbd_fit,
+    bgnbd_probability_alive,
+    customer_summary,
+    gamma_gamma_conditional_expected_spend,
+    gamma_gamma_fit,
+)
+from analytics.evaluations.errors import EvaluationError
+from analytics.metric_queries.purchase_metrics import purchases_frame
+from analytics.metrics.rfm import rfm_table
+from analytics.models import (
+    ClvRun,
+    CustomerValue,
+    EvaluationSnapshot,
+    ValueTier,
+)
+
+logger = logging.getLogger(__name__)
+
+DAYS_PER_YEAR = 365.0
+HIGH_TIER_SHARE = 0.20  # top 20% of CLV
+MEDIUM_TIER_SHARE = 0.30  # the next 30%
+
+# CLV -------------------------------------------------------------------------------------
+
+
+def clv_fit(
+    *,
+    as_of: dt.date,
+    time_unit: str = "weeks",
+    margin: float | None = None,
+    horizon_years: float = 1.0,
+) -> ClvRun:
+    """Fit BG/NBD + Gamma-Gamma on purchases up to `as_of` (inclusive, local days) and store
+    the run with every customer's summary, RFM, P(alive), expected orders, CLV and tier.
+
+    CLV = expected purchases over `horizon_years` × expected spend × `margin` (default
+    settings.SURVEYHUB_CLV_MARGIN, else 1 = revenue). Without repeat buyers the spend model
+    cannot be fitted and each customer's own mean order value is used instead.
+    """
+    try:
+        unit = TimeUnit(time_unit)
+    except ValueError:
+        raise EvaluationError(_("Expected weeks or days."), field="time_unit") from None
+    margin = float(getattr(settings, "SURVEYHUB_CLV_MARGIN", 1.0) if margin is None else margin)
+    started = time.monotonic()
+    frame = purchases_frame(end=as_of)
+    summary = customer_summary(frame, calibration_end=as_of, time_unit=unit)
+    if len(summary) < 2:
+        raise EvaluationError(
+            _("Too few customers with purchases up to %(date)s to fit the CLV models.")
+            % {"date": as_of.isoformat()},
+            field="as_of",
+        )
+    x = summary["frequency"].to_numpy(dtype="float64")
+    t_x = summary["recency"].to_numpy(dtype="float64")
+    big_t = summary["T"].to_numpy(dtype="float64")
+    bgnbd = bgnbd_fit(x, t_x, big_t)
+    horizon = horizon_years * DAYS_PER_YEAR / (7.0 if unit is TimeUnit.WEEKS else 1.0)
+    one_year = DAYS_PER_YEAR / (7.0 if unit is TimeUnit.WEEKS else 1.0)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        # A degenerate fit (tiny data) gives NaN here; _finite_or_naive replaces those.
+        p_alive = np.nan_to_num(bgnbd_probability_alive(bgnbd, x, t_x, big_t), nan=1.0)
+        orders_1y = bgnbd_conditional_expected_purchases(bgnbd, one_year, x, t_x, big_t)
+        orders_horizon = (
+            orders_1y
+            if horizon == one_year
+            else bgnbd_conditional_expected_purchases(bgnbd, horizon, x, t_x, big_t)
+        )
+    orders_1y = _finite_or_naive(orders_1y, p_alive, x, big_t, one_year)
+    orders_horizon = _finite_or_naive(orders_horizon, p_alive, x, big_t, horizon)
+    rfm = rfm_table(frame, as_of=as_of).reindex(summary.index)
+    gamma_gamma = _gamma_gamma_or_none(summary)
+    if gamma_gamma is not None:
+        spend = gamma_gamma_conditional_expected_spend(
+            gamma_gamma, x, summary["monetary_value"].to_numpy(dtype="float64")
+        )
+    else:
+        spend = (rfm["monetary"] / rfm["frequency"].clip(lower=1)).clip(lower=0).to_numpy()
+    clv = np.nan_to_num(orders_horizon * spend * margin)
+    tiers = _value_tiers(pd.Series(clv, index=summary.index))
+
+    with transaction.atomic():
+        run = ClvRun.objects.create(
+            as_of=as_of, time_unit=unit.value, r=bgnbd.r, alpha=bgnbd.alpha, a=bgnbd.a,
+            b=bgnbd.b, bgnbd_log_likelihood=bgnbd.log_likelihood,
+            bgnbd_converged=bgnbd.converged,
+            p=gamma_gamma.p if gamma_gamma else None,
+            q=gamma_gamma.q if gamma_gamma else None,
+            gamma=gamma_gamma.gamma if gamma_gamma else None,
+            gamma_gamma_log_likelihood=gamma_gamma.log_likelihood if gamma_gamma else None,
+            n_customers=len(summary), n_repeaters=int((x > 0).sum()),
+            horizon_years=horizon_years, margin=margin,
+        )  # fmt: skip
+        rows = zip(
+            summary.index.tolist(), x.tolist(), t_x.tolist(), big_t.tolist(),
+            summary["monetary_value"].tolist(), rfm["recency_days"].tolist(),
+            rfm["frequency"].tolist(), rfm["monetary"].tolist(), rfm["r_score"].tolist(),
+            rfm["f_score"].tolist(), rfm["m_score"].tolist(), rfm["segment_code"].tolist(),
+            p_alive.tolist(), orders_1y.tolist(), clv.tolist(), tiers.tolist(), strict=True,
+        )  # fmt: skip
+        CustomerValue.objects.bulk_create(
+            (
+                CustomerValue(
+                    run=run,
+                    customer_id=c,
+                    frequency=int(f),
+                    recency=rec,
+                    T=age,
+                    monetary=m,
+                    recency_days=int(rd),
+                    orders=int(o),
+                    spend=_money(s),
+                    r_score=int(rs),
+                    f_score=int(fs),
+                    m_score=int(ms),
+                    rfm_segment=seg,
+                    p_alive=pa,
+                    expected_orders_1y=eo,
+                    clv=_money(v),
+                    value_tier=tier,
+                )
+                for c, f, rec, age, m, rd, o, s, rs, fs, ms, seg, pa, eo, v, tier in rows
+            ),
+            batch_size=5000,
+        )
+        run.seconds = time.monotonic() - started
+        run.save(update_fields=["seconds"])
+    logger.info(
+        "CLV run %s as of %s: %s customers, r=%.3f alpha=%.3f a=%.3f b=%.3f in %.1fs",
+        run.pk, as_of, run.n_customers, run.r, run.alpha, run.a, run.b, run.seconds,
+    )  # fmt: skip
+    return run
+
+
+def clv_fit_daily(*, as_of: dt.date) -> ClvRun:
+    """The nightly fit: reuse the run already made as of that day, otherwise fit one."""
+    existing = ClvRun.objects.filter(as_of=as_of, time_unit=TimeUnit.WEEKS.value).first()
+    return existing or clv_fit(as_of=as_of)
+
+
+def clv_values_prune(*, today: dt.date, keep_days: int = 35) -> int:
+    """Delete the per-customer rows (not the run and its parameters) of nightly runs older than
+    `keep_days`, except the latest run and runs a scorecard snapshot refers to. Returns the
+    number of runs pruned. Without it a nightly fit would add a full customer table a day."""
+    keep = set(EvaluationSnapshot.objects.exclude(clv_run=None).values_list("clv_run", flat=True))
+    latest = ClvRun.objects.order_by("-as_of", "-id").values_list("pk", flat=True).first()
+    old = (
+        ClvRun.objects.filter(as_of__lt=today - dt.timedelta(days=keep_days))
+        .exclude(pk__in={pk for pk in (*keep, latest) if pk is not None})
+        .filter(values__isnull=False)
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    pruned = list(old)
+    CustomerValue.objects.filter(run_id__in=pruned).delete()
+    return len(pruned)
+
+
+def _finite_or_naive(
+    expected: np.ndarray, p_alive: np.ndarray, x: np.ndarray, big_t: np.ndarray, horizon: float
+) -> np.ndarray:
+    """BG/NBD fitted on a handful of customers can diverge (parameters → ∞, 2F1 → NaN). Where
+    the model gives no finite answer, fall back to P(alive) × the customer's own repeat rate."""
+    finite = np.isfinite(expected)
+    if finite.all():
+        return expected
+    logger.warning("BG/NBD gave no finite forecast for %s customers", int((~finite).sum()))
+    naive = np.nan_to_num(p_alive, nan=1.0) * x / np.maximum(big_t, 1.0) * horizon
+    return np.where(finite, expected, naive)
+
+
+def _gamma_gamma_or_none(summary: pd.DataFrame):
+    repeaters = summary[(summary["frequency"] > 0) & (summary["monetary_value"] > 0)]
+    if len(repeaters) < 2:
+        return None
+    try:
+        fitted = gamma_gamma_fit(repeaters["frequency"], repeaters["monetary_value"])
+    except ValueError:
+        return None
+    return fitted if fitted.q > 1 else None
+
+
+def _value_tiers(clv: pd.Series) -> np.ndarray:
+    """Top 20% of CLV high, the next 30% medium, the rest low (ties broken by customer id)."""
+    n = len(clv)
+    rank = clv.rank(method="first", ascending=False).to_numpy()  # 1 = highest CLV
+    tiers = np.full(n, ValueTier.LOW.value, dtype=object)
+    tiers[rank <= np.ceil(n * (HIGH_TIER_SHARE + MEDIUM_TIER_SHARE))] = ValueTier.MEDIUM.value
+    tiers[rank <= np.ceil(n * HIGH_TIER_SHARE)] = ValueTier.HIGH.value
+    return tiers
+
+
+def _money(value: float) -> Decimal:
+    if not np.isfinite(value):
+        value = 0.0
+    return Decimal(f"{value:.2f}")

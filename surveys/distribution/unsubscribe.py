@@ -1,0 +1,50 @@
+"""Unsubscribing through the link in an invitation email."""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from surveys.distribution.invitations import DistributionError
+from surveys.distribution.tokens import hash_token, looks_like_token
+from surveys.models import (
+    Customer,
+    Invitation,
+    InvitationStatus,
+    SkipReason,
+)
+
+logger = logging.getLogger(__name__)
+
+# Unsubscribing ---------------------------------------------------------------------------
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The invitation a token belongs to, or None for an unknown or malformed token."""
+    if not looks_like_token(token):
+        return None
+    return (
+        Invitation.objects.select_related("customer", "distribution__survey")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+@transaction.atomic
+def customer_unsubscribe(*, token: str) -> Customer:
+    """Unsubscribe the customer an invitation token belongs to from all survey invitations;
+    their invitations not yet mailed are skipped. Idempotent."""
+    invitation = invitation_by_token(token)
+    if invitation is None:
+        raise DistributionError(_("This unsubscribe link is not valid."))
+    customer = Customer.objects.select_for_update().get(pk=invitation.customer_id)
+    if not customer.unsubscribed:
+        customer.unsubscribed = True
+        customer.unsubscribed_at = timezone.now()
+        customer.save(update_fields=["unsubscribed", "unsubscribed_at", "updated_at"])
+        logger.info("customer %s unsubscribed", customer.pk)
+    Invitation.objects.filter(customer=customer, status=InvitationStatus.PENDING).update(
+        status=InvitationStatus.SKIPPED, skip_reason=SkipReason.UNSUBSCRIBED
+    )
+    return customer
