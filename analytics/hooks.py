@@ -21,6 +21,13 @@ from django.utils.translation import gettext_lazy
 from analytics.evaluations.segments import segment_label
 from analytics.metrics.rfm import SEGMENTS
 from analytics.models import ClvRun, CustomerValue, Purchase, ValueTier
+from surveys.customers.panels import (
+    CustomerPanel,
+    PanelContent,
+    register_customer_panel,
+    register_customer_value,
+)
+from surveys.distribution.audience import AudienceFilter, register_audience_filter
 
 MAX_DAYS = 3650
 
@@ -59,8 +66,6 @@ def customer_value(customer) -> dict[str, Any] | None:
 
 
 def value_panel(customer, request):
-    from surveys.customers.panels import PanelContent
-
     value = _latest_value(customer.pk)
     return PanelContent(
         template="analytics/panels/value.html",
@@ -110,8 +115,6 @@ def _in_latest_run(customers: QuerySet, **lookup) -> QuerySet:
 
 
 def register_audience_filters() -> None:
-    from surveys.distribution.audience import AudienceFilter, register_audience_filter
-
     register_audience_filter(
         AudienceFilter(
             key="purchased_within_days",
@@ -142,12 +145,6 @@ def register_audience_filters() -> None:
 
 
 def register_value_panel() -> None:
-    from surveys.customers.panels import (
-        CustomerPanel,
-        register_customer_panel,
-        register_customer_value,
-    )
-
     register_customer_panel(
         CustomerPanel(
             key="value", title=gettext_lazy("Value"), render=value_panel, order=15,

@@ -22,6 +22,7 @@ from analytics.metrics.csat import csat_change_test
 from analytics.metrics.nps import nps_change_test
 from analytics.metrics.stats import DifferenceTest
 from analytics.models import DigestRun
+from feedback.models.cases import OPEN_CASE_STATUSES, Case
 from surveyhub.security.roles import Role
 
 logger = logging.getLogger(__name__)
@@ -31,8 +32,6 @@ TOP_TOPICS = 5
 
 def overdue_cases(limit: int = 20) -> list[dict] | None:
     """Open triage cases past their resolution due time, most overdue first."""
-    from feedback.models.cases import OPEN_CASE_STATUSES, Case
-
     cases = (
         Case.objects.filter(status__in=OPEN_CASE_STATUSES, due_at__lte=timezone.now())
         .select_related("customer")

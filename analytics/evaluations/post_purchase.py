@@ -17,6 +17,11 @@ from analytics.models import (
     PostPurchaseRun,
     Purchase,
 )
+from surveys.distribution.invitations import (
+    DistributionError,
+    distribution_create,
+    distribution_send,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -50,12 +55,6 @@ _CATCH_UP = dt.timedelta(days=CATCH_UP_DAYS - 1)
 
 @transaction.atomic
 def _post_purchase_run(*, rule: PostPurchaseRule, day: dt.date) -> PostPurchaseRun | None:
-    from surveys.distribution.invitations import (
-        DistributionError,
-        distribution_create,
-        distribution_send,
-    )
-
     run, created = PostPurchaseRun.objects.get_or_create(rule=rule, day=day)
     if not created:
         return None

@@ -36,6 +36,7 @@ from analytics.models import (
     EvaluationSnapshot,
     ScorecardTarget,
 )
+from feedback.cases.queries import service_metrics
 
 logger = logging.getLogger(__name__)
 
@@ -61,8 +62,6 @@ DEFAULT_TARGETS: dict[str, float] = {
 def service_indicators(period: Period) -> dict[str, float | None]:
     """First-response time (median hours) and resolution rate (%) of the period's triage
     cases, from feedback's service metrics (one definition, shared with the service pages)."""
-    from feedback.cases.queries import service_metrics
-
     zone = timezone.get_default_timezone()
     start = dt.datetime.combine(period.start, dt.time.min, tzinfo=zone)
     end = dt.datetime.combine(period.end_exclusive, dt.time.min, tzinfo=zone)

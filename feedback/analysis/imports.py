@@ -1,13 +1,11 @@
 """Importing feedback from other channels (e-commerce reviews, call-centre notes…) from CSV or
 XLSX: one item per row, customers matched, row-level errors, all valid rows in one transaction.
 
-Reads files itself (csv + openpyxl, UTF-8/GBK detection): `analytics.imports` sits above
-`feedback` and must not be imported from here.
+Files are read by `surveyhub.spreadsheets.reading`, the same checked reader as the purchase
+and customer imports (type from the bytes, zip-bomb and entity guards, encoding detection).
 """
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,7 +16,8 @@ from django.utils.translation import gettext as _
 from feedback.analysis.items import feedback_items_bulk_create, feedback_text_clean
 from feedback.errors import FeedbackError
 from feedback.models import FeedbackItem, FeedbackSource
-from surveyhub.spreadsheets import file_checks
+from surveyhub.spreadsheets import limits
+from surveyhub.spreadsheets.reading import open_table
 from surveys.customers.phones import InvalidPhone, normalize_phone
 from surveys.customers.services import customer_ids_match
 
@@ -62,73 +61,48 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
 
 
-def _decode(raw: bytes, encoding: str | None) -> str:
-    if encoding:
-        try:
-            return raw.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            raise FeedbackError(
-                _("The file cannot be read as %(encoding)s.") % {"encoding": encoding}
-            ) from None
-    for candidate in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(candidate)
-        except UnicodeDecodeError:
-            continue
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(raw).best()
-    if best is None:
-        raise FeedbackError(_("The file's text encoding is not recognised; give --encoding."))
-    return str(best)
+def _missing_columns(cells: list[str]) -> list[str]:
+    """What a row lacks to be the header: a text column under one of its names."""
+    names = {cell.strip().lower() for cell in cells}
+    return [] if names & set(COLUMNS["text"]) else [" / ".join(COLUMNS["text"])]
 
 
-def read_rows(path: Path, *, encoding: str | None = None) -> list[list[str]]:
-    """All rows of a CSV or XLSX file as strings (header first).
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(" ")
+    return str(value)
 
-    The file is checked first (size, type from its bytes, zip bombs, rows): a refused file
-    raises FeedbackError naming what is wrong, before anything is parsed in bulk.
+
+def read_rows(path: Path, *, encoding: str | None = None) -> list[tuple[int, list[str]]]:
+    """The header and the data rows of a CSV or XLSX file as strings, each with its row number
+    in the file (header first), read by the same checked reader as the purchase import.
+
+    A refused file (size, type from its bytes, zip bombs, rows, encoding) raises FeedbackError
+    naming what is wrong, before anything is parsed in bulk.
     """
-    limit = replace(file_checks.limits(), max_rows=MAX_ROWS)
+    limit = replace(limits.limits(), max_rows=MAX_ROWS)
     try:
-        file_checks.check_size(path.stat().st_size, limit)
         with open(path, "rb") as stream:
-            kind = file_checks.sniff(stream, limit)
-            if kind == file_checks.XLSX:
-                return _read_xlsx(stream, limit)
-            raw = stream.read()
-        text = _decode(raw, encoding)
-        del raw
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
-        except csv.Error:
-            dialect = csv.excel
-        file_checks.scan_csv(io.StringIO(text), delimiter=dialect.delimiter, limit=limit)
-        return list(csv.reader(io.StringIO(text), dialect))
-    except file_checks.RefusedFile as exc:
+            table = open_table(
+                stream,
+                size=path.stat().st_size,
+                encoding=encoding or "",
+                find_header=_missing_columns,
+                limit=limit,
+            )
+            try:
+                rows = [(table.header_row, table.header)]
+                for row in table.rows:
+                    rows.append((table.rows.line_num, [_cell(value) for value in row]))
+            finally:
+                workbook = table.extra.get("workbook")
+                if workbook is not None:
+                    workbook.close()
+        return rows
+    except limits.RefusedFile as exc:
         raise FeedbackError(exc.text) from None
-
-
-def _read_xlsx(stream, limit: file_checks.Limits) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    file_checks.scan_worksheets(stream, limit)
-    try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
-    except Exception:
-        raise FeedbackError(_("The file is not a readable Excel workbook.")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # rows as they are, not padded to a declared A1:XFD1048576
-        return [
-            ["" if v is None else (v.isoformat(" ") if isinstance(v, dt.datetime) else str(v))
-             for v in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]  # fmt: skip
-    except Exception:  # a cell value openpyxl cannot read; the XML itself was checked
-        raise FeedbackError(_("The file is not a readable Excel workbook.")) from None
-    finally:
-        workbook.close()
 
 
 def _header_map(header: list[str]) -> dict[str, int]:
@@ -164,15 +138,13 @@ def feedback_import(
     if source not in FeedbackSource.values or source == FeedbackSource.SURVEY:
         raise FeedbackError(_("Unknown source."), field="source")
     rows = read_rows(path, encoding=encoding)
-    if not rows:
-        raise FeedbackError(_("The file is empty."))
-    columns = _header_map(rows[0])
+    columns = _header_map(rows[0][1])
     body = rows[1:]
-    if not any(any(cell.strip() for cell in row) for row in body):
+    if not any(any(cell.strip() for cell in row) for _number, row in body):
         raise FeedbackError(_("The file has a header row but no data rows below it."))
     result = ImportResult(rows_total=len(body))
     parsed: list[tuple[int, dict[str, str]]] = []
-    for number, row in enumerate(body, start=2):
+    for number, row in body:
         values = {c: (row[i].strip() if i < len(row) else "") for c, i in columns.items()}
         if not any(row):
             result.rows_total -= 1

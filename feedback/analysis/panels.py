@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from feedback.analysis.queries import FeedbackFilters, feedback_items
+from feedback.models.cases import Case
 from surveys.customers.panels import CustomerPanel, PanelContent, register_customer_panel
 
 PANEL_ITEMS = 10
@@ -18,8 +19,6 @@ def feedback_panel(customer, request) -> PanelContent | None:
 
 def cases_panel(customer, request) -> PanelContent | None:
     """The customer's triage cases, open ones first; hidden if none."""
-    from feedback.models.cases import Case
-
     cases = list(
         Case.objects.filter(customer=customer)
         .select_related("assignee")

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from feedback.analysis.items import feedback_items_for_completed_responses
 from feedback.analysis.queueing import analysis_send
 from feedback.models import (
     AnalysisStatus,
@@ -205,8 +206,6 @@ def feedback_sweep_unanalysed(
 
     First creates the items of recent responses that have none (the receiver failed).
     """
-    from feedback.analysis.items import feedback_items_for_completed_responses
-
     now = now or timezone.now()
     missing = feedback_items_for_completed_responses(completed_since=now - RESPONSES_LOOKBACK)
     if missing:

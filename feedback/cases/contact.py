@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from feedback.cases.emails import case_reply_email, reply_language, reply_subject
 from feedback.cases.events import case_event_add
 from feedback.cases.services import CaseError, assign_to, locked_case, set_status
 from feedback.models.cases import (
@@ -19,6 +20,7 @@ from feedback.models.cases import (
     CaseStatus,
 )
 from surveyhub.tasking.declare import enqueue_on_commit
+from surveys.distribution.emails import classify_send_error
 
 
 def _first_contact(case: Case, *, by, now: datetime) -> None:
@@ -49,8 +51,6 @@ def case_reply(*, case: Case, message: str, by, subject: str = "") -> CaseReply:
     customer = case.customer
     if customer is None or not customer.email:
         raise CaseError(_("This customer has no email address; log a phone call instead."))
-    from feedback.cases.emails import reply_language, reply_subject
-
     language = reply_language(customer)
     reply = CaseReply.objects.create(
         case=case, author=by, to_email=customer.email, language=language,
@@ -65,9 +65,6 @@ def case_reply(*, case: Case, message: str, by, subject: str = "") -> CaseReply:
 def case_reply_deliver(*, reply_id: int, connection=None) -> str:
     """Send one queued reply, at most once (row locked, only while pending). Raises
     CaseReplyTemporarilyFailed for errors that may pass; returns the reply's status."""
-    from feedback.cases.emails import case_reply_email
-    from surveys.distribution.emails import classify_send_error
-
     failure = None
     with transaction.atomic():
         reply = (

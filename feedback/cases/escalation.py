@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from feedback.cases.emails import send_sla_notice, sla_recipients
 from feedback.cases.events import case_event_add
 from feedback.cases.rules import DEFAULT_SLAS
 from feedback.models.cases import (
@@ -47,8 +48,6 @@ def cases_needing_sla_notice(*, now: datetime | None = None) -> list[int]:
 def case_sla_notify(*, case_id: int, now: datetime | None = None) -> list[str]:
     """Email the assignee about near/overdue thresholds and, when overdue, the team's
     manager (escalation). Each threshold is notified once per SLA period."""
-    from feedback.cases.emails import send_sla_notice, sla_recipients
-
     now = now or timezone.now()
     with transaction.atomic():
         case = (

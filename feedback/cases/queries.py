@@ -10,8 +10,9 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from feedback.models import FeedbackTopic
-from feedback.models.cases import OPEN_CASE_STATUSES, Case
+from feedback.models import FeedbackItem, FeedbackTopic
+from feedback.models.cases import OPEN_CASE_STATUSES, Case, CaseEvent, CaseNote
+from surveys.models import Response, ResponseStatus
 
 QUEUE_VIEWS = ("open", "mine", "unassigned", "overdue")
 
@@ -82,8 +83,6 @@ def case_value_tiers() -> list[str]:
 
 def case_for_page(pk: int) -> Case:
     """A case with what its page shows, in a fixed number of queries."""
-    from feedback.models import FeedbackItem
-
     return (
         Case.objects.select_related(
             "customer", "assignee", "team", "resolution_reason", "response__survey"
@@ -103,14 +102,10 @@ def case_for_page(pk: int) -> Case:
 
 
 def _notes():
-    from feedback.models.cases import CaseNote
-
     return CaseNote.objects.select_related("author").order_by("created_at", "pk")
 
 
 def _events():
-    from feedback.models.cases import CaseEvent
-
     return CaseEvent.objects.select_related("actor").order_by("created_at", "pk")
 
 
@@ -118,8 +113,6 @@ def customer_history(case: Case, *, limit: int = 10) -> dict:
     """The customer's earlier responses and cases, for the panel beside the case."""
     if case.customer_id is None:
         return {"responses": [], "cases": []}
-    from surveys.models import Response, ResponseStatus
-
     responses = (
         Response.objects.filter(customer_id=case.customer_id, status=ResponseStatus.COMPLETED)
         .exclude(pk=case.response_id)

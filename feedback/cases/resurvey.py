@@ -7,16 +7,16 @@ from django.utils import timezone
 
 from feedback.cases.events import case_event_add
 from feedback.models.cases import Case
-from surveys.models import Response, ResponseStatus
+from surveys.design.services import survey_create, survey_publish
+from surveys.distribution.invitations import distribution_create, distribution_send
+from surveys.errors import SurveyError
+from surveys.models import InvitationStatus, Response, ResponseStatus, Survey, SurveyKind
 
 RESURVEY_SLUG = "case-resurvey"
 
 
 def resurvey_survey():
     """The one-question CSAT survey sent after resolution (created and published once)."""
-    from surveys.design.services import survey_create, survey_publish
-    from surveys.models import Survey, SurveyKind
-
     survey = Survey.objects.filter(slug=RESURVEY_SLUG).first()
     if survey is not None:
         return survey
@@ -34,10 +34,6 @@ def resurvey_survey():
 
 def resurvey_send(*, case: Case, by) -> None:
     """Mail the customer the re-survey through a one-customer email distribution."""
-    from surveys.distribution.invitations import distribution_create, distribution_send
-    from surveys.errors import SurveyError
-    from surveys.models import InvitationStatus
-
     customer = case.customer
     if customer is None or not customer.email:
         case_event_add(case, "resurvey_skipped", by=by, after={"why": "no_email"})

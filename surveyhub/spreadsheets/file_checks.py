@@ -1,128 +1,33 @@
 """Is an uploaded spreadsheet what it claims to be, and safe to parse?
 
 Run before any parser touches a file: the type is sniffed from the bytes (not the name), an
-.xlsx is inspected through its zip directory (sizes, compression ratio, names, content types,
-XML prologs, rows and columns actually present) so that a zip bomb, an entity-expansion
-("billion laughs") or external-entity sheet, or a sheet that would make openpyxl hand out a
+.xlsx is inspected through its zip directory (`xlsx_checks`) so that a zip bomb, an
+entity-expansion or external-entity sheet, or a sheet that would make openpyxl hand out a
 million padded rows is refused with one clear message before anything is decompressed in
-bulk or written. Shared by every importer (purchases and customers in `analytics`, feedback
-in `feedback`), hence here and not in one app.
-"""
+bulk or written; a CSV is scanned for its rows and columns. Shared by every importer."""
 
 import csv
-import re
-import struct
-import zipfile
-import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import IO
-from xml.parsers import expat
 
-from django.conf import settings
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-CSV = "csv"
-XLSX = "xlsx"
-MB = 1024 * 1024
-# Fixed limits: no real import file comes near them.
-MAX_COLUMNS = 702  # column ZZ: a cell reference with three letters is beyond it
-MAX_MEMBERS = 2000
-MAX_RATIO = 200  # deflate can reach ~1000:1; real sheet XML stays far below 100:1
-RATIO_FROM_BYTES = MB  # small members may compress very well and are harmless
-MAX_PART_BYTES = 32 * MB  # a part openpyxl loads whole (workbook, styles, theme, props…)
-MAX_PROLOG_BYTES = 64 * 1024
-
-# What zipfile and zlib raise for a damaged or foreign archive.
-_BROKEN_ZIP = (
-    zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError,
-    RuntimeError, zlib.error, struct.error,
-)  # fmt: skip
-_ZIP = b"PK\x03\x04"
-_EMPTY_ZIP = b"PK\x05\x06"
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_SPREADSHEET_TYPES = (
-    b"spreadsheetml.sheet.main+xml",
-    b"spreadsheetml.template.main+xml",
-    b"ms-excel.sheet.macroEnabled.main+xml",
+from surveyhub.spreadsheets.limits import (
+    CSV,
+    EMPTY_ZIP_MAGIC,
+    MAX_COLUMNS,
+    MSG_BROKEN_XLSX,
+    MSG_EMPTY,
+    MSG_ENCRYPTED,
+    MSG_OLD_XLS,
+    OLE_MAGIC,
+    XLSX,
+    ZIP_MAGIC,
+    Limits,
+    RefusedFile,
+    too_many_rows,
 )
-_ROOT_ELEMENT = re.compile(rb"<[A-Za-z_]")
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
-_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="(\d+)"')
-# A cell or row reference openpyxl cannot read (a literal prefix keeps the search fast).
-_BAD_REFERENCE = re.compile(rb' r="(?![A-Z]{0,3}[0-9]{1,7}")[^"]{0,20}"?')
-_WIDE_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="[A-Z]{3,}\d')
-
-MSG_EMPTY = _("The file is empty.")
-MSG_NOT_SPREADSHEET = _("This is not a CSV or Excel (.xlsx) file.")
-MSG_BROKEN_XLSX = _("This Excel file could not be opened; is it a valid .xlsx?")
-MSG_OLD_XLS = _("Old Excel .xls files cannot be read; save the sheet as .xlsx or CSV and retry.")
-MSG_ENCRYPTED = _(
-    "This Excel file is password-protected; remove the password in Excel "
-    "(File → Info → Protect Workbook), save, and upload it again."
-)
-
-
-class RefusedFile(Exception):
-    """The whole file is refused; nothing was written.
-
-    `message` is a lazy translatable string, filled in with `params` when shown, so it can be
-    stored once and read in each reader's language.
-    """
-
-    def __init__(self, message, params: dict | None = None):
-        self.message = message
-        self.params = params or {}
-        super().__init__(self.text)
-
-    @property
-    def text(self) -> str:
-        """The message in the active language."""
-        text = gettext(self.message_id)
-        return text % self.params if self.params else text
-
-    @property
-    def message_id(self) -> str:
-        from django.utils import translation
-
-        with translation.override(None):
-            return str(self.message)
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_bytes: int = 200 * MB
-    max_rows: int = 5_000_000
-    max_unpacked_bytes: int = 1024 * MB
-    max_shared_strings_bytes: int = 128 * MB
-
-
-def limits() -> Limits:
-    """The limits configured in settings (see `SURVEYHUB_IMPORT_*`)."""
-    unpacked = int(getattr(settings, "SURVEYHUB_IMPORT_MAX_UNPACKED_MB", 1024)) * MB
-    return Limits(
-        max_bytes=int(getattr(settings, "SURVEYHUB_IMPORT_MAX_UPLOAD_MB", 200)) * MB,
-        max_rows=int(getattr(settings, "SURVEYHUB_IMPORT_MAX_ROWS", 5_000_000)),
-        max_unpacked_bytes=unpacked,
-        max_shared_strings_bytes=min(128 * MB, unpacked),
-    )
-
-
-def check_size(size: int, limit: Limits) -> None:
-    """Refuse an empty file, or one over the upload limit (from its size alone)."""
-    if size <= 0:
-        raise RefusedFile(MSG_EMPTY)
-    if size > limit.max_bytes:
-        raise too_large(limit)
-
-
-def too_large(limit: Limits) -> RefusedFile:
-    return RefusedFile(
-        _("The file is larger than the %(limit)s MB limit; split it and upload the parts."),
-        {"limit": limit.max_bytes // MB},
-    )
+from surveyhub.spreadsheets.xlsx_checks import check_xlsx_package
 
 
 def sniff(stream: IO[bytes], limit: Limits) -> str:
@@ -135,12 +40,12 @@ def sniff(stream: IO[bytes], limit: Limits) -> str:
     stream.seek(0)
     if not head.strip():
         raise RefusedFile(MSG_EMPTY)
-    if head.startswith(_ZIP):
+    if head.startswith(ZIP_MAGIC):
         check_xlsx_package(stream, limit)
         return XLSX
-    if head.startswith(_EMPTY_ZIP):
+    if head.startswith(EMPTY_ZIP_MAGIC):
         raise RefusedFile(MSG_BROKEN_XLSX)
-    if head.startswith(_OLE):
+    if head.startswith(OLE_MAGIC):
         _refuse_ole(stream)
     kind = _foreign_kind(head)
     if kind is not None:
@@ -231,245 +136,6 @@ def ole_stream_names(stream: IO[bytes], *, max_sectors: int = 64) -> set[str]:
         return names
     finally:
         stream.seek(0)
-
-
-# --- .xlsx packages ------------------------------------------------------------------------
-
-
-def check_xlsx_package(stream: IO[bytes], limit: Limits) -> None:
-    """Refuse a zip that is not a workbook, or that would unpack to far more than it holds.
-
-    Only the zip directory and the first bytes of each XML part are read; nothing is
-    decompressed in bulk.
-    """
-    try:
-        with zipfile.ZipFile(stream) as archive:
-            infos = archive.infolist()
-            _check_members(infos, limit)
-            _check_content_types(archive)
-            for info in infos:
-                _check_member_content(archive, info)
-    except _BROKEN_ZIP:
-        raise RefusedFile(MSG_BROKEN_XLSX) from None
-    finally:
-        stream.seek(0)
-
-
-def _mb(size: int) -> str:
-    return f"{size / MB:.0f}" if size >= 10 * MB else f"{size / MB:.1f}"
-
-
-def _check_members(infos: list[zipfile.ZipInfo], limit: Limits) -> None:
-    if len(infos) > MAX_MEMBERS:
-        raise RefusedFile(
-            _(
-                "This Excel file has %(count)s parts, more than any workbook has "
-                "(at most %(limit)s)."
-            ),
-            {"count": len(infos), "limit": MAX_MEMBERS},
-        )
-    total = 0
-    for info in infos:
-        name = info.filename
-        parts = PurePosixPath(name).parts
-        if not name or name.startswith("/") or "\\" in name or ".." in parts or ":" in name:
-            raise RefusedFile(
-                _("This Excel file holds a part with an unsafe name (%(name)s); it was refused."),
-                {"name": name[:100]},
-            )
-        if info.flag_bits & 0x1:
-            raise RefusedFile(MSG_ENCRYPTED)
-        total += info.file_size
-        if info.file_size > RATIO_FROM_BYTES and (
-            info.file_size > MAX_RATIO * max(info.compress_size, 1)
-        ):
-            raise RefusedFile(
-                _(
-                    "This Excel file is refused as a possible zip bomb: its part %(name)s "
-                    "would unpack to %(size)s MB from %(packed)s KB."
-                ),
-                {
-                    "name": name[:100],
-                    "size": _mb(info.file_size),
-                    "packed": max(info.compress_size // 1024, 1),
-                },
-            )
-        lower = name.lower()
-        if lower.endswith("sharedstrings.xml") and info.file_size > limit.max_shared_strings_bytes:
-            raise RefusedFile(
-                _(
-                    "The text table of this Excel file is too large (%(size)s MB, at most "
-                    "%(limit)s MB); save the sheet as CSV and import that."
-                ),
-                {"size": _mb(info.file_size), "limit": limit.max_shared_strings_bytes // MB},
-            )
-        if (
-            lower.endswith((".xml", ".rels"))
-            and not lower.startswith(("xl/worksheets/", "xl/pivotcache/"))
-            and not lower.endswith("sharedstrings.xml")
-            and info.file_size > MAX_PART_BYTES
-        ):
-            raise RefusedFile(
-                _("This Excel file has an oversized part (%(name)s, %(size)s MB); it was refused."),
-                {"name": name[:100], "size": _mb(info.file_size)},
-            )
-    if total > limit.max_unpacked_bytes:
-        raise RefusedFile(
-            _(
-                "This Excel file unpacks to %(size)s MB, more than the %(limit)s MB limit; "
-                "split it or save it as CSV."
-            ),
-            {"size": _mb(total), "limit": limit.max_unpacked_bytes // MB},
-        )
-
-
-def _check_content_types(archive: zipfile.ZipFile) -> None:
-    try:
-        info = archive.getinfo("[Content_Types].xml")
-    except KeyError:
-        raise RefusedFile(
-            _(
-                "This is a zip archive, not an Excel workbook; unpack it and upload the CSV or "
-                "Excel (.xlsx) file inside."
-            )
-        ) from None
-    with archive.open(info) as member:
-        types = member.read(min(info.file_size, MAX_PART_BYTES))
-    if any(kind in types for kind in _SPREADSHEET_TYPES):
-        return
-    if b"wordprocessingml" in types or b"presentationml" in types:
-        raise RefusedFile(
-            _("This is not a CSV or Excel (.xlsx) file: it is a Word or PowerPoint document.")
-        )
-    raise RefusedFile(
-        _("This Office file holds no Excel worksheet; expected a CSV or Excel (.xlsx) file.")
-    )
-
-
-def _check_member_content(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """No DTD or entity in any XML part (Excel never writes one), no archive inside another
-    outside the embedded-objects folder."""
-    lower = info.filename.lower()
-    if info.is_dir() or info.file_size == 0:
-        return
-    with archive.open(info) as member:
-        head = member.read(MAX_PROLOG_BYTES)
-    if lower.endswith((".xml", ".rels", ".vml")):
-        _check_prolog(head, info)
-    elif head.startswith(_ZIP) and not lower.startswith("xl/embeddings/"):
-        raise RefusedFile(
-            _("This Excel file holds another archive (%(name)s); it was refused."),
-            {"name": info.filename[:100]},
-        )
-
-
-def _check_prolog(head: bytes, info: zipfile.ZipInfo) -> None:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        head = head.decode("utf-16", "replace").encode("utf-8", "replace")
-    root = _ROOT_ELEMENT.search(head)
-    prolog = head[: root.start()] if root else head
-    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-        raise RefusedFile(
-            _(
-                "This Excel file declares XML entities (%(name)s), which Excel never writes; "
-                "it was refused as possibly malicious."
-            ),
-            {"name": info.filename[:100]},
-        )
-    if root is None and info.file_size > len(head):
-        raise RefusedFile(MSG_BROKEN_XLSX)
-
-
-def scan_worksheets(stream: IO[bytes], limit: Limits) -> int:
-    """Decompress each worksheet once, in blocks, and return the largest number of rows a
-    reader will hand out (gaps included).
-
-    Refuses too many rows, cells beyond column ZZ, malformed XML and malformed cell
-    references: all found here, before any write, rather than by the importer after
-    thousands of rows. A corrupt member (bad CRC) is found here too.
-    """
-    largest = 0
-    try:
-        with zipfile.ZipFile(stream) as archive:
-            for info in archive.infolist():
-                lower = info.filename.lower()
-                if lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
-                    with archive.open(info) as member:
-                        rows = _scan_sheet(_blocks(member), limit, name=info.filename)
-                    largest = max(largest, rows)
-    except _BROKEN_ZIP:
-        raise RefusedFile(MSG_BROKEN_XLSX) from None
-    finally:
-        stream.seek(0)
-    return largest
-
-
-def _blocks(member: IO[bytes]) -> Iterable[bytes]:
-    while block := member.read(MB):
-        yield block
-
-
-def _scan_sheet(blocks: Iterable[bytes], limit: Limits, *, name: str) -> int:
-    count = highest = 0
-    carry = b""
-    parser = expat.ParserCreate()
-    parser.StartDoctypeDeclHandler = _refuse_doctype(name)  # checked already; never expand
-    try:
-        for block in blocks:
-            parser.Parse(block, False)
-            data = carry + block
-            cut = data.rfind(b"<")
-            if cut < len(data) - 4096:  # no tag open at the end of this block
-                cut = len(data)
-            data, carry = data[:cut], data[cut:]
-            count += len(_ROW_TAG.findall(data))
-            numbers = _ROW_NUMBER.findall(data)
-            if numbers:
-                highest = max(highest, max(map(int, numbers)))
-            if max(count, highest) > limit.max_rows + 1:
-                raise too_many_rows(limit)
-            if _WIDE_CELL.search(data):
-                raise RefusedFile(
-                    _("This sheet has cells beyond column ZZ (%(limit)s columns); it was refused."),
-                    {"limit": MAX_COLUMNS},
-                )
-            if bad := _BAD_REFERENCE.search(data):
-                raise RefusedFile(
-                    _("The sheet %(name)s is damaged (a cell reference reads %(ref)s)."),
-                    {"name": name[:100], "ref": bad.group(0).strip().decode("utf-8", "replace")},
-                )
-        parser.Parse(b"", True)
-    except expat.ExpatError as exc:
-        raise RefusedFile(
-            _(
-                "The sheet %(name)s is damaged (%(error)s); open the file in Excel, save it "
-                "again and retry."
-            ),
-            {"name": name[:100], "error": str(exc)[:100]},
-        ) from None
-    if carry:
-        count += len(_ROW_TAG.findall(carry))
-    return max(count, highest)
-
-
-def _refuse_doctype(name: str):
-    def refuse(*_args):
-        raise RefusedFile(
-            _(
-                "This Excel file declares XML entities (%(name)s), which Excel never writes; "
-                "it was refused as possibly malicious."
-            ),
-            {"name": name[:100]},
-        )
-
-    return refuse
-
-
-def too_many_rows(limit: Limits) -> RefusedFile:
-    return RefusedFile(
-        _("The file has more than %(limit)s rows; split it and import the parts."),
-        {"limit": limit.max_rows},
-    )
 
 
 # --- CSV -----------------------------------------------------------------------------------

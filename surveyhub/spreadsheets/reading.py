@@ -14,8 +14,8 @@ from typing import IO, Any
 
 from django.utils.translation import gettext_lazy as _
 
-from surveyhub.spreadsheets import file_checks
-from surveyhub.spreadsheets.file_checks import RefusedFile
+from surveyhub.spreadsheets import file_checks, limits, xlsx_checks
+from surveyhub.spreadsheets.limits import RefusedFile
 
 SAMPLE_BYTES = 256 * 1024
 DELIMITERS = (",", "\t", ";", "|")
@@ -32,7 +32,7 @@ KNOWN_ENCODINGS = {
 }
 
 
-# The whole file is refused; nothing was written (see file_checks.RefusedFile).
+# The whole file is refused; nothing was written (see limits.RefusedFile).
 UnreadableFile = RefusedFile
 MSG_DAMAGED_ROW = _(
     "Row %(row)s of the sheet holds a value that cannot be read; open the file in Excel, save "
@@ -64,15 +64,22 @@ def normalise_encoding(name: str) -> str:
         raise UnreadableFile(_("Unknown encoding “%(name)s”."), {"name": name}) from None
 
 
-def open_table(stream: IO[bytes], *, size: int, encoding: str = "", find_header) -> Table:
+def open_table(
+    stream: IO[bytes],
+    *,
+    size: int,
+    encoding: str = "",
+    find_header,
+    limit: limits.Limits | None = None,
+) -> Table:
     """Detect the format of a binary stream and return its Table.
 
     `find_header(row) -> list[str]` names the columns a row lacks to be the header; the first
-    of the first 10 non-empty rows lacking none is used.
+    of the first 10 non-empty rows lacking none is used. `limit` defaults to the settings'.
     """
-    limit = file_checks.limits()
-    file_checks.check_size(size, limit)
-    if file_checks.sniff(stream, limit) == file_checks.XLSX:
+    limit = limit or limits.limits()
+    limits.check_size(size, limit)
+    if file_checks.sniff(stream, limit) == limits.XLSX:
         return _open_xlsx(stream, find_header, limit)
     head = stream.read(SAMPLE_BYTES)
     stream.seek(0)
@@ -80,7 +87,7 @@ def open_table(stream: IO[bytes], *, size: int, encoding: str = "", find_header)
     if chosen == "utf-8" and head.startswith(codecs.BOM_UTF8):
         chosen = "utf-8-sig"
     if b"\x00" in head and not chosen.startswith("utf-16"):
-        raise UnreadableFile(file_checks.MSG_NOT_SPREADSHEET)
+        raise UnreadableFile(limits.MSG_NOT_SPREADSHEET)
     if encoding:
         _check_decodes(stream, chosen)
     else:
@@ -172,9 +179,7 @@ def _text(stream: IO[bytes], encoding: str, counting: "_CountingReader | None" =
     return io.TextIOWrapper(io.BufferedReader(raw, 1024 * 1024), encoding=encoding, newline="")
 
 
-def _scan_csv(
-    stream: IO[bytes], *, encoding: str, delimiter: str, limit: file_checks.Limits
-) -> None:
+def _scan_csv(stream: IO[bytes], *, encoding: str, delimiter: str, limit: limits.Limits) -> None:
     """One parse of the whole file before any write: NUL bytes, huge fields, too many rows."""
     text = _text(stream, encoding)
     try:
@@ -252,16 +257,16 @@ def _find_header(reader, find_header) -> tuple[list[str], int]:
     )
 
 
-def _open_xlsx(stream: IO[bytes], find_header, limit: file_checks.Limits) -> Table:
+def _open_xlsx(stream: IO[bytes], find_header, limit: limits.Limits) -> Table:
     from openpyxl import load_workbook
 
     # The package was checked (sizes, names, XML prologs); now count the rows actually there.
-    total = file_checks.scan_worksheets(stream, limit)
+    total = xlsx_checks.scan_worksheets(stream, limit)
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
     except Exception:  # openpyxl raises many kinds of errors for a broken or foreign zip
-        raise UnreadableFile(file_checks.MSG_BROKEN_XLSX) from None
+        raise UnreadableFile(limits.MSG_BROKEN_XLSX) from None
     # The declared dimension (e.g. A1:XFD1048576) is ignored: openpyxl would pad every row
     # to it and hand out every row up to it. Rows come as they are in the sheet.
     sheet.reset_dimensions()

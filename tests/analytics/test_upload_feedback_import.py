@@ -18,7 +18,7 @@ REFUSED = {
     "number cell holding text": (
         files.unreadable_value_xlsx(),
         "notes.xlsx",
-        "The file is not a readable Excel workbook.",
+        "Row 2 of the sheet holds a value that cannot be read",
     ),
     "sheet XML cut short": (files.truncated_xlsx(), "notes.xlsx", "is damaged (unclosed token"),
     "password-protected": (
@@ -29,7 +29,13 @@ REFUSED = {
     "old .xls": (files.compound_file("Workbook"), "notes.xls", "Old Excel .xls files"),
     "PDF renamed .csv": (files.PDF, "notes.csv", "it is a PDF document"),
     "program renamed .csv": (files.EXE, "notes.csv", "it is a program"),
-    "NUL bytes": (b"text\n" + b"fine\n" * 20_000 + b"b\x00d\n", "notes.csv", "Line 20002"),
+    # Within the reader's first 256 KB a NUL byte means binary data, as for purchases.
+    "NUL bytes": (b"text\n" + b"fine\n" * 20_000 + b"b\x00d\n", "notes.csv", "not a CSV or Excel"),
+    "NUL bytes far down": (
+        b"text\n" + b"fine\n" * 60_000 + b"b\x00d\n",
+        "notes.csv",
+        "Line 60002 contains NUL bytes",
+    ),
     "10 MB field": (b'text\n"' + b"x" * (10 * 1024 * 1024) + b'"\n', "notes.csv", "128 KB"),
     "empty": (b"", "notes.csv", "The file is empty."),
     "header only": (b"text,source\n", "notes.csv", "header row but no data rows"),
