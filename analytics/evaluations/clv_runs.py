@@ -16,13 +16,11 @@ from django.utils.translation import gettext as _
 
 from analytics.clv import (
     TimeUnit,
-    bgnbd_conditional_expected_purchases,
     bgnbd_fit,
-    bgnbd_probability_alive,
     customer_summary,
-    gamma_gamma_conditional_expected_spend,
     gamma_gamma_fit,
 )
+from analytics.clv.value import clv_probabilistic, expected_purchases
 from analytics.evaluations.errors import EvaluationError
 from analytics.metric_queries.purchase_metrics import purchases_frame
 from analytics.metrics.rfm import rfm_table
@@ -74,28 +72,17 @@ def clv_fit(
     t_x = summary["recency"].to_numpy(dtype="float64")
     big_t = summary["T"].to_numpy(dtype="float64")
     bgnbd = bgnbd_fit(x, t_x, big_t)
-    horizon = horizon_years * DAYS_PER_YEAR / (7.0 if unit is TimeUnit.WEEKS else 1.0)
-    one_year = DAYS_PER_YEAR / (7.0 if unit is TimeUnit.WEEKS else 1.0)
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        # A degenerate fit (tiny data) gives NaN here; _finite_or_naive replaces those.
-        p_alive = np.nan_to_num(bgnbd_probability_alive(bgnbd, x, t_x, big_t), nan=1.0)
-        orders_1y = bgnbd_conditional_expected_purchases(bgnbd, one_year, x, t_x, big_t)
-        orders_horizon = (
-            orders_1y
-            if horizon == one_year
-            else bgnbd_conditional_expected_purchases(bgnbd, horizon, x, t_x, big_t)
-        )
-    orders_1y = _finite_or_naive(orders_1y, p_alive, x, big_t, one_year)
-    orders_horizon = _finite_or_naive(orders_horizon, p_alive, x, big_t, horizon)
+    per_year = DAYS_PER_YEAR / (7.0 if unit is TimeUnit.WEEKS else 1.0)
     rfm = rfm_table(frame, as_of=as_of).reindex(summary.index)
     gamma_gamma = _gamma_gamma_or_none(summary)
-    if gamma_gamma is not None:
-        spend = gamma_gamma_conditional_expected_spend(
-            gamma_gamma, x, summary["monetary_value"].to_numpy(dtype="float64")
-        )
-    else:
-        spend = (rfm["monetary"] / rfm["frequency"].clip(lower=1)).clip(lower=0).to_numpy()
-    clv = np.nan_to_num(orders_horizon * spend * margin)
+    own_mean_order = (rfm["monetary"] / rfm["frequency"].clip(lower=1)).clip(lower=0).to_numpy()
+    values = clv_probabilistic(
+        summary, bgnbd=bgnbd, gamma_gamma=gamma_gamma, horizon=horizon_years * per_year,
+        margin=margin, fallback_spend=own_mean_order,
+    )  # fmt: skip
+    p_alive = values["probability_alive"].to_numpy()
+    orders_1y = expected_purchases(summary, bgnbd, per_year)
+    clv = values["clv"].to_numpy()
     tiers = _value_tiers(pd.Series(clv, index=summary.index))
 
     with transaction.atomic():
@@ -173,19 +160,6 @@ def clv_values_prune(*, today: dt.date, keep_days: int = 35) -> int:
     pruned = list(old)
     CustomerValue.objects.filter(run_id__in=pruned).delete()
     return len(pruned)
-
-
-def _finite_or_naive(
-    expected: np.ndarray, p_alive: np.ndarray, x: np.ndarray, big_t: np.ndarray, horizon: float
-) -> np.ndarray:
-    """BG/NBD fitted on a handful of customers can diverge (parameters → ∞, 2F1 → NaN). Where
-    the model gives no finite answer, fall back to P(alive) × the customer's own repeat rate."""
-    finite = np.isfinite(expected)
-    if finite.all():
-        return expected
-    logger.warning("BG/NBD gave no finite forecast for %s customers", int((~finite).sum()))
-    naive = np.nan_to_num(p_alive, nan=1.0) * x / np.maximum(big_t, 1.0) * horizon
-    return np.where(finite, expected, naive)
 
 
 def _gamma_gamma_or_none(summary: pd.DataFrame):
