@@ -166,8 +166,10 @@ def feedback_analyse_batch(*, item_ids: Sequence[int]) -> BatchResult:
     version = pipeline.analysis_version()
     result = BatchResult()
     with transaction.atomic():
+        # NO KEY: a case being linked to the item at this moment holds KEY SHARE on it, which
+        # a plain FOR UPDATE would conflict with, so SKIP LOCKED would drop the item.
         items = list(
-            FeedbackItem.objects.select_for_update(skip_locked=True)
+            FeedbackItem.objects.select_for_update(skip_locked=True, no_key=True)
             .filter(pk__in=list(item_ids))
             .exclude(
                 analysis_status__in=[AnalysisStatus.DONE, AnalysisStatus.SKIPPED],
