@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test setup lint format messages compile-messages worker beat clean
+.PHONY: run test bench-smoke mutation setup lint format messages compile-messages worker beat clean
 
 run: setup  ## the product with demo data at http://127.0.0.1:8000
 	DJANGO_DEBUG=1 SURVEYHUB_DEMO=1 $(PY) manage.py migrate --noinput
@@ -15,6 +15,23 @@ test: setup  ## the whole suite: ruff, then pytest
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Every script in bench/ (the helper modules aside) at a tiny scale against the real services,
+# one after the other; the first that fails (exception or wrong result) stops the run.
+BENCH_HELPERS := bench/__init__.py bench/settings.py bench/urls.py
+BENCH_SCRIPTS := $(sort $(filter-out $(BENCH_HELPERS),$(wildcard bench/*.py)))
+
+bench-smoke: setup  ## every benchmark with --smoke (PostgreSQL, Redis, wrk, Chromium)
+	@all=$$(date +%s); for script in $(BENCH_SCRIPTS); do \
+	  echo "== $$script --smoke"; started=$$(date +%s); \
+	  $(PY) $$script --smoke || { echo "== $$script --smoke FAILED"; exit 1; }; \
+	  echo "== $$script: $$(( $$(date +%s) - started )) s"; \
+	done; echo "== bench-smoke passed in $$(( $$(date +%s) - all )) s"
+
+# Mutation testing (mutmut) of the rule modules, group by group, in mutants/ (never the tree);
+# prints the score per group and the surviving mutants. Too slow for every CI run: see README.
+mutation: setup  ## MUTATION_GROUPS="metrics nlp" for some groups; tools/mutation.py --list
+	$(PY) tools/mutation.py $(MUTATION_GROUPS)
 
 setup: $(VENV)/.installed node_modules/.installed compile-messages
 

@@ -10,7 +10,12 @@ generate_series, then prints:
 2. RFM + CLV fit (narrow read of 1,000,000 purchases, summary, BG/NBD + Gamma-Gamma, RFM,
    tiers, 100,000 CustomerValue rows written) — target ≤ 30 s.
 
-Run: .venv/bin/python bench/analytics.py [--rebuild]
+Run: .venv/bin/python bench/analytics.py [--rebuild] [--smoke]
+
+``--smoke``: 300 customers, 3,000 responses and purchases, one timed run per query, in its own
+database ``surveyhub_eval_bench_smoke`` (re-created each time, so the kept data set is left
+alone). Either way it exits non-zero on an error or a wrong count (rows generated, customers
+in the CLV run, NPS answers in the summary and the trend).
 """
 
 from __future__ import annotations
@@ -31,9 +36,25 @@ DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
 CUSTOMERS = 100_000
 RESPONSES = 1_000_000
 PURCHASES = 1_000_000
+RUNS = 3  # timed runs per query (median)
 QUERY_TARGET_MS = 300.0
 CLV_TARGET_S = 30.0
 TODAY = dt.date(2026, 11, 24)
+
+
+def configure(*, smoke: bool) -> None:
+    """--smoke: a tiny data set in a database of its own, one timed run per query."""
+    global DATABASE, DATABASE_URL, CUSTOMERS, RESPONSES, PURCHASES, RUNS
+    if smoke:
+        DATABASE = f"{DATABASE}_smoke"
+        DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
+        CUSTOMERS, RESPONSES, PURCHASES, RUNS = 300, 3_000, 3_000, 1
+
+
+def check(condition: bool, message: str) -> None:
+    """A wrong result stops the bench with a non-zero exit (and the smoke run with it)."""
+    if not condition:
+        raise SystemExit(f"bench check failed: {message}")
 
 
 def setup_django(rebuild: bool) -> None:
@@ -62,6 +83,7 @@ def generate() -> None:
     """Customers, one survey, responses and purchases — skipped when already there."""
     from django.db import connection
 
+    from analytics.models import Purchase
     from surveys.models import Response
     from tests.factories import published_survey
 
@@ -72,19 +94,8 @@ def generate() -> None:
     survey = published_survey(consent_text="")
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE analytics_purchase, surveys_response CASCADE")
-        cursor.execute(
-            """
-            INSERT INTO surveys_customer (external_id, name, email, phone, region, language,
-                attributes, consent, unsubscribed, created_at, updated_at)
-            SELECT 'B' || lpad(i::text, 7, '0'), '客户' || i, 'c' || i || '@example.cn', '',
-                (ARRAY['上海','北京','广州','深圳','杭州','成都','武汉','南京','西安','重庆',
-                       '苏州','天津'])[1 + i %% 12],
-                'zh-hans', '{}'::jsonb, true, false, now(), now()
-            FROM generate_series(1, %s) AS i
-            ON CONFLICT DO NOTHING
-            """,
-            [CUSTOMERS],
-        )
+    create_customers()
+    with connection.cursor() as cursor:
         cursor.execute("SELECT min(id), max(id) FROM surveys_customer WHERE external_id LIKE 'B%%'")
         low, high = cursor.fetchone()
         span = high - low + 1
@@ -126,13 +137,39 @@ def generate() -> None:
         )
         cursor.execute("ANALYZE surveys_customer, surveys_response, analytics_purchase")
     print(f"data: generated in {time.perf_counter() - started:.1f}s")
+    check(span == CUSTOMERS, f"{span:,} bench customers, expected {CUSTOMERS:,}")
+    check(Response.objects.count() == RESPONSES, f"responses stored ≠ {RESPONSES:,}")
+    check(Purchase.objects.count() == PURCHASES, f"purchases stored ≠ {PURCHASES:,}")
 
 
-def timed(fn, runs: int = 3) -> float:
-    """Median wall time in ms of `runs` calls (after one warm-up call)."""
+def create_customers(batch: int = 10_000) -> None:
+    """CUSTOMERS customers B0000001… through the directory's own bulk service (the importer's),
+    so every column gets the product's value (e.g. the erasure ``pseudonym``, blank);
+    customers kept from an earlier, interrupted generation are not created twice."""
+    from surveys.customers.services import CustomerData, customers_bulk_create
+    from surveys.models import Customer
+
+    regions = ["上海", "北京", "广州", "深圳", "杭州", "成都", "武汉", "南京", "西安", "重庆",
+               "苏州", "天津"]  # fmt: skip
+    existing = set(
+        Customer.objects.filter(external_id__startswith="B").values_list("external_id", flat=True)
+    )
+    for start in range(1, CUSTOMERS + 1, batch):
+        rows = [
+            CustomerData(external_id=f"B{i:07d}", name=f"客户{i}", email=f"c{i}@example.cn",
+                         region=regions[i % 12], language="zh-hans")
+            for i in range(start, min(start + batch, CUSTOMERS + 1))
+            if f"B{i:07d}" not in existing
+        ]  # fmt: skip
+        if rows:
+            customers_bulk_create(rows=rows)
+
+
+def timed(fn, runs: int | None = None) -> float:
+    """Median wall time in ms of `runs` (default RUNS) calls (after one warm-up call)."""
     fn()
     times = []
-    for _ in range(runs):
+    for _ in range(runs or RUNS):
         started = time.perf_counter()
         fn()
         times.append((time.perf_counter() - started) * 1000)
@@ -142,12 +179,12 @@ def timed(fn, runs: int = 3) -> float:
 def bench_queries() -> list[tuple[str, float]]:
     from django.db import connection
 
-    from analytics.evaluations.metric_queries import (
-        MetricFilters,
+    from analytics.metric_queries.filters import MetricFilters
+    from analytics.metric_queries.purchase_metrics import rfm_report
+    from analytics.metric_queries.survey_metrics import (
         metric_breakdown,
         metric_summary,
         metric_trend,
-        rfm_report,
     )
     from surveys.models import Response, Survey
 
@@ -162,7 +199,7 @@ def bench_queries() -> list[tuple[str, float]]:
 
     cases = [
         ("reference: SELECT count(*) of all responses", count_all),
-        ("summary, all 1M responses", lambda: metric_summary()),
+        (f"summary, all {RESPONSES:,} responses", lambda: metric_summary()),
         ("summary, last 90 days", lambda: metric_summary(quarter)),
         ("summary, survey + channel, last year",
          lambda: metric_summary(MetricFilters(start=year.start, end=year.end, survey=survey.pk,
@@ -192,13 +229,14 @@ def bench_queries() -> list[tuple[str, float]]:
 
 
 def bench_clv() -> float:
-    from analytics.evaluations.services import clv_fit
+    from analytics.evaluations.clv_runs import clv_fit
     from analytics.models import ClvRun
 
     ClvRun.objects.all().delete()
     started = time.perf_counter()
     run = clv_fit(as_of=TODAY)
     seconds = time.perf_counter() - started
+    check_clv_run(run)
     print(
         f"CLV run: {run.n_customers:,} customers, r={run.r:.3f} alpha={run.alpha:.3f} "
         f"a={run.a:.3f} b={run.b:.3f}, Gamma-Gamma p={run.p} q={run.q}"
@@ -206,11 +244,39 @@ def bench_clv() -> float:
     return seconds
 
 
+def check_clv_run(run) -> None:
+    """The run covers every buyer, with finite parameters and one value row per customer."""
+    import math
+
+    from analytics.models import CustomerValue, Purchase
+
+    buyers = Purchase.objects.filter(is_refund=False, ordered_at__date__lte=TODAY)
+    buyers = buyers.values("customer_id")
+    check(run.n_customers == buyers.distinct().count(), "CLV run does not cover every buyer")
+    check(all(math.isfinite(v) for v in (run.r, run.alpha, run.a, run.b)), "BG/NBD not finite")
+    check(CustomerValue.objects.filter(run=run).count() == run.n_customers,
+          "CLV run without one CustomerValue per customer")  # fmt: skip
+
+
+def check_queries() -> None:
+    """Every completed NPS answer counted once by the summary and by the quarterly trend."""
+    from analytics.metric_queries.survey_metrics import metric_summary, metric_trend
+    from surveys.models import Response
+
+    answered = Response.objects.filter(status="completed", nps_score__isnull=False).count()
+    summary = metric_summary()
+    check(summary.nps.n == answered, f"summary counts {summary.nps.n:,} of {answered:,} NPS")
+    trend = sum(p.n for p in metric_trend(metric="nps", interval="quarter"))
+    check(trend == answered, f"quarterly NPS trend counts {trend:,} of {answered:,}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rebuild", action="store_true", help="drop and regenerate the data")
+    parser.add_argument("--smoke", action="store_true", help="tiny scale, own database")
     args = parser.parse_args()
-    setup_django(args.rebuild)
+    configure(smoke=args.smoke)
+    setup_django(args.rebuild or args.smoke)
     generate()
     clv_seconds = bench_clv()  # first: the segment filter and breakdown need a CLV run
     from django.db import connection
@@ -221,10 +287,12 @@ def main() -> None:
           f"{clv_seconds:.1f}s (target ≤ {CLV_TARGET_S:.0f}s) "
           f"{'OK' if clv_seconds <= CLV_TARGET_S else 'SLOW'}")  # fmt: skip
     print(
-        f"\nqueries on {RESPONSES:,} responses (median of 3, ms; target ≤ {QUERY_TARGET_MS:.0f}):"
+        f"\nqueries on {RESPONSES:,} responses (median of {RUNS}, ms; "
+        f"target ≤ {QUERY_TARGET_MS:.0f}):"
     )
     results = bench_queries()
-    from analytics.evaluations.metric_queries import rfm_report
+    check_queries()
+    from analytics.metric_queries.purchase_metrics import rfm_report
 
     started = time.perf_counter()
     rfm_report(as_of=TODAY - dt.timedelta(days=1))  # no run that day: computed live
@@ -234,7 +302,10 @@ def main() -> None:
         flag = "" if name.startswith("reference") else (
             "OK" if ms <= QUERY_TARGET_MS else "SLOW")  # fmt: skip
         print(f"  {name:<52} {ms:8.1f} ms  ×{ms / reference:5.2f} of count(*)  {flag}")
-    print(f"\nRFM report computed live from 1M purchases (no CLV run that day): {live_rfm:.1f}s")
+    print(
+        f"\nRFM report computed live from {PURCHASES:,} purchases (no CLV run that day): "
+        f"{live_rfm:.1f}s"
+    )
 
 
 if __name__ == "__main__":

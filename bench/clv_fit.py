@@ -5,11 +5,15 @@
 2. RFM + CLV (summary, both fits, per-customer CLV) for 100,000 synthetic customers with about
    1,000,000 transactions from a seeded RNG: prints the total seconds (target ≤ 30 s).
 
-Run: .venv/bin/python bench/clv_fit.py
+Run: .venv/bin/python bench/clv_fit.py [--smoke]
+
+``--smoke``: CDNOW as above, 2,000 synthetic customers. Either way it exits non-zero when our
+CDNOW fit strays from the published parameters or a synthetic fit is not finite.
 """
 
 from __future__ import annotations
 
+import argparse
 import math
 import sys
 import time
@@ -31,6 +35,15 @@ from analytics.metrics.rfm import rfm_segment_summary, rfm_table  # noqa: E402
 CDNOW = REPO_ROOT.parent / "shared" / "data" / "cdnow-purchases.csv"
 SYNTHETIC_CUSTOMERS = 100_000
 TARGET_SECONDS = 30.0
+# Fader, Hardie & Lee (2005) on CDNOW: BG/NBD; Fader & Hardie (2013): Gamma-Gamma.
+PUBLISHED_BGNBD = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+PUBLISHED_GAMMA_GAMMA = {"p": 6.25, "q": 3.74, "gamma": 15.44}
+
+
+def check(condition: bool, message: str) -> None:
+    """A wrong result stops the bench with a non-zero exit (and the smoke run with it)."""
+    if not condition:
+        raise SystemExit(f"bench check failed: {message}")
 
 
 # --- the naive reference: what one writes first, one customer at a time ----------------------
@@ -105,6 +118,12 @@ def bench_cdnow() -> None:
     print("  published: r=0.243 alpha=4.414 a=0.793 b=2.426 LL=-9582.4 | p=6.25 q=3.74 gamma=15.44")
     print(f"  fit time: ours {ours:.3f} s, naive per-customer loop {naive:.3f} s, "
           f"ratio naive/ours = {naive / ours:.1f}x")  # fmt: skip
+    fitted = {"r": bg.r, "alpha": bg.alpha, "a": bg.a, "b": bg.b,
+              "p": gg.p, "q": gg.q, "gamma": gg.gamma}  # fmt: skip
+    for name, published in {**PUBLISHED_BGNBD, **PUBLISHED_GAMMA_GAMMA}.items():
+        check(abs(fitted[name] - published) <= 0.01 * published,
+              f"CDNOW {name}={fitted[name]:.4f}, published {published}")  # fmt: skip
+    check(abs(bg.log_likelihood + 9582.4) < 0.5, f"CDNOW LL={bg.log_likelihood:.2f}")
 
 
 # --- part 2: 100,000 synthetic customers ---------------------------------------------------
@@ -150,9 +169,9 @@ def synthetic_transactions(n_customers: int, seed: int = 20240601) -> pd.DataFra
     )
 
 
-def bench_synthetic() -> None:
+def bench_synthetic(customers: int = SYNTHETIC_CUSTOMERS) -> None:
     start = time.perf_counter()
-    transactions = synthetic_transactions(SYNTHETIC_CUSTOMERS)
+    transactions = synthetic_transactions(customers)
     generated = time.perf_counter() - start
 
     timings: dict[str, float] = {}
@@ -189,9 +208,18 @@ def bench_synthetic() -> None:
           f"largest segment {segments['customers'].idxmax()}")  # fmt: skip
     verdict = "within" if total <= TARGET_SECONDS else "OVER"
     print(f"  RFM + CLV total: {total:.2f} s ({verdict} the {TARGET_SECONDS:.0f} s target)")
+    buyers = transactions.loc[transactions["amount"] > 0, "customer_id"].nunique()
+    check(len(summary) == buyers, f"CLV summary has {len(summary):,} of {buyers:,} customers")
+    parameters = [bg.r, bg.alpha, bg.a, bg.b, gg.p, gg.q, gg.gamma]
+    check(all(math.isfinite(v) and v > 0 for v in parameters), f"fit not finite: {parameters}")
+    check(len(values) == len(summary) and bool(np.isfinite(values["clv"]).all()),
+          "CLV not finite for every customer")  # fmt: skip
 
 
 if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="2,000 synthetic customers")
+    args = parser.parse_args()
     bench_cdnow()
     print()
-    bench_synthetic()
+    bench_synthetic(2_000 if args.smoke else SYNTHETIC_CUSTOMERS)

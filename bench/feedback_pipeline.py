@@ -7,7 +7,10 @@ Prints items/second, and the peak resident memory (VmHWM) of each worker process
 Reference in the same run: the pure pipeline in this process on a sample of the same texts
 (no database, no broker), so the overhead of the queue and the database is visible.
 
-    .venv/bin/python bench/feedback_pipeline.py [--items 100000] [--concurrency 2]
+    .venv/bin/python bench/feedback_pipeline.py [--items 100000] [--concurrency 2] [--smoke]
+
+``--smoke``: 200 items, at most 120 s. Either way it exits non-zero when an item is left
+pending or its analysis failed.
 
 Needs PostgreSQL on 127.0.0.1:5432 (trust) and `redis-server` (a private one is started on
 a free port, so the shared Redis is never touched). Uses the database
@@ -91,7 +94,10 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=1800, help="seconds to wait at most")
+    parser.add_argument("--smoke", action="store_true", help="--items 200 --timeout 120")
     args = parser.parse_args()
+    if args.smoke:
+        args.items, args.timeout = 200, min(args.timeout, 120)
 
     subprocess.run(
         ["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE],
@@ -196,6 +202,8 @@ def main() -> None:
         print(f"peak RSS (VmHWM) worker {role} {pid}: {kib / 1024:.0f} MiB")
     if left:
         raise SystemExit(f"{left:,} items still pending after {args.timeout:.0f} s")
+    if statuses.get(AnalysisStatus.FAILED):
+        raise SystemExit(f"{statuses[AnalysisStatus.FAILED]:,} items failed analysis")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """Benchmark: our purchase import against django-import-export, same dirty file, same model.
 
-Run: ``.venv/bin/python bench/import.py [--rows 20000] [--big-rows 1000000]``.
-Needs PostgreSQL (``DATABASE_URL``, default ``postgres://postgres@127.0.0.1:5432/surveyhub_bench``,
-created and migrated if missing). Prints:
+Run: ``.venv/bin/python bench/import.py [--rows 20000] [--big-rows 1000000] [--smoke]``.
+Needs PostgreSQL (``--database-url`` or ``BENCH_DATABASE_URL``, default
+``postgres://postgres@127.0.0.1:5432/surveyhub_bench``, created and migrated if missing). Prints:
 
 1. rows/second of our import and of django-import-export 4.4.3 (``ModelResource`` with
    ``import_id_fields=["order_id"]``, a customer FK by external ID, unknown customers created,
@@ -10,6 +10,9 @@ created and migrated if missing). Prints:
 2. a million-row purchase CSV imported by ``manage.py import_purchases`` (the code path of the
    Celery task) in a child process: wall time (target ≤ 60 s) and the child's peak RSS
    (target ≤ 400 MB).
+
+``--smoke``: 300 rows compared, 2,000 in the child process. Either way it exits non-zero when
+an import stores other than the file's valid rows (all but the ~2% made broken on purpose).
 """
 
 from __future__ import annotations
@@ -79,6 +82,21 @@ def write_file(path: Path, rows: int, *, customers: int, seed: int = 1) -> None:
         writer.writerow(HEADER)
         for n in range(rows):
             writer.writerow(dirty_row(rng, n, customers))
+
+
+def valid_rows(path: Path) -> int:
+    """Rows of a generated file that must be stored: all but those broken on purpose."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(handle)
+        return sum(1 for row in rows if row["下单时间"] != "昨天" and row["实付金额"] != "")
+
+
+def check(condition: bool, message: str) -> None:
+    """A wrong result stops the bench with a non-zero exit (and the smoke run with it)."""
+    if not condition:
+        raise SystemExit(f"bench check failed: {message}")
 
 
 def setup_django(database_url: str) -> None:
@@ -187,6 +205,8 @@ def run_import_export(path: Path) -> tuple[float, int]:
 
 def run_big(path: Path, database_url: str) -> tuple[float, int]:
     """The million-row import in a child process; returns (seconds, peak RSS in MB)."""
+    from analytics.models import Purchase
+
     empty_tables()
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_LOG_LEVEL": "WARNING"}
     start = time.perf_counter()
@@ -196,6 +216,8 @@ def run_big(path: Path, database_url: str) -> tuple[float, int]:
     )  # fmt: skip
     elapsed = time.perf_counter() - start
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    stored, valid = Purchase.objects.count(), valid_rows(path)
+    check(stored == valid, f"import_purchases stored {stored:,} of {valid:,} valid rows")
     return elapsed, peak_kb // 1024
 
 
@@ -204,7 +226,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=20_000, help="rows for the comparison")
     parser.add_argument("--big-rows", type=int, default=1_000_000, help="0 skips the big run")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
+    parser.add_argument("--smoke", action="store_true", help="--rows 300 --big-rows 2000")
     args = parser.parse_args()
+    if args.smoke:
+        args.rows, args.big_rows = 300, 2_000
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["SURVEYHUB_MEDIA_ROOT"] = tmp  # error reports go here, not into the repo
         setup_django(args.database_url)
@@ -222,6 +247,9 @@ def main() -> None:
             f"{die_n} purchases stored)"
         )
         print(f"ratio: {die_s / ours_s:.1f}x  (target >= 10x)")
+        valid = valid_rows(small)
+        check(ours_n == valid, f"ours stored {ours_n} of {valid} valid rows")
+        check(die_n == valid, f"django-import-export stored {die_n} of {valid} valid rows")
 
         if args.big_rows:
             big = Path(tmp) / "big.csv"

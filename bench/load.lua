@@ -7,7 +7,7 @@
 -- <directory>/ids-<thread>.txt, so that load.py can check them against the database; done()
 -- prints one line "RESULT {json}" with the latency percentiles, errors and status counts.
 
--- The rate limits count a device by this header (surveyhub/ratelimit.py DEVICE_HEADER).
+-- The rate limits count a device by this header (surveyhub/security/ratelimit.py DEVICE_HEADER).
 local DEVICE_HEADER = "X-Device-Id"
 
 local REASONS = { "delivery", "quality", "price", "service", "app" }

@@ -13,6 +13,11 @@ exactly once; and waits (at most --drain-seconds) for the worker to analyse ever
 answer, reporting how far behind it was when the load stopped.
 
     .venv/bin/python bench/load.py [--seconds 60] [--connections 50] [--workers 4] [--threads 1]
+    .venv/bin/python bench/load.py --smoke   # 8 connections for 3 s, no warm-up, 20 s drain
+
+Exits non-zero when an acknowledged response is lost or stored twice; with --smoke also when
+a request failed. How far the analysis is behind is a figure, not a check (the worker runs
+under nice and may lag), in the smoke run too.
 
 gunicorn: 4 sync workers by default, the workers and beat under `nice -n 10` (as README's
 deployment notes advise: respondents come first, analysis catches up). On the quiet 2-core
@@ -70,7 +75,14 @@ def main() -> None:
         "--drain-seconds", type=int, default=300,
         help="how long to wait after the load for every text answer to be analysed",
     )  # fmt: skip
+    parser.add_argument(
+        "--smoke", action="store_true",
+        help="8 connections for 3 s, no warm-up, at most 20 s drain; a failed request fails",
+    )  # fmt: skip
     args = parser.parse_args()
+    if args.smoke:
+        args.seconds, args.connections, args.warmup = 3, 8, 0
+        args.drain_seconds = min(args.drain_seconds, 20)
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install -y wrk")
     # Ctrl-C raises KeyboardInterrupt; make `kill` do the same so that `finally` cleans up.
@@ -326,7 +338,8 @@ def analysis_progress(slug: str) -> dict:
 
     survey = Survey.objects.get(slug=slug)
     responses = Response.objects.filter(survey=survey, status=ResponseStatus.COMPLETED)
-    # The answers feedback turns into items (feedback/items.py): free text and "other" text.
+    # The answers feedback turns into items (feedback/analysis/items.py): free text and
+    # "other" text.
     texts = Answer.objects.filter(
         Q(question__type__in=TEXT_QUESTION_TYPES, text__gt="") | Q(other_text__gt=""),
         response__survey=survey,
@@ -414,6 +427,8 @@ def report(args, result: dict, stored: dict, nlp: dict, workdir: Path) -> None:
     print(f"logs         {workdir}")
     if not intact:
         sys.exit(1)
+    if args.smoke and result["errors"]:
+        sys.exit(f"smoke: {result['errors']} requests failed")
 
 
 if __name__ == "__main__":

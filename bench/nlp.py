@@ -3,10 +3,15 @@
 Run: ``.venv/bin/python bench/nlp.py``. Prints throughput (texts/second, one core) of
 each and their ratio (target ≥ 10×), and macro-F1 on ``feedback/nlp/data/eval.tsv``
 (target: ours ≥ snownlp + 0.05).
+
+``--smoke``: one batch of 500 texts for throughput (F1 still on the whole eval file). Either
+way it exits non-zero when a text gets no score, a score is outside [0, 1] or our macro-F1 is
+no better than a coin's.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
@@ -63,15 +68,25 @@ def timed(function, texts: list[str]) -> float:
     return time.perf_counter() - started
 
 
+def check(condition: bool, message: str) -> None:
+    """A wrong result stops the bench with a non-zero exit (and the smoke run with it)."""
+    if not condition:
+        raise SystemExit(f"bench check failed: {message}")
+
+
 def main() -> None:
     """Print throughput and macro-F1 of both, and how ours compares."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="one batch for throughput")
+    args = parser.parse_args()
+    throughput_texts = BATCH_SIZE if args.smoke else THROUGHPUT_TEXTS
     pin_to_one_core()
     # One core for both sides: the comparison must not reward BLAS threads.
     threadpool_limits(1)
     rows = read_labelled_tsv(EVAL_FILE)
     labels = [label for label, _ in rows]
     texts = [text for _, text in rows]
-    repeated = (texts * (THROUGHPUT_TEXTS // len(texts) + 1))[:THROUGHPUT_TEXTS]
+    repeated = (texts * (throughput_texts // len(texts) + 1))[:throughput_texts]
 
     # Warm-up outside the clock: model load (training if missing), dictionaries.
     sentiment.get_model()
@@ -88,8 +103,11 @@ def main() -> None:
         seconds["full"] += timed(full_analysis, chunk)
     snow_rate, ours_rate, full_rate = (len(repeated) / seconds[k] for k in seconds)
 
+    ours = our_scores(texts)
+    check(len(ours) == len(texts), f"{len(ours)} scores for {len(texts)} texts")
+    check(all(0.0 <= s <= 1.0 for s in ours), "a sentiment score outside [0, 1]")
     snow_f1 = f1_score(labels, [int(s >= 0.5) for s in snownlp_scores(texts)], average="macro")
-    ours_f1 = f1_score(labels, [int(s >= 0.5) for s in our_scores(texts)], average="macro")
+    ours_f1 = f1_score(labels, [int(s >= 0.5) for s in ours], average="macro")
 
     print(f"texts: {len(repeated)} for throughput (eval.tsv repeated), {len(texts)} for F1")
     print(f"model: {sentiment.MODEL_VERSION}")
@@ -101,6 +119,7 @@ def main() -> None:
     print(f"macro-F1 ours (binary)    : {ours_f1:10.4f}")
     print(f"macro-F1 difference       : {ours_f1 - snow_f1:+10.4f}   (target >= +0.05)")
     print("3-class F1: not reported, eval.tsv labels are positive/negative only")
+    check(ours_f1 > 0.5, f"macro-F1 {ours_f1:.4f}: no better than a coin")
 
 
 if __name__ == "__main__":

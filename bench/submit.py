@@ -3,9 +3,12 @@
 Reference, measured in the same run with the same server and load generator: a bare Django
 view in this project that inserts one row. Target: ours ≥ 0.5 × the reference.
 
-    .venv/bin/python bench/submit.py [--seconds 15] [--connections 16] [--workers 4]
+    .venv/bin/python bench/submit.py [--seconds 15] [--connections 16] [--workers 4] [--smoke]
 
 Needs PostgreSQL on 127.0.0.1:5432 (trust) and `wrk` (apt-get install -y wrk).
+
+``--smoke``: one round of 2 s after a 1 s warm-up. Either way it exits non-zero when a request
+failed (non-2xx or a socket error) or a submit answered 2xx is not in the database.
 """
 
 import argparse
@@ -37,7 +40,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of each")
+    parser.add_argument("--smoke", action="store_true", help="one round of 2 s, 1 s warm-up")
     args = parser.parse_args()
+    warmup = 1 if args.smoke else 3
+    if args.smoke:
+        args.seconds, args.rounds = 2, 1
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install -y wrk")
 
@@ -53,14 +60,15 @@ def main() -> None:
     )
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE], check=True)
     manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     setup = (
+        "from django.core.management import call_command\n"
+        "call_command('migrate', verbosity=0)\n"
         "from surveys.design.services import survey_create_from_template, survey_publish\n"
         "s = survey_create_from_template(template_key='relationship_nps', slug='bench-nps')\n"
         "s.current_version.consent_text = ''; s.current_version.save()\n"
         "survey_publish(survey=s)\n"
     )
-    subprocess.run([*manage, "shell", "-c", setup], cwd=ROOT, env=env, check=True)
+    subprocess.run([*manage, "shell", "--no-imports", "-c", setup], cwd=ROOT, env=env, check=True)
 
     port = _free_port()
     server = subprocess.Popen(
@@ -76,8 +84,10 @@ def main() -> None:
             "ours: public submit": f"{base}/api/v1/public/surveys/bench-nps/responses/",
         }
         body = json.dumps({"answers": ANSWERS, "channel": "api"}, ensure_ascii=False)
-        for url in targets.values():
-            _run_wrk(url, body, seconds=3, connections=args.connections)  # warm-up
+        warmups = {
+            name: _run_wrk(url, body, seconds=warmup, connections=args.connections)
+            for name, url in targets.items()
+        }
         # Alternate the two so that load from elsewhere on a shared machine hits both alike.
         rounds: dict[str, list[dict]] = {name: [] for name in targets}
         for _ in range(args.rounds):
@@ -106,6 +116,27 @@ def main() -> None:
     print(f"ratio ours / reference per round: {', '.join(f'{x:.2f}' for x in ratios)}")
     print(f"median ratio {ratio:.2f} (target ≥ 0.50 → {'MET' if ratio >= 0.5 else 'MISSED'}); "
           f"submit p99 {p99:.1f} ms")  # fmt: skip
+    check(rounds, warmups, connections=args.connections)
+
+
+def check(rounds: dict[str, list[dict]], warmups: dict[str, dict], *, connections: int) -> None:
+    """No failed request; every submit answered 2xx is stored (a few more may be: requests
+    in flight when wrk stopped are finished by gunicorn but not counted)."""
+    runs = [*warmups.values(), *(r for results in rounds.values() for r in results)]
+    failed = sum(r["errors"] + r["socket_errors"] for r in runs)
+    ours = [warmups["ours: public submit"], *rounds["ours: public submit"]]
+    acknowledged = sum(r["requests"] - r["errors"] for r in ours)
+    stored = int(subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", DATABASE, "-tAc",
+         "SELECT count(*) FROM surveys_response WHERE status = 'completed'"],
+        capture_output=True, text=True, check=True,
+    ).stdout)  # fmt: skip
+    print(f"check: {failed} failed requests; {acknowledged} submits answered 2xx, "
+          f"{stored} completed responses stored")  # fmt: skip
+    if failed:
+        sys.exit(f"bench check failed: {failed} requests failed")
+    if not acknowledged <= stored <= acknowledged + connections * len(ours):
+        sys.exit(f"bench check failed: {stored} responses stored for {acknowledged} answered")
 
 
 def _run_wrk(url: str, body: str, *, seconds: int, connections: int) -> dict:
@@ -116,8 +147,11 @@ def _run_wrk(url: str, body: str, *, seconds: int, connections: int) -> dict:
         f'wrk.body = "{lua_body}"\n'
         'wrk.headers["Content-Type"] = "application/json"\n'
         "done = function(summary, latency, requests)\n"
-        '  io.write(string.format("JSON {\\"p50\\": %f, \\"p99\\": %f, \\"non2xx\\": %d}\\n",'
-        " latency:percentile(50)/1000, latency:percentile(99)/1000, summary.errors.status))\n"
+        "  local e = summary.errors\n"
+        '  io.write(string.format("JSON {\\"p50\\": %f, \\"p99\\": %f, \\"non2xx\\": %d, '
+        '\\"requests\\": %d, \\"socket\\": %d}\\n",'
+        " latency:percentile(50)/1000, latency:percentile(99)/1000, e.status,"
+        " summary.requests, e.connect + e.read + e.write + e.timeout))\n"
         "end\n"
     )
     script.close()
@@ -128,7 +162,8 @@ def _run_wrk(url: str, body: str, *, seconds: int, connections: int) -> dict:
     os.unlink(script.name)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     stats = json.loads(out.split("JSON ", 1)[1].splitlines()[0])
-    return {"rps": rps, "p50": stats["p50"], "p99": stats["p99"], "errors": stats["non2xx"]}
+    return {"rps": rps, "p50": stats["p50"], "p99": stats["p99"], "errors": stats["non2xx"],
+            "requests": stats["requests"], "socket_errors": stats["socket"]}  # fmt: skip
 
 
 def _free_port() -> int:

@@ -4,6 +4,7 @@ A malformed value raises ImproperlyConfigured at start-up rather than silently
 falling back to a default: a typo in production must not turn DEBUG on.
 """
 
+import datetime as dt
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -43,3 +44,16 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_dates(name: str) -> list[dt.date]:
+    """Comma-separated ISO dates ("2026-10-01,2026-10-02"); none when unset."""
+    dates = []
+    for item in env_list(name, []):
+        try:
+            dates.append(dt.date.fromisoformat(item))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not a date; write dates like 2026-10-01, comma-separated."
+            ) from None
+    return dates

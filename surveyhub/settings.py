@@ -10,7 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from surveyhub.env import env_bool, env_int, env_list, env_str
+from surveyhub.env import env_bool, env_dates, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -154,6 +154,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Distribution: no customer is invited more than once in this many days, across all surveys.
 SURVEYHUB_CONTACT_CAP_DAYS = env_int("SURVEYHUB_CONTACT_CAP_DAYS", 30)
+# Case SLAs in business hours: public holidays off, and the weekend days worked in their place
+# (调休), as comma-separated dates, e.g. "2026-10-01,2026-10-02" and "2026-09-27".
+SURVEYHUB_SLA_HOLIDAYS = env_dates("SURVEYHUB_SLA_HOLIDAYS")
+SURVEYHUB_SLA_EXTRA_WORKDAYS = env_dates("SURVEYHUB_SLA_EXTRA_WORKDAYS")
 # How often new responses are handed to their listeners (feedback analysis, case rules).
 SURVEYHUB_ANNOUNCE_SECONDS = env_int("SURVEYHUB_ANNOUNCE_SECONDS", 5)
 # Largest purchase/customer file accepted for import (CSV or XLSX).
@@ -255,6 +259,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,
+    # Every API error as {"detail": "…", "errors": {"field": ["…"]}} (surveyhub/api/errors.py).
+    "EXCEPTION_HANDLER": "surveyhub.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SurveyHub API",

@@ -37,7 +37,8 @@ urlpatterns = [
     path("", include("surveys.responding.urls")),
 ]
 
-# JSON, not the HTML pages, for API clients (surveyhub/api_errors.py).
+# JSON in the one error shape, not the HTML pages, for API clients (surveyhub/api/errors.py).
 handler404 = "surveyhub.api.errors.page_not_found"
 handler400 = "surveyhub.api.errors.bad_request"
+handler403 = "surveyhub.api.errors.permission_denied"
 handler500 = "surveyhub.api.errors.server_error"

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from surveys.design.services import survey_create_from_template, survey_publish
 from surveys.models import Answer, Channel, Customer, Response, ResponseStatus, Survey
+from surveys.scoring.rules import NpsGroup, nps_group
 
 DEMO_SURVEYS = [
     ("nps-2026", "relationship_nps", 420),
@@ -30,14 +31,12 @@ COMMENTS_FILE = Path(settings.BASE_DIR) / "feedback" / "demo_comments.tsv"
 
 
 def _comments() -> dict[str, list[str]]:
-    groups: dict[str, list[str]] = {"detractor": [], "passive": [], "promoter": []}
+    groups: dict[str, list[str]] = {group: [] for group in NpsGroup}
     if not COMMENTS_FILE.exists():
         return groups
     with COMMENTS_FILE.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
-            score = int(row["nps_score"])
-            group = "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
-            groups[group].append(row["text"])
+            groups[nps_group(int(row["nps_score"]))].append(row["text"])
     return groups
 
 
@@ -78,7 +77,7 @@ def _seed_responses(survey, count, rng, comments, customers, now) -> None:
         progress = index / max(count - 1, 1)
         completed = now - dt.timedelta(days=365 * (1 - progress), hours=rng.randint(0, 23))
         nps = _nps_score(rng, progress)
-        group = "promoter" if nps >= 9 else "passive" if nps >= 7 else "detractor"
+        group = nps_group(nps)
         scores = {"nps": nps, "csat": _scale_from_nps(nps, 5), "ces": _scale_from_nps(nps, 7)}
         response = Response(
             survey=survey, version=version, status=ResponseStatus.COMPLETED,
@@ -91,14 +90,15 @@ def _seed_responses(survey, count, rng, comments, customers, now) -> None:
         )  # fmt: skip
         answers = {key: scores[key] for key in ("nps", "csat", "ces") if key in questions}
         text_key = next((k for k in ("comment", "improve", "hardest") if k in questions), None)
-        if group == "detractor" and "reason" in questions:
+        if group == NpsGroup.DETRACTOR and "reason" in questions:
             answers["reason"] = rng.sample(["delivery", "quality", "price", "service", "app"], 2)
-        if group == "promoter" and "praise" in questions and comments["promoter"]:
-            answers["praise"] = rng.choice(comments["promoter"])
+        if group == NpsGroup.PROMOTER and "praise" in questions and comments[group]:
+            answers["praise"] = rng.choice(comments[group])
         elif text_key and comments[group] and rng.random() < 0.75:
             answers[text_key] = rng.choice(comments[group])
         if "resolved" in questions:
-            answers["resolved"] = ["yes"] if nps >= 7 else [rng.choice(["partly", "no"])]
+            resolved = group != NpsGroup.DETRACTOR
+            answers["resolved"] = ["yes"] if resolved else [rng.choice(["partly", "no"])]
         responses.append(response)
         answer_sets.append(answers)
     Response.objects.bulk_create(responses)

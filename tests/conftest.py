@@ -2,13 +2,18 @@
 
 import contextlib
 import os
-import shutil
 from functools import cache
 from pathlib import Path
 
 import pytest
 
-from tests.support import ARTIFACTS, CHROMIUM, celery_worker_process
+from tests.support import (
+    ARTIFACTS,
+    CHROMIUM,
+    celery_worker_process,
+    require_program,
+    unavailable,
+)
 
 
 @cache
@@ -48,15 +53,12 @@ REQUIREMENTS = {
 
 
 def pytest_runtest_setup(item):
-    for marker, (unavailable, required_by) in REQUIREMENTS.items():
+    for marker, (unavailable_because, required_by) in REQUIREMENTS.items():
         if item.get_closest_marker(marker) is None:
             continue
-        reason = unavailable()
-        if reason is None:
-            continue
-        if os.environ.get(required_by) == "1":
-            pytest.fail(f"{reason} — required because {required_by}=1", pytrace=False)
-        pytest.skip(reason)
+        reason = unavailable_because()
+        if reason is not None:
+            unavailable(reason, required_by=required_by)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -122,9 +124,14 @@ def _celery_in_process(request):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: no rate-limit counter leaks between tests."""
+    """Each test starts with an empty cache: no rate-limit counter leaks between tests, and
+    no survey cached by the public submit (slugs repeat once a transactional test has
+    emptied the database, and the per-process cache would answer with the last test's)."""
     from django.core.cache import cache
 
+    from surveys.queries import _SUBMIT_CACHE
+
+    _SUBMIT_CACHE.clear()
     # A test that stops Redis sees its own errors; the next one must still start.
     with contextlib.suppress(Exception):
         cache.clear()
@@ -134,7 +141,7 @@ def _empty_cache():
 def celery_worker(django_db_setup, django_db_blocker):
     """A real `celery worker` process on the configured broker, using the test database."""
     if services_unavailable():
-        pytest.skip(services_unavailable())
+        unavailable(services_unavailable(), required_by="REQUIRE_SERVICES")
     from surveyhub.celery import app
 
     app.control.purge()
@@ -148,7 +155,7 @@ def celery_worker(django_db_setup, django_db_blocker):
 def browser():
     """Debian's Chromium driven by Playwright (its own browser download does not work here)."""
     if browser_unavailable():
-        pytest.skip(browser_unavailable())
+        unavailable(browser_unavailable(), required_by="REQUIRE_BROWSER")
     # Playwright's sync API runs an event loop in this thread; the ORM calls in tests are safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
@@ -172,15 +179,13 @@ def artifacts_dir() -> Path:
 
 @pytest.fixture
 def gettext_tools():
-    if shutil.which("msgfmt") is None:
-        pytest.skip("needs GNU gettext (apt-get install -y gettext)")
+    require_program("msgfmt", package="gettext")
 
 
 @pytest.fixture
 def private_broker(monkeypatch):
     """A private redis-server; until the test ends this process's tasks go there."""
-    if shutil.which("redis-server") is None:
-        pytest.skip("needs redis-server (apt-get install -y redis-server)")
+    require_program("redis-server", package="redis-server")
     from surveyhub.celery import app
     from tests.support import PrivateRedis, reset_producer_pools
 

@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -9,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -30,6 +32,33 @@ PHONE = {
 }
 # The CDNOW sample of ../shared/data (CI clones the repository with shared/ beside it).
 CDNOW = REPO_ROOT.parent / "shared" / "data" / "cdnow-purchases.csv"
+
+
+def unavailable(reason: str, *, required_by: str = "REQUIRE_SERVICES") -> NoReturn:
+    """Skip the test for a missing service or tool — or FAIL it when `required_by` is "1".
+
+    The one way a test may give up because something is missing: `.ci/run` sets
+    REQUIRE_SERVICES=1 and REQUIRE_BROWSER=1, so on CI nothing hides behind a skip
+    (tests/test_skips.py refuses any other pytest.skip / skipif / importorskip in tests/).
+    Tools that .ci/run installs (redis-server, msgfmt) count as services.
+    """
+    if os.environ.get(required_by) == "1":
+        pytest.fail(f"{reason} — required because {required_by}=1", pytrace=False)
+    pytest.skip(reason)
+
+
+def require_program(program: str, *, package: str) -> None:
+    """A program on PATH (e.g. redis-server), or unavailable() with how to install it."""
+    if shutil.which(program) is None:
+        unavailable(f"needs {program} (apt-get install -y {package})")
+
+
+def require_postgresql(why: str) -> None:
+    """The test database is PostgreSQL, or unavailable() saying what needs it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        unavailable(f"{why}: needs PostgreSQL (DATABASE_URL=postgres://…)")
 
 
 def cdnow_path() -> Path:

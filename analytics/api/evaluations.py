@@ -21,13 +21,13 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from analytics.evaluations.periods import PeriodError, local_today, period_parse
+from analytics.evaluations.periods import local_today, period_parse
 from analytics.evaluations.scorecard import summary_json
 from analytics.metric_queries.filters import MetricFilters, latest_clv_run
 from analytics.metric_queries.purchase_metrics import rfm_report
 from analytics.metric_queries.survey_metrics import INTERVALS, METRICS, metric_summary, metric_trend
 from analytics.models import ClvRun, CustomerValue, EvaluationSnapshot, Report, ReportFormat
-from analytics.reports.services import ReportError, report_request
+from analytics.reports.services import report_request
 from surveyhub.api.permissions import ModelPermissions
 from surveys.filters import MAX_YEAR
 from surveys.privacy.access_log import personal_data_listed
@@ -270,10 +270,7 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(parameters=[OpenApiParameter("version", OpenApiTypes.INT)])
     def retrieve(self, request, period=None):
-        try:
-            code = period_parse(period).code
-        except PeriodError as exc:
-            raise ValidationError({"period": [str(exc)]}) from None
+        code = period_parse(period).code  # a PeriodError is a 400 under `period`
         versions = EvaluationSnapshot.objects.filter(period=code).order_by("-version")
         raw = request.query_params.get("version")
         if raw:
@@ -335,14 +332,11 @@ class ReportViewSet(
     def create(self, request, *args, **kwargs):
         data = ReportCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            report = report_request(
-                period=data.validated_data["period"],
-                format=data.validated_data["format"],
-                by=request.user,
-            )
-        except ReportError as exc:
-            raise ValidationError({exc.field: [exc.message]}) from None
+        report = report_request(  # a ReportError is a 400 under `period`
+            period=data.validated_data["period"],
+            format=data.validated_data["format"],
+            by=request.user,
+        )
         return Response(self.get_serializer(report).data, status=202)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 
-from analytics.imports.jobs import PurchaseError, purchase_create
+from analytics.imports.jobs import purchase_create
 from analytics.models import Purchase
 from analytics.purchases.queries import purchases_for_api
 from surveyhub.api.fields import DateTimeField
@@ -57,7 +57,5 @@ class PurchaseViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
         )
 
     def perform_create(self, serializer):
-        try:
-            serializer.instance = purchase_create(**serializer.validated_data)
-        except PurchaseError as exc:
-            raise serializers.ValidationError({exc.field or "detail": [str(exc.message)]}) from None
+        # A PurchaseError (e.g. a known order_id) is a 400 from the exception handler.
+        serializer.instance = purchase_create(**serializer.validated_data)

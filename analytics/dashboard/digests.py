@@ -22,7 +22,8 @@ from analytics.metrics.csat import csat_change_test
 from analytics.metrics.nps import nps_change_test
 from analytics.metrics.stats import DifferenceTest
 from analytics.models import DigestRun
-from feedback.models.cases import OPEN_CASE_STATUSES, Case
+from feedback.cases.queries import overdue_q
+from feedback.models.cases import Case
 from surveyhub.security.roles import Role
 
 logger = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ TOP_TOPICS = 5
 def overdue_cases(limit: int = 20) -> list[dict] | None:
     """Open triage cases past their resolution due time, most overdue first."""
     cases = (
-        Case.objects.filter(status__in=OPEN_CASE_STATUSES, due_at__lte=timezone.now())
+        Case.objects.filter(overdue_q(timezone.now()))
         .select_related("customer")
         .order_by("due_at")[:limit]
     )

@@ -8,18 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import connection
-from django.db.models import (
-    Avg,
-    Case,
-    Count,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Avg, Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -43,21 +32,19 @@ from analytics.metric_queries.survey_metrics import INTERVALS
 from analytics.models import CustomerValue, Purchase
 from analytics.models.evaluations import INDICATOR_CHOICES, EvaluationSnapshot
 from feedback.analysis.queries import aspect_choices
+from feedback.cases.queries import overdue_q, resolved_in_time_q
 from feedback.models.cases import OPEN_CASE_STATUSES
 from feedback.models.cases import Case as TriageCase
 from surveys.models import Customer, Response, Survey
+from surveys.scoring.expressions import nps_group_q
+from surveys.scoring.rules import NPS_GROUPS, NPS_SCALE, NpsGroup, nps_group
 
 TILE_INDICATORS = (
     "nps", "csat", "ces", "retention_rate", "repurchase_rate", "clv", "first_response_time",
     "resolution_rate",
 )  # fmt: skip
 SMALL_SAMPLE = 30
-NPS_GROUPS = ("detractor", "passive", "promoter")
 VALUE_TIERS = ("high", "medium", "low")
-
-
-def _group_of(score: int) -> str:
-    return "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
 
 
 def _r(value, digits: int = 2):
@@ -120,10 +107,13 @@ def dashboard_tiles(*, period: Period | None = None) -> dict[str, Any]:
 
 def nps_distribution(filters: MetricFilters) -> dict[str, Any]:
     """How many answers gave each score 0–10 (one aggregate query)."""
+    every = range(NPS_SCALE[0], NPS_SCALE[1] + 1)
     counts = completed_responses(filters).aggregate(
-        **{f"s{s}": Count("pk", filter=Q(nps_score=s)) for s in range(11)}
+        **{f"s{s}": Count("pk", filter=Q(nps_score=s)) for s in every}
     )
-    scores = [{"score": s, "count": counts[f"s{s}"] or 0, "group": _group_of(s)} for s in range(11)]
+    scores = [
+        {"score": s, "count": counts[f"s{s}"] or 0, "group": nps_group(s).value} for s in every
+    ]
     n = sum(row["count"] for row in scores)
     return {"n": n, "small_sample": n < SMALL_SAMPLE, "scores": scores}
 
@@ -205,7 +195,7 @@ def satisfaction_value_matrix(*, filters: MetricFilters, limit: int = 10) -> dic
     values = CustomerValue.objects.filter(run=run).annotate(score=latest_score)
     counts = _matrix_counts(run=run, filters=filters, values=values)
     cells = [
-        {"tier": tier, "group": g, "customers": counts.get((tier, g), 0)}
+        {"tier": tier, "group": g.value, "customers": counts.get((tier, g.value), 0)}
         for tier in VALUE_TIERS
         for g in NPS_GROUPS
     ]
@@ -217,7 +207,7 @@ def satisfaction_value_matrix(*, filters: MetricFilters, limit: int = 10) -> dic
         .values("pk")[:1]
     )
     detractors = (
-        values.filter(value_tier="high", score__lte=6)
+        values.filter(nps_group_q("score", NpsGroup.DETRACTOR), value_tier="high")
         .annotate(open_case=open_case)
         .order_by("-clv", "customer_id")
         .values(
@@ -244,19 +234,13 @@ def satisfaction_value_matrix(*, filters: MetricFilters, limit: int = 10) -> dic
 
 
 def _matrix_counts(*, run, filters: MetricFilters, values) -> dict[tuple[str, str], int]:
-    """(value tier, NPS group) → customers. On PostgreSQL one DISTINCT ON pass over the
-    answers picks each customer's latest (half the time of a subquery per customer)."""
+    """(value tier, NPS group) → customers, counted per (tier, score) in SQL (at most 33 rows)
+    and grouped by `nps_group`. On PostgreSQL one DISTINCT ON pass over the answers picks
+    each customer's latest (half the time of a subquery per customer)."""
     if connection.vendor != "postgresql":
-        group = Case(
-            When(score__gte=9, then=Value(2)),
-            When(score__gte=7, then=Value(1)),
-            When(score__isnull=False, then=Value(0)),
-            output_field=IntegerField(),
-        )
         rows = (
             values.filter(score__isnull=False)
-            .annotate(group=group)
-            .values_list("value_tier", "group")
+            .values_list("value_tier", "score")
             .annotate(customers=Count("pk"))
             .order_by()
         )
@@ -271,15 +255,16 @@ def _matrix_counts(*, run, filters: MetricFilters, values) -> dict[tuple[str, st
         sql, params = latest.query.sql_with_params()
         table = CustomerValue._meta.db_table
         # The ORM's own SQL and a table name go in; every value is a parameter.
-        group = "CASE WHEN l.nps_score >= 9 THEN 2 WHEN l.nps_score >= 7 THEN 1 ELSE 0 END"
         join = "ON cv.customer_id = l.customer_id AND cv.run_id = %s GROUP BY 1, 2"
-        query = (
-            f"SELECT cv.value_tier, {group}, count(*) FROM ({sql}) AS l JOIN {table} AS cv {join}"  # noqa: S608
-        )
+        query = f"SELECT cv.value_tier, l.nps_score, count(*) FROM ({sql}) l JOIN {table} cv {join}"  # noqa: S608
         with connection.cursor() as cursor:
             cursor.execute(query, [*params, run.pk])
             rows = cursor.fetchall()
-    return {(tier, NPS_GROUPS[group]): customers for tier, group, customers in rows}
+    counts: dict[tuple[str, str], int] = {}
+    for tier, score, customers in rows:
+        key = (tier, nps_group(score).value)
+        counts[key] = counts.get(key, 0) + customers
+    return counts
 
 
 def _distinct(model, field: str, limit: int = 200) -> list[str]:
@@ -323,7 +308,7 @@ def service_summary(
     cases = _cases_for(filters)
     queue = cases.aggregate(
         backlog=Count("pk", filter=Q(status__in=OPEN_CASE_STATUSES)),
-        overdue=Count("pk", filter=Q(status__in=OPEN_CASE_STATUSES, due_at__lte=now)),
+        overdue=Count("pk", filter=overdue_q(now)),
     )
     window = Q()
     resolved_window = Q(resolved_at__isnull=False)
@@ -348,7 +333,7 @@ def service_summary(
         .values("bucket")
         .annotate(
             resolved=Count("pk"),
-            on_time=Count("pk", filter=Q(due_at__isnull=True) | Q(resolved_at__lte=F("due_at"))),
+            on_time=Count("pk", filter=resolved_in_time_q()),
         )
         .order_by()
     )

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
+from surveyhub.api.errors import DomainError
 
-class EvaluationError(Exception):
-    """An evaluation cannot be computed; the message is translated and safe to show."""
 
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class EvaluationError(DomainError):
+    """An evaluation cannot be computed; the message is translated and safe to show, `field`
+    names the input at fault."""

@@ -10,12 +10,16 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from surveyhub.api.errors import DomainError
+
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
-class PeriodError(ValueError):
+class PeriodError(DomainError, ValueError):
     """A period code that is neither a quarter nor a month; the message is translated."""
+
+    field = "period"
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from analytics.imports.columns import mapping_errors
 from analytics.imports.engine import ImportOptions, ImportResult, run_import
 from analytics.models import ImportJob, ImportKind, ImportStatus, Purchase
-from surveyhub.spreadsheets import file_checks
-from surveyhub.spreadsheets.file_checks import RefusedFile
+from surveyhub.api.errors import DomainError
+from surveyhub.spreadsheets import file_checks, limits
+from surveyhub.spreadsheets.limits import RefusedFile
 from surveyhub.spreadsheets.reading import UnreadableFile, normalise_encoding
 from surveyhub.tasking.declare import TRANSIENT_ERRORS, enqueue, enqueue_on_commit
 
@@ -41,24 +42,24 @@ MSG_INTERNAL_ERROR = _(
 )
 
 
-class ImportError_(Exception):
+class ImportError_(DomainError):
     """An import request that cannot be accepted; `field` says which input is wrong.
 
     `too_large` marks a file over the size limit (HTTP 413 rather than 400).
     """
 
     def __init__(self, message, *, field: str = "file", too_large: bool = False):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
+        super().__init__(message, field=field)
         self.too_large = too_large
+        if too_large:
+            self.status_code = 413
 
 
 def _check_request(*, kind: str, name: str, size: int, encoding: str, mapping: dict | None) -> None:
     if kind not in ImportKind.values:
         raise ImportError_(_("Choose purchases or customers."), field="kind")
     try:
-        file_checks.check_size(size, file_checks.limits())
+        limits.check_size(size, limits.limits())
     except RefusedFile as exc:
         raise ImportError_(exc.text, too_large=size > 0) from None
     if Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
@@ -81,7 +82,7 @@ def _check_content(stream: IO[bytes]) -> None:
     """The cheap checks of the file's bytes (type, zip directory), so that an obviously wrong
     or hostile file is refused at once; rows and encodings are checked by the job."""
     try:
-        file_checks.sniff(stream, file_checks.limits())
+        file_checks.sniff(stream, limits.limits())
     except RefusedFile as exc:
         raise ImportError_(exc.text) from None
 
@@ -319,13 +320,8 @@ def _finish_failed(job: ImportJob, error: UnreadableFile) -> ImportJob:
     return job
 
 
-class PurchaseError(Exception):
+class PurchaseError(DomainError):
     """A purchase that cannot be stored; `field` says which input is wrong."""
-
-    def __init__(self, message, *, field: str | None = None):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
 
 
 @transaction.atomic

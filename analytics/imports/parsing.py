@@ -12,13 +12,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext_lazy as _
 
+from surveyhub.api.errors import DomainError
 
-class CellError(ValueError):
-    """A cell value that breaks a rule; `message` is shown with the row and column."""
 
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class CellError(DomainError, ValueError):
+    """A cell value that breaks a rule; `message` (kept lazy) is shown with the row and
+    column."""
 
 
 MAX_AMOUNT = Decimal("9999999999.99")

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from django.db.models import Avg, Count, Q
 
 from analytics.metric_queries.filters import MetricFilters, _feedback_q, completed_responses
-from analytics.metric_queries.survey_metrics import _nps_counts
 from analytics.metrics.nps import nps
 from feedback.models import FeedbackAspect, FeedbackTopic
+from surveys.scoring.expressions import nps_group_counts
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,9 @@ def topic_drivers(*, filters: MetricFilters = MetricFilters(), limit: int = 20) 
     items under the filters, which carry their response's score — so the topics of 100,000
     items never join a million responses. A topic's sentiment counts all its items, NPS ones
     or not; its mentions count distinct responses with an NPS answer."""
-    total = completed_responses(filters).filter(nps_score__isnull=False).aggregate(**_nps_counts())
+    total = (
+        completed_responses(filters).filter(nps_score__isnull=False).aggregate(**nps_group_counts())
+    )
     n = sum(total.values())
     if not n:
         return []
@@ -55,7 +57,7 @@ def topic_drivers(*, filters: MetricFilters = MetricFilters(), limit: int = 20) 
             model.objects.filter(under)
             .values(*([key, name_key] if name_key else [key]))
             .annotate(
-                **_nps_counts(on="item__response_id", score="item__nps_score", distinct=True),
+                **nps_group_counts(score="item__nps_score", on="item__response_id", distinct=True),
                 sentiment=Avg(score),
                 negative=Count("pk", filter=Q(**{label: "negative"})),
             )

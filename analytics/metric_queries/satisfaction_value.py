@@ -13,6 +13,7 @@ from analytics.metric_queries.purchase_metrics import purchases_frame
 from analytics.metric_queries.survey_metrics import metric_breakdown
 from analytics.metrics import loyalty
 from analytics.models import CustomerValue, Purchase
+from surveys.scoring.rules import NpsGroup, nps_group
 
 # Satisfaction × behaviour ----------------------------------------------------------------
 
@@ -28,9 +29,7 @@ def nps_group_of_customers(*, period: Period, filters: MetricFilters = MetricFil
     latest: dict[int, int] = {}
     for customer_id, score in rows.iterator(chunk_size=5000):
         latest.setdefault(customer_id, score)
-    return {
-        c: "promoter" if s >= 9 else "passive" if s >= 7 else "detractor" for c, s in latest.items()
-    }
+    return {c: nps_group(s).value for c, s in latest.items()}
 
 
 def behaviour_by_nps_group(*, period: Period, filters: MetricFilters = MetricFilters()) -> dict:
@@ -40,10 +39,10 @@ def behaviour_by_nps_group(*, period: Period, filters: MetricFilters = MetricFil
     following = period.next()
     orders = purchases_frame(start=period.start, end=following.end, customer_ids=list(groups))
     result = {}
-    for group in ("promoter", "passive", "detractor"):
+    for group in NpsGroup:
         members = [c for c, g in groups.items() if g == group]
         mine = orders[orders["customer_id"].isin(members)]
-        result[group] = {
+        result[group.value] = {
             "customers": len(members),
             "retention_rate": loyalty.retention_rate(
                 mine, previous=period.window(), current=following.window()
@@ -84,7 +83,7 @@ class ValueAtRisk:
 def value_at_risk(*, period: Period, filters: MetricFilters = MetricFilters()) -> ValueAtRisk:
     """Revenue in the period and CLV (latest run) of detractors and of customers with open cases."""
     groups = nps_group_of_customers(period=period, filters=filters)
-    detractors = [c for c, g in groups.items() if g == "detractor"]
+    detractors = [c for c, g in groups.items() if g == NpsGroup.DETRACTOR]
     revenue = Purchase.objects.filter(
         customer_id__in=detractors,
         ordered_at__gte=local_midnight(period.start),

@@ -20,6 +20,8 @@ from analytics.metrics.csat import CsatResult, csat, csat_change_test
 from analytics.metrics.nps import NpsResult, nps, nps_change_test
 from analytics.metrics.stats import DifferenceTest
 from analytics.models import ClvRun
+from surveys.scoring.expressions import nps_group_counts
+from surveys.scoring.rules import CES_SCALE, CSAT_SCALE
 
 METRICS = ("nps", "csat", "ces")
 INTERVALS = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth, "quarter": TruncQuarter}
@@ -30,14 +32,14 @@ BREAKDOWNS = ("survey", "channel", "store", "region", "category", "segment", "va
 
 def _score_counts() -> dict[str, Count]:
     """One COUNT … FILTER per NPS group, per CSAT score 1–5 and per CES score 1–7."""
-    counts = {
-        "promoters": Count("pk", filter=Q(nps_score__gte=9)),
-        "passives": Count("pk", filter=Q(nps_score__in=(7, 8))),
-        "detractors": Count("pk", filter=Q(nps_score__lte=6)),
-    }
-    counts |= {f"csat_{s}": Count("pk", filter=Q(csat_score=s)) for s in range(1, 6)}
-    counts |= {f"ces_{s}": Count("pk", filter=Q(ces_score=s)) for s in range(1, 8)}
+    counts = nps_group_counts()
+    counts |= {f"csat_{s}": Count("pk", filter=Q(csat_score=s)) for s in _scores(CSAT_SCALE)}
+    counts |= {f"ces_{s}": Count("pk", filter=Q(ces_score=s)) for s in _scores(CES_SCALE)}
     return counts
+
+
+def _scores(scale: tuple[int, int]) -> range:
+    return range(scale[0], scale[1] + 1)
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,8 @@ def _summary_of(row: Mapping[str, Any]) -> MetricSummary:
             passives=row["passives"] or 0,
             detractors=row["detractors"] or 0,
         ),
-        csat=csat({s: row[f"csat_{s}"] or 0 for s in range(1, 6)}),
-        ces=ces({s: row[f"ces_{s}"] or 0 for s in range(1, 8)}),
+        csat=csat({s: row[f"csat_{s}"] or 0 for s in _scores(CSAT_SCALE)}),
+        ces=ces({s: row[f"ces_{s}"] or 0 for s in _scores(CES_SCALE)}),
     )
 
 
@@ -230,13 +232,3 @@ def metric_change(*, period: Period, filters: MetricFilters = MetricFilters()) -
         nps_test=nps_change_test(current=current.nps, previous=previous.nps),
         csat_test=csat_change_test(current=current.csat, previous=previous.csat),
     )
-
-
-def _nps_counts(
-    *, on: str = "pk", score: str = "nps_score", distinct: bool = False
-) -> dict[str, Count]:
-    return {
-        "promoters": Count(on, filter=Q(**{f"{score}__gte": 9}), distinct=distinct),
-        "passives": Count(on, filter=Q(**{f"{score}__in": (7, 8)}), distinct=distinct),
-        "detractors": Count(on, filter=Q(**{f"{score}__lte": 6}), distinct=distinct),
-    }

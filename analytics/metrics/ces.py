@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from analytics.metrics.stats import histogram_mean, score_histogram
+from surveys.scoring.rules import CES_SCALE, ces_easy
 
 
 @dataclass(frozen=True)
@@ -19,9 +20,9 @@ class CesResult:
 
 def ces(counts: Mapping[int, int]) -> CesResult:
     """CES from a {score 1–7: count} histogram; higher means easier."""
-    histogram = score_histogram(counts, 1, 7, "CES")
+    histogram = score_histogram(counts, *CES_SCALE, "CES")
     n = sum(histogram.values())
-    easy = histogram[5] + histogram[6] + histogram[7]
+    easy = sum(count for score, count in histogram.items() if ces_easy(score))
     return CesResult(
         mean=histogram_mean(histogram, n), easy_share=100.0 * easy / n if n else None, n=n
     )

@@ -13,6 +13,7 @@ from analytics.metrics.stats import (
     score_histogram,
     z_test,
 )
+from surveys.scoring.rules import CSAT_SCALE, csat_satisfied
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,9 @@ class CsatResult:
 
 def csat(counts: Mapping[int, int]) -> CsatResult:
     """CSAT from a {score 1–5: count} histogram."""
-    histogram = score_histogram(counts, 1, 5, "CSAT")
+    histogram = score_histogram(counts, *CSAT_SCALE, "CSAT")
     n = sum(histogram.values())
-    top2 = histogram[4] + histogram[5]
+    top2 = sum(count for score, count in histogram.items() if csat_satisfied(score))
     return CsatResult(
         top2_share=100.0 * top2 / n if n else None,
         mean=histogram_mean(histogram, n),

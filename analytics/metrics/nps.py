@@ -8,31 +8,15 @@ Var(p̂P − p̂D) = [pP + pD − (pP − pD)²] / n.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 
 from analytics.metrics.stats import Z_95, DifferenceTest, check_count, empty_test, z_test
 
+# The groups are defined once, in surveys' pure score rules (re-exported here).
+from surveys.scoring.rules import NpsGroup, nps_group
 
-class NpsGroup(StrEnum):
-    """Which NPS group a 0–10 answer falls into."""
-
-    PROMOTER = "promoter"
-    PASSIVE = "passive"
-    DETRACTOR = "detractor"
-
-
-def nps_group(score: int) -> NpsGroup:
-    """Classify one 0–10 answer: 9–10 promoter, 7–8 passive, 0–6 detractor."""
-    if isinstance(score, bool) or not isinstance(score, numbers.Integral) or not 0 <= score <= 10:
-        raise ValueError(f"an NPS answer must be an integer from 0 to 10, got {score!r}")
-    if score >= 9:
-        return NpsGroup.PROMOTER
-    if score >= 7:
-        return NpsGroup.PASSIVE
-    return NpsGroup.DETRACTOR
+__all__ = ["NpsGroup", "NpsResult", "nps", "nps_change_test", "nps_counts", "nps_group"]
 
 
 def nps_counts(scores: Iterable[int]) -> tuple[int, int, int]:

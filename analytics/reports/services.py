@@ -27,6 +27,7 @@ from analytics.metric_queries.drivers import Driver, topic_drivers
 from analytics.metric_queries.filters import MetricFilters
 from analytics.metric_queries.survey_metrics import metric_trend
 from analytics.models import EvaluationSnapshot, Report, ReportFormat, ReportStatus
+from surveyhub.api.errors import DomainError
 from surveyhub.spreadsheets.formula_guard import safe_cell
 from surveyhub.tasking.declare import enqueue_on_commit
 
@@ -35,11 +36,10 @@ logger = logging.getLogger(__name__)
 TREND_MONTHS = 12
 
 
-class ReportError(Exception):
-    def __init__(self, message: str, *, field: str = "period"):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class ReportError(DomainError):
+    """A report that cannot be requested; `field` (the period, by default) is at fault."""
+
+    field = "period"
 
 
 def report_request(*, period: str, format: str = ReportFormat.XLSX, by=None) -> Report:

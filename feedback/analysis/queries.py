@@ -3,12 +3,13 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import TruncMonth
 
 from feedback.models import FeedbackAspect, FeedbackItem, FeedbackTopic, Topic
 from feedback.nlp.aspects import AspectLexicon
 from surveys.models import Response, ResponseStatus
+from surveys.scoring.expressions import nps_group_counts
 
 
 @dataclass(frozen=True)
@@ -79,11 +80,7 @@ def topics_nps_impact(topic_ids: list[int]) -> dict[int, float | None]:
     Two queries, whatever the number of topics. None when either side has no responses.
     """
     scored = Response.objects.filter(status=ResponseStatus.COMPLETED, nps_score__isnull=False)
-    total = scored.aggregate(
-        n=Count("pk"),
-        promoters=Count("pk", filter=Q(nps_score__gte=9)),
-        detractors=Count("pk", filter=Q(nps_score__lte=6)),
-    )
+    total = scored.aggregate(n=Count("pk"), **nps_group_counts())
     response = "item__response"
     per_topic = (
         FeedbackTopic.objects.filter(
@@ -94,8 +91,7 @@ def topics_nps_impact(topic_ids: list[int]) -> dict[int, float | None]:
         .values("topic_id")
         .annotate(
             n=Count(response, distinct=True),
-            promoters=Count(response, distinct=True, filter=Q(item__response__nps_score__gte=9)),
-            detractors=Count(response, distinct=True, filter=Q(item__response__nps_score__lte=6)),
+            **nps_group_counts(score="item__response__nps_score", on=response, distinct=True),
         )
     )
     impact: dict[int, float | None] = dict.fromkeys(topic_ids)

@@ -36,11 +36,6 @@ from surveyhub.api.permissions import ChangePermission, ModelPermissions
 from surveys.filters import parse_int
 from surveys.privacy.access_log import personal_data_viewed
 
-
-def as_validation_error(exc: CaseError) -> serializers.ValidationError:
-    return serializers.ValidationError({exc.field or "detail": [str(exc.message)]})
-
-
 # Plain strings, not enums: "status" already names other choice sets in the schema.
 STATUS_HELP = "One of: " + ", ".join(CaseStatus.values)
 MOVABLE_STATUSES = [s for s in CaseStatus.values if s != CaseStatus.RESOLVED]
@@ -205,17 +200,15 @@ class CaseViewSet(
         case = self.get_object()
         data = CaseUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
         data.is_valid(raise_exception=True)
-        try:
-            with transaction.atomic():
-                if "assignee" in data.validated_data:
-                    case = case_assign(
-                        case=case, assignee=data.validated_data["assignee"], by=request.user
-                    )
-                wanted = data.validated_data.get("status")
-                if wanted and wanted != case.status:
-                    case = self._move(case, wanted, request.user)
-        except CaseError as exc:
-            raise as_validation_error(exc) from exc
+        # A CaseError rolls both changes back and is answered by the exception handler (400).
+        with transaction.atomic():
+            if "assignee" in data.validated_data:
+                case = case_assign(
+                    case=case, assignee=data.validated_data["assignee"], by=request.user
+                )
+            wanted = data.validated_data.get("status")
+            if wanted and wanted != case.status:
+                case = self._move(case, wanted, request.user)
         return ApiResponse(CaseSerializer(self.get_queryset().get(pk=case.pk)).data)
 
     @extend_schema(request=CaseUpdateSerializer, responses=CaseSerializer)
@@ -247,10 +240,7 @@ class CaseViewSet(
             return ApiResponse(CaseNoteSerializer(notes, many=True).data)
         data = CaseNoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            note = case_note_add(case=case, text=data.validated_data["text"], by=request.user)
-        except CaseError as exc:
-            raise as_validation_error(exc) from exc
+        note = case_note_add(case=case, text=data.validated_data["text"], by=request.user)
         return ApiResponse(CaseNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CaseReplyInputSerializer, responses={201: CaseReplySerializer})
@@ -260,13 +250,10 @@ class CaseViewSet(
         case = self.get_object()
         data = CaseReplyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            reply = case_reply(
-                case=case, message=data.validated_data["message"],
-                subject=data.validated_data.get("subject", ""), by=request.user,
-            )  # fmt: skip
-        except CaseError as exc:
-            raise as_validation_error(exc) from exc
+        reply = case_reply(
+            case=case, message=data.validated_data["message"],
+            subject=data.validated_data.get("subject", ""), by=request.user,
+        )  # fmt: skip
         return ApiResponse(CaseReplySerializer(reply).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CaseResolveSerializer, responses=CaseSerializer)
@@ -275,8 +262,5 @@ class CaseViewSet(
         case = self.get_object()
         data = CaseResolveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            case = case_resolve(case=case, by=request.user, **data.validated_data)
-        except CaseError as exc:
-            raise as_validation_error(exc) from exc
+        case = case_resolve(case=case, by=request.user, **data.validated_data)
         return ApiResponse(CaseSerializer(self.get_queryset().get(pk=case.pk)).data)

@@ -22,16 +22,11 @@ from feedback.api.serializers import (
     TopicSerializer,
     TopicTrendSerializer,
 )
-from feedback.errors import FeedbackError
 from feedback.models import SentimentLabel, Topic
 from surveyhub.api.permissions import ChangePermission, ModelPermissions
 from surveys.filters import parse_day, parse_int
 from surveys.models import Survey
 from surveys.privacy.access_log import personal_data_viewed
-
-
-def as_validation_error(exc: FeedbackError) -> serializers.ValidationError:
-    return serializers.ValidationError({exc.field or "detail": [str(exc.message)]})
 
 
 def filters_from_params(params) -> FeedbackFilters:
@@ -97,22 +92,20 @@ class FeedbackItemViewSet(
             survey = Survey.objects.filter(pk=data["survey"]).first()
             if survey is None:
                 raise serializers.ValidationError({"survey": [_("No such survey.")]})
-        try:
-            with transaction.atomic():
-                item, created = feedback_item_create(
-                    text=data["text"],
-                    source=data["source"],
-                    customer_ref=CustomerRef(
-                        external_id=data.get("customer_external_id", ""),
-                        phone=data.get("customer_phone", ""),
-                        email=data.get("customer_email", ""),
-                    ),
-                    survey=survey,
-                    external_ref=data.get("external_ref", ""),
-                    created_at=data.get("created_at"),
-                )
-        except FeedbackError as exc:
-            raise as_validation_error(exc) from None
+        # A FeedbackError rolls the item back and is answered by the exception handler (400).
+        with transaction.atomic():
+            item, created = feedback_item_create(
+                text=data["text"],
+                source=data["source"],
+                customer_ref=CustomerRef(
+                    external_id=data.get("customer_external_id", ""),
+                    phone=data.get("customer_phone", ""),
+                    email=data.get("customer_email", ""),
+                ),
+                survey=survey,
+                external_ref=data.get("external_ref", ""),
+                created_at=data.get("created_at"),
+            )
         body = self.get_serializer(feedback_items().get(pk=item.pk)).data
         return ApiResponse(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
@@ -148,10 +141,7 @@ class TopicViewSet(
         return ApiResponse(self.get_serializer(topic).data)
 
     def perform_update(self, serializer):
-        try:
-            topic_rename(topic=serializer.instance, name=serializer.validated_data.get("name", ""))
-        except FeedbackError as exc:
-            raise as_validation_error(exc) from None
+        topic_rename(topic=serializer.instance, name=serializer.validated_data.get("name", ""))
 
     def update(self, request, *args, **kwargs):
         super().update(request, *args, **kwargs)
@@ -172,9 +162,6 @@ class TopicViewSet(
         incoming.is_valid(raise_exception=True)
         topic = self.get_object()
         into = get_object_or_404(Topic, pk=incoming.validated_data["into"])
-        try:
-            kept = topic_merge(topic=topic, into=into)
-        except FeedbackError as exc:
-            raise as_validation_error(exc) from None
+        kept = topic_merge(topic=topic, into=into)
         self._nps_impact = topics_nps_impact([kept.pk])
         return ApiResponse(self.get_serializer(topics_with_figures().get(pk=kept.pk)).data)

@@ -6,11 +6,10 @@ from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
-from django.db.models import Q
 
 from feedback.cases.contact import case_log_call, case_reply, case_reply_deliver
 from feedback.cases.opening import cases_open_for_response
-from feedback.cases.rules import ensure_case_defaults
+from feedback.cases.rules import active_rules, ensure_case_defaults, score_rules_q
 from feedback.cases.services import (
     case_assign,
     case_claim,
@@ -41,9 +40,13 @@ REPLY = "您好，非常抱歉给您带来不便。我们已核实情况，会�
 
 
 def _unhappy_responses() -> list[int]:
+    """The latest responses the active score rules open a case for (detractors, low CSAT…)."""
+    unhappy = score_rules_q(active_rules())
+    if unhappy is None:
+        return []
     return list(
         Response.objects.filter(status=ResponseStatus.COMPLETED, customer__isnull=False)
-        .filter(Q(nps_score__lte=6) | Q(csat_score__lte=2) | Q(ces_score__lte=2))
+        .filter(unhappy)
         .exclude(customer__email="")
         .order_by("-completed_at", "-pk")
         .values_list("pk", flat=True)[:DEMO_CASES]

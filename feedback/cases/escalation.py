@@ -5,12 +5,12 @@ finding replies stuck in the queue. Called by the periodic task in case_tasks.py
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from feedback.cases.emails import send_sla_notice, sla_recipients
 from feedback.cases.events import case_event_add
-from feedback.cases.rules import DEFAULT_SLAS
+from feedback.cases.sla import is_overdue
 from feedback.models.cases import (
     NEAR_DUE_SHARE,
     OPEN_CASE_STATUSES,
@@ -27,7 +27,7 @@ def sla_thresholds_reached(case: Case, now: datetime) -> list[str]:
     case has reached and not yet been notified of."""
     reached = []
     first_due = case.due_first_response_at
-    if case.first_response_at is None and first_due and first_due <= now:
+    if case.first_response_at is None and is_overdue(first_due, now):
         reached.append("first_response:overdue")
     state = case.sla_state(now)
     if state:
@@ -38,8 +38,12 @@ def sla_thresholds_reached(case: Case, now: datetime) -> list[str]:
 def cases_needing_sla_notice(*, now: datetime | None = None) -> list[int]:
     """Ids of open cases with a threshold reached and not yet notified."""
     now = now or timezone.now()
-    horizon = now + max(r for _f, r in DEFAULT_SLAS.values()) * NEAR_DUE_SHARE
-    candidates = Case.objects.filter(status__in=OPEN_CASE_STATUSES).filter(
+    open_cases = Case.objects.filter(status__in=OPEN_CASE_STATUSES)
+    # A case is near due NEAR_DUE_SHARE of its own window before its due time: look as far
+    # ahead as the longest window among the open cases (policies and business hours vary).
+    longest = open_cases.aggregate(window=Max(F("due_at") - F("sla_started_at")))["window"]
+    horizon = now + max(longest or timedelta(0), timedelta(0)) * NEAR_DUE_SHARE
+    candidates = open_cases.filter(
         Q(due_at__lte=horizon) | Q(first_response_at__isnull=True, due_first_response_at__lte=now)
     )
     return [c.pk for c in candidates if sla_thresholds_reached(c, now)]

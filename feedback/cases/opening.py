@@ -6,8 +6,8 @@ with rows locked while a case is extended."""
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from feedback.cases.events import case_event_add, user_label
@@ -18,8 +18,9 @@ from feedback.cases.rules import (
     active_rules,
     match_response,
     match_sentiment,
+    score_rules_q,
 )
-from feedback.cases.sla import due_time
+from feedback.cases.sla import BusinessHours, due_time
 from feedback.models import FeedbackItem, SentimentLabel
 from feedback.models.cases import (
     OPEN_CASE_STATUSES,
@@ -30,7 +31,18 @@ from feedback.models.cases import (
 from surveys.models import Customer, Response, ResponseStatus
 
 
+def business_hours() -> BusinessHours:
+    """The SLA clock's working days: Monday–Friday 9:00–18:00 less the configured public
+    holidays, plus the weekend days worked in their place (settings.SURVEYHUB_SLA_*)."""
+    return BusinessHours(
+        holidays=frozenset(settings.SURVEYHUB_SLA_HOLIDAYS),
+        extra_workdays=frozenset(settings.SURVEYHUB_SLA_EXTRA_WORKDAYS),
+    )
+
+
 def due_dates(priority: str, start: datetime) -> tuple[datetime, datetime]:
+    """(first response due, resolution due) of a case of `priority` whose clock starts at
+    `start`, by its SLA policy (feedback.cases.sla does the counting)."""
     policy = SlaPolicy.objects.filter(priority=priority).first()
     if policy is None:
         first, resolution = DEFAULT_SLAS[priority]
@@ -38,9 +50,10 @@ def due_dates(priority: str, start: datetime) -> tuple[datetime, datetime]:
     else:
         first, resolution = policy.first_response_within, policy.resolution_within
         business = policy.business_hours
+    hours = business_hours()
     return (
-        due_time(start, first, business_hours=business),
-        due_time(start, resolution, business_hours=business),
+        due_time(start, first, business_hours=business, hours=hours),
+        due_time(start, resolution, business_hours=business, hours=hours),
     )
 
 
@@ -177,18 +190,9 @@ def cases_sweep_missed_responses(*, since: datetime, limit: int = 500) -> int:
     """Run the rules on recent unhappy responses that have no case (the on-commit receiver
     failed or never ran); safe to repeat. Escalation words are left to the receiver."""
     from feedback.cases.resurvey import RESURVEY_SLUG  # it builds on this module
-    from feedback.models.cases import CaseRuleKind
 
-    fields = {
-        CaseRuleKind.NPS_MAX: "nps_score__lte",
-        CaseRuleKind.CSAT_MAX: "csat_score__lte",
-        CaseRuleKind.CES_MAX: "ces_score__lte",
-    }
-    unhappy = Q()
-    for rule in active_rules():
-        if rule.kind in fields and rule.threshold is not None:
-            unhappy |= Q(**{fields[rule.kind]: rule.threshold})
-    if not unhappy:
+    unhappy = score_rules_q(active_rules())
+    if unhappy is None:
         return 0
     missed = list(
         Response.objects.filter(unhappy, status=ResponseStatus.COMPLETED, completed_at__gte=since)

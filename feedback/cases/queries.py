@@ -10,11 +10,22 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from feedback.cases.sla import resolved_in_time
 from feedback.models import FeedbackItem, FeedbackTopic
 from feedback.models.cases import OPEN_CASE_STATUSES, Case, CaseEvent, CaseNote
 from surveys.models import Response, ResponseStatus
 
 QUEUE_VIEWS = ("open", "mine", "unassigned", "overdue")
+
+
+def overdue_q(now: datetime) -> Q:
+    """Open cases past their resolution due time at `now` (feedback.cases.sla.is_overdue)."""
+    return Q(status__in=OPEN_CASE_STATUSES, due_at__lte=now)
+
+
+def resolved_in_time_q() -> Q:
+    """Resolved cases that met their due time (feedback.cases.sla.resolved_in_time)."""
+    return Q(due_at__isnull=True) | Q(resolved_at__lte=F("due_at"))
 
 
 @dataclass(frozen=True)
@@ -42,7 +53,7 @@ def case_queue(*, user, filters: CaseFilters, now: datetime | None = None) -> Qu
     elif filters.view == "unassigned":
         cases = cases.filter(assignee__isnull=True)
     elif filters.view == "overdue":
-        cases = cases.filter(due_at__lte=now, status__in=OPEN_CASE_STATUSES)
+        cases = cases.filter(overdue_q(now))
     if filters.priority:
         cases = cases.filter(priority=filters.priority)
     if filters.survey:
@@ -63,7 +74,7 @@ def case_queue_counts(*, user, now: datetime | None = None) -> dict[str, int]:
         open=Count("pk"),
         mine=Count("pk", filter=Q(assignee=user)),
         unassigned=Count("pk", filter=Q(assignee__isnull=True)),
-        overdue=Count("pk", filter=Q(due_at__lte=now)),
+        overdue=Count("pk", filter=overdue_q(now)),
         P1=Count("pk", filter=Q(priority="P1")),
         P2=Count("pk", filter=Q(priority="P2")),
         P3=Count("pk", filter=Q(priority="P3")),
@@ -150,7 +161,7 @@ def _figures(opened: list[Case], resolved: list[Case]) -> dict:
     first = _hours(c.first_response_at - c.created_at for c in opened if c.first_response_at)
     resolution = _hours(c.resolved_at - c.created_at for c in resolved)
     opened_resolved = sum(1 for c in opened if c.resolved_at is not None)
-    on_time = sum(1 for c in resolved if c.due_at is None or c.resolved_at <= c.due_at)
+    on_time = sum(1 for c in resolved if resolved_in_time(c.resolved_at, c.due_at))
     return {
         "opened": len(opened),
         "resolved": len(resolved),

@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 
 from feedback.models.cases import CasePriority, CaseRule, CaseRuleKind, ResolutionReason, SlaPolicy
+from surveys.scoring.rules import NPS_DETRACTOR_MAX
 
 ESCALATION_WORDS = ["投诉", "退款", "差评", "12315", "曝光", "消协", "315", "律师", "起诉", "骗"]
 
 DEFAULT_RULES = [
-    {"kind": CaseRuleKind.NPS_MAX, "threshold": 6},
+    {"kind": CaseRuleKind.NPS_MAX, "threshold": NPS_DETRACTOR_MAX},  # detractors
     {"kind": CaseRuleKind.CSAT_MAX, "threshold": 2},
     {"kind": CaseRuleKind.CES_MAX, "threshold": 2},
     {"kind": CaseRuleKind.SENTIMENT_BELOW, "threshold": 0.2},
@@ -77,6 +79,25 @@ def _score_match(rule: CaseRule, label: str, score: int | None, severe_at: int) 
     if score is None or rule.threshold is None or score > rule.threshold:
         return None
     return RuleMatch(rule.kind, f"{label} {score}", rule.priority_bump, severe=score <= severe_at)
+
+
+# The response field each score rule reads; a score at or below the threshold matches.
+SCORE_RULE_FIELDS = {
+    CaseRuleKind.NPS_MAX: "nps_score",
+    CaseRuleKind.CSAT_MAX: "csat_score",
+    CaseRuleKind.CES_MAX: "ces_score",
+}
+
+
+def score_rules_q(rules: list[CaseRule], prefix: str = "") -> Q | None:
+    """Responses a score rule matches, as `match_response` decides it (score <= threshold),
+    reached through `prefix` ("response__" from a related model); None when no score rule is
+    active."""
+    unhappy = Q()
+    for rule in rules:
+        if rule.kind in SCORE_RULE_FIELDS and rule.threshold is not None:
+            unhappy |= Q(**{f"{prefix}{SCORE_RULE_FIELDS[rule.kind]}__lte": rule.threshold})
+    return unhappy or None
 
 
 def escalation_words_in(text: str, rules: list[CaseRule]) -> list[RuleMatch]:

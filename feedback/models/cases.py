@@ -11,6 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from feedback.cases import sla
+from feedback.cases.sla import NEAR_DUE_SHARE  # when a case is "near due"; re-exported
+
 __all__ = [
     "NEAR_DUE_SHARE",
     "OPEN_CASE_STATUSES",
@@ -61,10 +64,6 @@ OPEN_CASE_STATUSES = (
     CaseStatus.IN_PROGRESS,
     CaseStatus.WAITING_ON_CUSTOMER,
 )
-
-
-# A case is "near due" when less than this share of its SLA window is left.
-NEAR_DUE_SHARE = 0.2
 
 
 class CaseOutcome(models.TextChoices):
@@ -313,19 +312,13 @@ class Case(models.Model):
         return self.status in OPEN_CASE_STATUSES
 
     def is_overdue(self, now=None) -> bool:
-        now = now or timezone.now()
-        return self.is_open and self.due_at is not None and self.due_at <= now
+        return self.is_open and sla.is_overdue(self.due_at, now or timezone.now())
 
     def sla_state(self, now=None) -> str:
-        """ "overdue", "near" (less than NEAR_DUE_SHARE of the SLA window left) or ""."""
-        now = now or timezone.now()
-        if not self.is_open or self.due_at is None:
+        """ "overdue", "near" (at most NEAR_DUE_SHARE of the SLA window left) or ""."""
+        if not self.is_open:
             return ""
-        if self.due_at <= now:
-            return "overdue"
-        if self.due_at - now <= (self.due_at - self.sla_started_at) * NEAR_DUE_SHARE:
-            return "near"
-        return ""
+        return sla.sla_state(self.due_at, self.sla_started_at, now or timezone.now())
 
 
 class CaseNoteKind(models.TextChoices):

@@ -13,11 +13,11 @@ one, so they are refused up front with a clear message:
 import re
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext
 
-from surveyhub.api.errors import API_PREFIX
+from surveyhub.api.errors import API_PREFIX, api_error_response
 
 PUBLIC_API_PREFIX = "/api/v1/public/"
 # A JSON \u0000 escape, not preceded by an escaped backslash ("\\u0000" is harmless text).
@@ -35,7 +35,7 @@ class RejectNulCharactersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _query_has_nul(request) or _api_body_has_nul(request):
             if request.path.startswith(API_PREFIX):
-                return JsonResponse({"detail": nul_message()}, status=400)
+                return api_error_response(nul_message(), status=400)
             return HttpResponseBadRequest(nul_message(), content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 

@@ -6,12 +6,12 @@ view runs. This middleware answers 413 first, so a 5 GB upload costs neither mem
 disk, nor the time to receive it. The exact file size is checked again by the importer.
 """
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
-from surveyhub.api.errors import API_PREFIX
-from surveyhub.spreadsheets import file_checks
+from surveyhub.api.errors import API_PREFIX, api_error_response
+from surveyhub.spreadsheets import limits
 
 # Room for the other form fields and the multipart boundaries around the file.
 FORM_OVERHEAD_BYTES = 1024 * 1024
@@ -25,7 +25,7 @@ class UploadSizeLimitMiddleware:
         if request.method in ("POST", "PUT", "PATCH") and request.content_type.startswith(
             "multipart/"
         ):
-            limit = file_checks.limits()
+            limit = limits.limits()
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
@@ -35,10 +35,10 @@ class UploadSizeLimitMiddleware:
         return self.get_response(request)
 
 
-def _too_large(request: HttpRequest, limit: file_checks.Limits) -> HttpResponse:
-    message = file_checks.too_large(limit).text
+def _too_large(request: HttpRequest, limit: limits.Limits) -> HttpResponse:
+    message = limits.too_large(limit).text
     if request.path.startswith(API_PREFIX):
-        return JsonResponse({"file": [message]}, status=413)
+        return api_error_response(message, {"file": [message]}, status=413)
     try:
         back_url = reverse("analytics:imports")
     except NoReverseMatch:

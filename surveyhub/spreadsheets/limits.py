@@ -10,6 +10,8 @@ from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from surveyhub.api.errors import DomainError
+
 CSV = "csv"
 XLSX = "xlsx"
 MB = 1024 * 1024
@@ -41,7 +43,7 @@ MSG_ENCRYPTED = _(
 )
 
 
-class RefusedFile(Exception):
+class RefusedFile(DomainError):
     """The whole file is refused; nothing was written.
 
     `message` is a lazy translatable string, filled in with `params` when shown, so it can be

@@ -13,7 +13,6 @@ from surveyhub.api.permissions import ChangePermission, ModelPermissions
 from surveys.customers.panels import customer_value
 from surveys.customers.queries import customers_directory
 from surveys.customers.services import (
-    CustomerError,
     customer_create,
     customer_delete,
     customer_merge,
@@ -21,11 +20,7 @@ from surveys.customers.services import (
 )
 from surveys.models import Customer
 from surveys.privacy.access_log import personal_data_listed, personal_data_viewed
-from surveys.privacy.personal_data import (
-    PersonalDataError,
-    personal_data_erase,
-    personal_data_export,
-)
+from surveys.privacy.personal_data import personal_data_erase, personal_data_export
 
 
 class TagNamesField(serializers.ListField):
@@ -88,10 +83,6 @@ class ErasureResultSerializer(serializers.Serializer):
     records = serializers.DictField(child=serializers.IntegerField())
 
 
-def _as_validation_error(exc: CustomerError) -> serializers.ValidationError:
-    return serializers.ValidationError({exc.field or "detail": [str(exc.message)]})
-
-
 @extend_schema(
     parameters=[
         OpenApiParameter("q", str, description="search name, external ID, email, phone"),
@@ -134,25 +125,17 @@ class CustomerViewSet(viewsets.ModelViewSet):
         )
         return response
 
+    # A CustomerError of the services is answered by the exception handler (400).
     def perform_create(self, serializer):
-        try:
-            serializer.instance = customer_create(**serializer.validated_data)
-        except CustomerError as exc:
-            raise _as_validation_error(exc) from None
+        serializer.instance = customer_create(**serializer.validated_data)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         tags = data.pop("tags", None)
-        try:
-            serializer.instance = customer_update(customer=serializer.instance, tags=tags, **data)
-        except CustomerError as exc:
-            raise _as_validation_error(exc) from None
+        serializer.instance = customer_update(customer=serializer.instance, tags=tags, **data)
 
     def perform_destroy(self, instance):
-        try:
-            customer_delete(customer=instance)
-        except CustomerError as exc:
-            raise _as_validation_error(exc) from None
+        customer_delete(customer=instance)
 
     @extend_schema(request=MergeSerializer, responses={200: CustomerSerializer})
     @action(detail=True, methods=["post"], permission_classes=[ChangePermission])
@@ -161,10 +144,7 @@ class CustomerViewSet(viewsets.ModelViewSet):
         keep = get_object_or_404(Customer, pk=pk)
         incoming = MergeSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        try:
-            kept = customer_merge(keep=keep, duplicate=incoming.validated_data["duplicate"])
-        except CustomerError as exc:
-            raise _as_validation_error(exc) from None
+        kept = customer_merge(keep=keep, duplicate=incoming.validated_data["duplicate"])
         return Response(CustomerSerializer(kept).data, status=status.HTTP_200_OK)
 
     @extend_schema(
@@ -189,9 +169,6 @@ class CustomerViewSet(viewsets.ModelViewSet):
     def personal_data(self, request, pk=None):
         customer = get_object_or_404(Customer, pk=pk)
         if request.method == "DELETE":
-            try:
-                result = personal_data_erase(customer=customer, request=request)
-            except PersonalDataError as exc:
-                raise serializers.ValidationError({"detail": exc.message}) from None
+            result = personal_data_erase(customer=customer, request=request)
             return Response(result, status=status.HTTP_200_OK)
         return Response(personal_data_export(customer=customer, request=request))

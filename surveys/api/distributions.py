@@ -10,20 +10,12 @@ from rest_framework.views import APIView
 
 from surveyhub.api.fields import DateTimeField
 from surveyhub.api.permissions import ChangePermission, ModelPermissions
-from surveys.distribution.audience import AudienceError, audience_clean
-from surveys.distribution.invitations import (
-    DistributionError,
-    distribution_create,
-    distribution_send,
-)
-from surveys.distribution.links import LinkError, survey_public_url, survey_qr_url
+from surveys.distribution.audience import audience_clean
+from surveys.distribution.invitations import distribution_create, distribution_send
+from surveys.distribution.links import survey_public_url, survey_qr_url
 from surveys.distribution.queries import COUNT_NAMES, distributions_with_counts
 from surveys.filters import MAX_BIGINT
 from surveys.models import Distribution, DistributionChannel, Survey
-
-
-def _validation_error(exc: DistributionError) -> serializers.ValidationError:
-    return serializers.ValidationError(exc.errors or {"detail": exc.message})
 
 
 class DistributionInputSerializer(serializers.Serializer):
@@ -39,10 +31,8 @@ class DistributionInputSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs["channel"] == DistributionChannel.EMAIL:
-            try:
-                attrs["audience"] = audience_clean(attrs["audience"])
-            except AudienceError as exc:
-                raise serializers.ValidationError({"audience": exc.errors}) from exc
+            # An AudienceError is answered under `audience` by the exception handler.
+            attrs["audience"] = audience_clean(attrs["audience"])
         return attrs
 
 
@@ -108,10 +98,7 @@ class DistributionViewSet(
     def create(self, request, *args, **kwargs):
         data = DistributionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            distribution = distribution_create(**data.validated_data, by=request.user)
-        except DistributionError as exc:
-            raise _validation_error(exc) from exc
+        distribution = distribution_create(**data.validated_data, by=request.user)
         output = self.get_serializer(self.get_queryset().get(pk=distribution.pk))
         return ApiResponse(output.data, status=status.HTTP_201_CREATED)
 
@@ -120,10 +107,7 @@ class DistributionViewSet(
     def send(self, request, pk=None):
         """Queue the sending (or schedule it, when send_at is in the future)."""
         distribution = self.get_object()
-        try:
-            distribution_send(distribution=distribution, by=request.user)
-        except DistributionError as exc:
-            raise _validation_error(exc) from exc
+        distribution_send(distribution=distribution, by=request.user)
         output = self.get_serializer(self.get_queryset().get(pk=distribution.pk))
         return ApiResponse(output.data, status=status.HTTP_202_ACCEPTED)
 
@@ -156,12 +140,9 @@ class SurveyLinksView(APIView):
             "channel": request.query_params.get("c"),
             "store": request.query_params.get("store"),
         }
-        try:
-            links = {
-                "public_url": survey_public_url(survey, **tags),
-                "qr_svg_url": survey_qr_url(survey, "svg", **tags),
-                "qr_png_url": survey_qr_url(survey, "png", **tags),
-            }
-        except LinkError as exc:
-            raise serializers.ValidationError({"detail": str(exc)}) from exc
+        links = {  # a LinkError (bad tag) is a 400 from the exception handler
+            "public_url": survey_public_url(survey, **tags),
+            "qr_svg_url": survey_qr_url(survey, "svg", **tags),
+            "qr_png_url": survey_qr_url(survey, "png", **tags),
+        }
         return ApiResponse(links)

@@ -1,6 +1,6 @@
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
 from rest_framework.parsers import JSONParser
@@ -35,11 +35,8 @@ from surveys.queries import (
 from surveys.responding.rows import fast_path_available
 from surveys.responding.services import response_submit
 
-
-def as_validation_error(exc: SurveyError) -> serializers.ValidationError:
-    if exc.errors:
-        return serializers.ValidationError({k: [v] for k, v in exc.errors.items()})
-    return serializers.ValidationError({"detail": exc.message})
+# A SurveyError raised here is answered by surveyhub.api.errors.exception_handler (400, the one
+# error shape): the views do not translate errors themselves.
 
 
 class SurveyViewSet(viewsets.ModelViewSet):
@@ -57,51 +54,39 @@ class SurveyViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         template = data.pop("template", None)
-        try:
-            if template:
-                survey = survey_create_from_template(
-                    template_key=template, slug=data["slug"], by=self.request.user
-                )
-                extra = {k: v for k, v in data.items() if k != "slug"}
-                if extra:
-                    survey = survey_update(survey=survey, **extra)
-            else:
-                survey = survey_create(by=self.request.user, **data)
-        except SurveyError as exc:
-            raise as_validation_error(exc) from None
+        if template:
+            survey = survey_create_from_template(
+                template_key=template, slug=data["slug"], by=self.request.user
+            )
+            extra = {k: v for k, v in data.items() if k != "slug"}
+            if extra:
+                survey = survey_update(survey=survey, **extra)
+        else:
+            survey = survey_create(by=self.request.user, **data)
         serializer.instance = self.get_queryset().get(pk=survey.pk)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("template", None)
         data.pop("kind", None)
-        try:
-            survey = survey_update(survey=serializer.instance, **data)
-        except SurveyError as exc:
-            raise as_validation_error(exc) from None
+        survey = survey_update(survey=serializer.instance, **data)
         serializer.instance = self.get_queryset().get(pk=survey.pk)
 
     def perform_destroy(self, survey):
         if survey.responses.exists() or survey.distributions.exists():
-            raise serializers.ValidationError({"detail": _cannot_delete_message()})
+            raise SurveyError(_cannot_delete_message())
         survey.delete()
 
     @extend_schema(request=None, responses=SurveySerializer)
     @action(detail=True, methods=["post"], permission_classes=[ChangePermission])
     def publish(self, request, pk=None):
-        try:
-            survey = survey_publish(survey=self.get_object(), by=request.user)
-        except SurveyError as exc:
-            raise as_validation_error(exc) from None
+        survey = survey_publish(survey=self.get_object(), by=request.user)
         return ApiResponse(self.get_serializer(self.get_queryset().get(pk=survey.pk)).data)
 
     @extend_schema(request=None, responses=SurveySerializer)
     @action(detail=True, methods=["post"], permission_classes=[ChangePermission])
     def close(self, request, pk=None):
-        try:
-            survey = survey_close(survey=self.get_object(), by=request.user)
-        except SurveyError as exc:
-            raise as_validation_error(exc) from None
+        survey = survey_close(survey=self.get_object(), by=request.user)
         return ApiResponse(self.get_serializer(self.get_queryset().get(pk=survey.pk)).data)
 
 
@@ -186,11 +171,8 @@ class PublicSubmitView(APIView):
                 consent_given=data["consent"],
             )  # fmt: skip
         except SurveyError as exc:
-            if exc.errors:
-                raise serializers.ValidationError(
-                    {"answers": {k: [v] for k, v in exc.errors.items()}}
-                ) from None
-            raise serializers.ValidationError({"detail": exc.message}) from None
+            # The service names answers by question key; in this request they are `answers.<key>`.
+            raise exc.nested_under("answers", fields_of_the_request=payload.fields) from None
         body = {
             "id": response.pk, "status": response.status, "nps_group": response.nps_group,
             "duplicate": not created,

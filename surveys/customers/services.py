@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext_lazy as _
 
+from surveyhub.api.errors import DomainError
 from surveys.customers.phones import InvalidPhone, normalize_phone
 from surveys.models import Customer, CustomerTag
 
@@ -32,13 +33,9 @@ CUSTOMER_FIELDS = (
 )
 
 
-class CustomerError(Exception):
-    """A customer operation that cannot be done; `message` is shown to the user."""
-
-    def __init__(self, message, *, field: str | None = None):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
+class CustomerError(DomainError):
+    """A customer operation that cannot be done; `message` is shown to the user, `field` names
+    the input at fault."""
 
 
 @dataclass

@@ -98,7 +98,7 @@ def _validate_questions(specs: list[dict[str, Any]]) -> None:
     keys = [spec.get("key") for spec in specs]
     for index, spec in enumerate(specs):
         for field_name, message in _check_question_spec(spec).items():
-            errors[f"questions[{index}].{field_name}"] = message
+            errors[f"questions.{index}.{field_name}"] = message  # the API's dotted path
     duplicates = {k for k in keys if keys.count(k) > 1}
     if duplicates:
         errors["questions"] = _("Question keys must be unique: %(keys)s.") % {

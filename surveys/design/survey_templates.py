@@ -6,6 +6,12 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from surveys.models import SurveyKind
+from surveys.scoring.rules import (
+    CES_EASY_MIN,
+    CSAT_SATISFIED_MIN,
+    NPS_DETRACTOR_MAX,
+    NPS_PROMOTER_MIN,
+)
 
 CONSENT_ZH = "我们仅将您的回答用于改进产品与服务，不会出售或公开您的个人信息。您可随时退订。"
 CONSENT_EN = (
@@ -35,12 +41,12 @@ def _nps_questions(subject_zh: str, subject_en: str) -> list[dict[str, Any]]:
             "key": "reason", "type": "multiple", "required": False,
             "text": "您不满意的主要原因是？", "text_en": "What disappointed you most?",
             "options": _REASONS, "allow_other": True,
-            "show_if": {"question": "nps", "op": "lte", "value": 6},
+            "show_if": {"question": "nps", "op": "lte", "value": NPS_DETRACTOR_MAX},
         },
         {
             "key": "praise", "type": "long_text",
             "text": "您最喜欢我们什么？", "text_en": "What do you like most about us?",
-            "show_if": {"question": "nps", "op": "gte", "value": 9},
+            "show_if": {"question": "nps", "op": "gte", "value": NPS_PROMOTER_MIN},
         },
         {
             "key": "comment", "type": "long_text",
@@ -122,7 +128,9 @@ TEMPLATES = [
                 {
                     "key": "improve", "type": "long_text",
                     "text": "我们哪里可以做得更好？", "text_en": "What could we do better?",
-                    "show_if": {"question": "csat", "op": "lte", "value": 3},
+                    "show_if": {
+                        "question": "csat", "op": "lte", "value": CSAT_SATISFIED_MIN - 1,
+                    },
                 },
             ],
         },
@@ -146,7 +154,7 @@ TEMPLATES = [
                 {
                     "key": "hardest", "type": "long_text",
                     "text": "哪一步最费劲？", "text_en": "Which step took the most effort?",
-                    "show_if": {"question": "ces", "op": "lte", "value": 4},
+                    "show_if": {"question": "ces", "op": "lte", "value": CES_EASY_MIN - 1},
                 },
             ],
         },

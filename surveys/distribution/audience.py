@@ -15,15 +15,22 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from surveyhub.api.errors import DomainError
 from surveys.models import Customer, Language, Survey
 
 
-class AudienceError(Exception):
-    """The audience filters are not valid; `errors` lists one translated message per problem."""
+class AudienceError(DomainError):
+    """The audience filters are not valid; `errors` lists one translated message per problem
+    (the API lists them under `audience`)."""
+
+    field = "audience"
 
     def __init__(self, errors: list[str]):
         super().__init__("; ".join(errors))
-        self.errors = errors
+        self.errors = errors  # type: ignore[assignment]
+
+    def field_errors(self) -> dict[str, list[str]]:
+        return {self.field: [str(message) for message in self.errors]}
 
 
 @dataclass(frozen=True)

@@ -3,17 +3,16 @@ no-consent and recently contacted customers becomes invitation rows) and cancell
 The only code that writes them; emails go out in `mailing`."""
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from surveyhub.tasking.declare import enqueue_on_commit
+from surveys.distribution import contact_cap
 from surveys.distribution.audience import AudienceError, audience_build, audience_clean
 from surveys.distribution.tokens import hash_token, new_seed, token_for
 from surveys.errors import SurveyError
@@ -38,10 +37,6 @@ MAX_REMINDER_AFTER_DAYS = 90
 
 class DistributionError(SurveyError):
     """A distribution rule was broken; `errors` maps a field to its translated messages."""
-
-    def __init__(self, message: str, errors: dict[str, list[str]] | None = None):
-        super().__init__(message)
-        self.errors = errors or {}  # type: ignore[assignment]
 
 
 # Creating --------------------------------------------------------------------------------
@@ -189,23 +184,6 @@ def _skip_reason(customer: Customer, recently_contacted: set[int]) -> str:
     return ""
 
 
-def _recently_contacted(customers: QuerySet[Customer], *, exclude: Distribution, now: datetime):
-    """Ids of customers invited (or about to be) by any distribution within the cap."""
-    cutoff = now - timedelta(days=settings.SURVEYHUB_CONTACT_CAP_DAYS)
-    return set(
-        Invitation.objects.filter(customer__in=customers.values("pk"))
-        .exclude(distribution=exclude)
-        .filter(
-            Q(status=InvitationStatus.SENT, sent_at__gte=cutoff)
-            | Q(
-                status=InvitationStatus.PENDING,
-                distribution__status=DistributionStatus.SENDING,
-            )
-        )
-        .values_list("customer_id", flat=True)
-    )
-
-
 def _invitations_create(*, distribution: Distribution, now: datetime) -> int:
     try:
         audience = audience_build(survey=distribution.survey, filters=distribution.audience)
@@ -222,7 +200,7 @@ def _invitations_create(*, distribution: Distribution, now: datetime) -> int:
     recently_contacted = (
         set()
         if distribution.follows_up_contact
-        else _recently_contacted(audience, exclude=distribution, now=now)
+        else contact_cap.recently_contacted(audience, exclude=distribution, now=now)
     )
     already = set(distribution.invitations.values_list("customer_id", flat=True))
     invitations = []

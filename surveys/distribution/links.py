@@ -14,6 +14,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from surveyhub.api.errors import DomainError
 from surveys.models import Survey
 
 LINK_CHANNELS = ("link", "qr", "wechat")
@@ -21,7 +22,7 @@ STORE_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 QR_KINDS = {"svg": "image/svg+xml", "png": "image/png"}
 
 
-class LinkError(ValueError):
+class LinkError(DomainError, ValueError):
     """A channel tag or store code that cannot go into a link; the message says why."""
 
 

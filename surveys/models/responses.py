@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from surveys.models.design import Question, Survey, SurveyVersion
 from surveys.models.directory import Customer
+from surveys.scoring.rules import nps_group
 
 
 class Channel(models.TextChoices):
@@ -109,11 +110,8 @@ class Response(models.Model):
 
     @property
     def nps_group(self) -> str | None:
-        if self.nps_score is None:
-            return None
-        if self.nps_score >= 9:
-            return "promoter"
-        return "passive" if self.nps_score >= 7 else "detractor"
+        """ "promoter", "passive" or "detractor" (surveys.scoring.rules); None without a score."""
+        return None if self.nps_score is None else nps_group(self.nps_score).value
 
 
 class Answer(models.Model):

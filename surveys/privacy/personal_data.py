@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from surveyhub.api.errors import DomainError
 from surveys.models import Customer, PersonalDataAction, PrivacySettings
 from surveys.privacy.access_log import personal_data_access_record
 from surveys.privacy.suppression import suppress_contact
@@ -43,10 +44,8 @@ ERASED_TEXT = "[erased]"
 FORMAT_VERSION = 1
 
 
-class PersonalDataError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class PersonalDataError(DomainError):
+    """An export or erasure that cannot be done (e.g. erased already)."""
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 
 from surveys.design.logic import is_visible
 from surveys.models import QuestionType
+from surveys.scoring.rules import CES_SCALE, CSAT_SCALE, NPS_SCALE
 
 OTHER = "__other__"
 SCALES = {
-    QuestionType.NPS: (0, 10),
-    QuestionType.CSAT: (1, 5),
-    QuestionType.CES: (1, 7),
+    QuestionType.NPS: NPS_SCALE,
+    QuestionType.CSAT: CSAT_SCALE,
+    QuestionType.CES: CES_SCALE,
     QuestionType.RATING: (1, 5),
 }
 SHORT_TEXT_LIMIT = 200

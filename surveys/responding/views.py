@@ -28,6 +28,7 @@ from surveys.queries import (
     invitation_by_token,
     survey_for_link,
 )
+from surveys.responding.answers import SCALES
 from surveys.responding.services import (
     first_incomplete_question,
     invitation_record_open,
@@ -140,10 +141,8 @@ def _render_question(question, language, answers, errors, seed, fields=None) -> 
     if question.option_order == "random":
         random.Random(f"{seed}:{question.key}").shuffle(options)  # noqa: S311 (not security)
     answer = answers.get(question.key)
-    scale = {
-        QuestionType.NPS: range(0, 11), QuestionType.CSAT: range(1, 6),
-        QuestionType.CES: range(1, 8), QuestionType.RATING: range(1, 6),
-    }.get(question.type)  # fmt: skip
+    bounds = SCALES.get(question.type)
+    scale = range(bounds[0], bounds[1] + 1) if bounds else None
     return {
         "q": question,
         "text": _text(question, "text", language, fields),

@@ -46,7 +46,7 @@ def upload_through(
             job = ImportJob.objects.get(pk=response.json()["id"])
             with translation.override("en"):
                 return Outcome(201, job.message_text, job)
-        return Outcome(response.status_code, response.json()["file"][0], None)
+        return Outcome(response.status_code, response.json()["errors"]["file"][0], None)
 
     def page(content: bytes, name: str) -> Outcome:
         client.force_login(UserFactory(role=Role.ADMIN))

@@ -36,9 +36,8 @@ def test_the_api_answers_413_from_the_content_length_without_reading_the_body(cl
     )
 
     assert response.status_code == 413
-    assert response.json() == {
-        "file": ["The file is larger than the 200 MB limit; split it and upload the parts."]
-    }
+    message = "The file is larger than the 200 MB limit; split it and upload the parts."
+    assert response.json() == {"detail": message, "errors": {"file": [message]}}
     assert not ImportJob.objects.exists()
 
 

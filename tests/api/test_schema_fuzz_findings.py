@@ -97,7 +97,7 @@ def test_a_period_the_calendar_cannot_hold_is_a_400(api_schema, admin_headers, c
                  path_parameters={"period": code})  # fmt: skip
 
     assert reply.status_code == 400
-    assert list(reply.json()) == ["period"]
+    assert list(reply.json()["errors"]) == ["period"]
     with pytest.raises(PeriodError):
         period_parse(code)
 
@@ -182,7 +182,7 @@ def test_a_date_time_the_api_could_not_write_back_is_a_400(
                  media_type="application/json")  # fmt: skip
 
     assert reply.status_code == 400
-    assert "1970" in reply.json()[field][0]
+    assert "1970" in reply.json()["errors"][field][0]
     survey.refresh_from_db()
     assert (survey.opens_at, survey.closes_at) == (None, None)
 

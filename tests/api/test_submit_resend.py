@@ -106,5 +106,5 @@ def test_an_invalid_new_submission_is_still_refused(client):
     reply = submit(client, survey.slug, {"nps": 99}, str(uuid.uuid4()))
 
     assert reply.status_code == 400
-    assert "nps" in reply.json()["answers"]
+    assert "answers.nps" in reply.json()["errors"]
     assert not Response.objects.exists()

@@ -35,6 +35,7 @@ PURE = (
     "analytics.clv",
     "feedback.nlp",
     "feedback.cases.sla",
+    "surveys.scoring.rules",
 )
 FRAMEWORKS = ("django", "rest_framework", "drf_spectacular", "celery", "kombu")
 

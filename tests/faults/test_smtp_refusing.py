@@ -3,7 +3,6 @@ accepts; a real worker sends. Invitations and case replies are retried until del
 nobody receives anything twice; a permanent 550 bounces at once, without retrying."""
 
 import os
-import shutil
 import socket
 from collections import Counter
 from dataclasses import dataclass, field
@@ -11,13 +10,19 @@ from dataclasses import dataclass, field
 import pytest
 from django.db import transaction
 
-from feedback.cases.services import case_reply
+from feedback.cases.contact import case_reply
 from feedback.models.cases import CaseReply, CaseReplyStatus
 from surveyhub.security.roles import Role
 from surveys.distribution.invitations import distribution_create, distribution_send
 from surveys.models import InvitationStatus
 from tests.factories import CustomerFactory, UserFactory, detractor_case, published_survey
-from tests.support import PrivateRedis, celery_worker_process, reset_producer_pools, wait_until
+from tests.support import (
+    PrivateRedis,
+    celery_worker_process,
+    require_program,
+    reset_producer_pools,
+    wait_until,
+)
 from tests.surveys.distribution.smtp import RecordingHandler, SmtpServer
 
 pytestmark = [pytest.mark.services, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -52,8 +57,7 @@ class RefusingHandler(RecordingHandler):
 def smtp_worker(django_db_setup, tmp_path_factory):
     """One SMTP server, private broker and `email` worker for the module (they start slowly);
     each test gets the handler emptied and sends through the broker."""
-    if shutil.which("redis-server") is None:
-        pytest.skip("needs redis-server (apt-get install -y redis-server)")
+    require_program("redis-server", package="redis-server")
     server = SmtpServer()
     server.handler = server.controller.handler = RefusingHandler()
     env = {

@@ -133,7 +133,7 @@ def test_erasure_is_all_or_nothing(person):
         PersonalDataHandler(key="zz_failing", order=999, export=lambda ids: [], erase=failing)
     )
     try:
-        with pytest.raises(RuntimeError):
+        with pytest.raises(RuntimeError, match="disk full"):
             personal_data_erase(customer=person.customer)
     finally:
         unregister_personal_data("zz_failing")

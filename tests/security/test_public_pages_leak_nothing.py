@@ -8,8 +8,16 @@ from django.test import Client
 
 from feedback.cases.services import case_assign, case_note_add
 from surveyhub.security.roles import Role
-from tests.factories import CustomerFactory, UserFactory, detractor_case, published_survey
+from tests import pages
+from tests.factories import (
+    CustomerFactory,
+    UserFactory,
+    detractor_case,
+    one_of_each_resource,
+    published_survey,
+)
 from tests.security.poisoned import invite
+from tests.surveyhub.test_api_permissions_declared import PUBLIC_VIEWS
 
 pytestmark = pytest.mark.django_db
 
@@ -79,18 +87,43 @@ def test_the_public_json_answers_with_the_new_response_only(others):
         json.dumps({"answers": {"nps": 99, "nope": 1}}), content_type="application/json",
     )  # fmt: skip
     assert bad.status_code == 400
-    assert set(bad.json()) <= {"answers", "detail"}
+    assert set(bad.json()) == {"detail", "errors"}
+    assert set(bad.json()["errors"]) == {"answers.nps", "answers.nope"}
     _assert_clean(bad.content.decode(), "public submit errors")
 
 
 def test_staff_pages_and_the_staff_api_are_closed_to_the_public(others):
+    """Every staff page and action, and every API route, of the URL resolver (tests/pages.py),
+    built with real objects: anonymous visitors are sent to log in, or refused."""
+    survey, url = others
+    w = one_of_each_resource(slug="closed-walk", external_id="W-1", order_id="W-O1")
+    values = pages.argument_values(
+        survey=w.survey, customer=w.customer, distribution=w.distribution, imports=[w.job],
+        item=w.item, topic=w.topic, case=w.case, token=url.split("/")[2],
+    )  # fmt: skip
     anonymous = Client()
-    for path in ("/staff/customers/", "/staff/cases/", "/staff/feedback/", "/admin/dashboard/"):
+    staff_urls = pages.urls_in("staff", values)
+    assert f"/staff/distributions/survey/{w.survey.pk}/" in staff_urls
+    for path in staff_urls:
+        replies = {"GET": anonymous.get(path), "POST": anonymous.post(path, {"confirm": "yes"})}
+        # Sent to log in; or 405, where the view takes the other method only (refused first).
+        statuses = {method: reply.status_code for method, reply in replies.items()}
+        assert set(statuses.values()) <= {302, 405} and 302 in statuses.values(), (path, statuses)
+        for reply in replies.values():
+            if reply.status_code == 302:
+                assert "/login/?next=" in reply["Location"], path
+            _assert_clean(reply.content.decode(), path)
+    api = [
+        (u, r)
+        for u, r in pages.api_urls(slug=survey.slug)
+        if "format" not in r.pattern.pattern.regex.groupindex
+    ]  # the .json twins: same views
+    assert len(api) > 30
+    for path, route in api:
         reply = anonymous.get(path)
-        assert reply.status_code == 302, path
-        assert "/login/" in reply["Location"], path
-    for path in ("/api/v1/customers/", "/api/v1/responses/", "/api/v1/cases/"):
-        reply = anonymous.get(path)
+        if getattr(route.pattern.callback, "cls", None) in PUBLIC_VIEWS:  # the public submit
+            assert reply.status_code == 405, path  # POST only, for anyone
+            continue
         assert reply.status_code in {401, 403}, path
         _assert_clean(reply.content.decode(), path)
 

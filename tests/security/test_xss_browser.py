@@ -3,6 +3,7 @@ the pages that show it server-side, loaded with payload data, never run a payloa
 
 import pytest
 
+from tests.security.xss import dom_injections
 from tests.support import PHONE
 
 # `services`: the dashboard fires its chart requests in parallel at the threaded live server,
@@ -13,31 +14,15 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-INJECTED = """() => document.querySelectorAll(
-  "xss, img[src='x'], svg[onload], iframe[src^='javascript'], a[href^='javascript'], " +
-  "[onerror], [onload], [onclick]").length"""
-
 # Every label of every chart on the page (Chart.js draws them on the canvas, as text).
 LABELS = """() => Array.from(document.querySelectorAll("canvas"))
   .map(c => Chart.getChart(c)).filter(Boolean)
   .flatMap(chart => (chart.data.labels || []).map(String))"""
 
 
-def _watch(page):
-    dialogs: list[str] = []
-
-    def on_dialog(dialog):
-        dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    return dialogs
-
-
 def test_staff_pages_with_payload_data_run_no_script(live_server, browser, admin_user, world):
     context = browser.new_context(viewport={"width": 1180, "height": 820}, locale="zh-CN")
     page = context.new_page()
-    dialogs = _watch(page)
     page.goto(live_server.url + "/admin/login/")
     page.fill("#id_username", admin_user.username)
     page.fill("#id_password", "password")
@@ -52,7 +37,7 @@ def test_staff_pages_with_payload_data_run_no_script(live_server, browser, admin
         canvas.hover(force=True)
     labels = page.evaluate(LABELS)
     assert any(world.topic.name in label for label in labels), labels  # it reached a chart
-    assert page.evaluate(INJECTED) == 0
+    assert dom_injections(page) == []
 
     for path in (
         "/staff/feedback/",
@@ -65,26 +50,23 @@ def test_staff_pages_with_payload_data_run_no_script(live_server, browser, admin
     ):
         page.goto(live_server.url + path)
         page.wait_for_load_state("networkidle")
-        assert page.evaluate(INJECTED) == 0, path
+        assert dom_injections(page) == [], path
     context.close()
-    assert dialogs == []
 
 
 def test_a_respondent_typing_payloads_runs_no_script(live_server, browser, world):
     context = browser.new_context(**PHONE)
     page = context.new_page()
-    dialogs = _watch(page)
     page.goto(f"{live_server.url}/s/{world.survey.slug}/")
-    assert page.evaluate(INJECTED) == 0
+    assert dom_injections(page) == []
     page.locator("label:has(input[name=nps][value='3'])").click()
     page.click("button[value=next]")
     page.locator("textarea[name=comment]").fill("</textarea><svg onload=alert(1)>差评😡")
     page.wait_for_timeout(900)  # the autosave fires; the page is then reloaded from the draft
     page.reload()
     assert page.input_value("textarea[name=comment]") == "</textarea><svg onload=alert(1)>差评😡"
-    assert page.evaluate(INJECTED) == 0
+    assert dom_injections(page) == []
     page.click("button[value=submit]")
     page.wait_for_load_state("networkidle")
-    assert page.evaluate(INJECTED) == 0
+    assert dom_injections(page) == []
     context.close()
-    assert dialogs == []

@@ -60,3 +60,20 @@ def injection_problems(html: str) -> list[str]:
     parser.feed(html)
     parser.close()
     return problems + parser.problems
+
+
+# For browser tests. The Content-Security-Policy blocks inline scripts, so "no alert() opened"
+# proves nothing: a template that renders user text as markup still passes it. Rendered as
+# markup, this payload puts an element #pwn and an <img onerror> into the DOM, whatever the
+# CSP does; shown as text, the page holds neither and reads it literally.
+DOM_PAYLOAD = '<b id="pwn">粗体</b><img id="pwn-img" src=x onerror="document.title=1">'
+# What a payload turned into markup leaves in the DOM (ours or PAYLOADS').
+DOM_INJECTED = (
+    "#pwn, #pwn-img, xss, img[src='x'], svg[onload], iframe[src^='javascript'], "
+    "a[href^='javascript'], [onerror], [onload], [onclick]"
+)
+
+
+def dom_injections(page) -> list[str]:
+    """The elements a payload injected into the page's DOM (outerHTML, for the message)."""
+    return page.locator(DOM_INJECTED).evaluate_all("els => els.map(e => e.outerHTML)")

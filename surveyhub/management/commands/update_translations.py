@@ -12,7 +12,16 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 APP_UNITS = ["surveys", "feedback", "analytics"]
-NOT_SOURCE = [".venv/*", "node_modules/*", "tests/*", "bench/*", "staticfiles/*", "var/*"]
+NOT_SOURCE = [
+    ".venv/*",
+    "node_modules/*",
+    "tests/*",
+    "bench/*",
+    "tools/*",
+    "mutants/*",
+    "staticfiles/*",
+    "var/*",
+]
 
 
 class Command(BaseCommand):

@@ -126,5 +126,5 @@ def test_a_bad_interval_or_date_is_a_400_naming_the_parameter(client, manager):
     bad_interval = client.get(reverse("dashboard-service"), {"interval": "year"})
     bad_date = client.get(reverse("dashboard-topics"), {"from": "2026-13-01"})
 
-    assert bad_interval.status_code == 400 and "interval" in bad_interval.json()
-    assert bad_date.status_code == 400 and "from" in bad_date.json()
+    assert bad_interval.status_code == 400 and "interval" in bad_interval.json()["errors"]
+    assert bad_date.status_code == 400 and "from" in bad_date.json()["errors"]

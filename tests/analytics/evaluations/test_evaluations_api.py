@@ -97,7 +97,7 @@ def test_bad_parameters_get_a_400_naming_the_field(manager, params, field):
     response = manager.get("/api/v1/metrics/trend/", params)
 
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in response.json()["errors"]
 
 
 def test_rfm_lists_the_eight_segments_with_nps(manager, customer, buy, respond):

@@ -109,6 +109,6 @@ def test_a_bad_period_is_a_400_and_agents_cannot_request_reports(manager):
     agent = Client()
     agent.force_login(UserFactory(role="客服 Agent"))
 
-    assert response.status_code == 400 and "period" in response.json()
+    assert response.status_code == 400 and "period" in response.json()["errors"]
     assert agent.post("/api/v1/reports/", {"period": "2026Q2"}).status_code == 403
     assert Report.objects.count() == 0

@@ -74,7 +74,7 @@ def test_bad_input_is_a_400_naming_the_field(admin, fields, name, field):
     response = upload(admin, name=name, **fields)
 
     assert response.status_code == 400
-    assert list(response.json()) == [field]
+    assert list(response.json()["errors"]) == [field]
     assert not ImportJob.objects.exists()
 
 
@@ -84,14 +84,14 @@ def test_a_file_over_the_size_limit_is_refused_with_a_clear_message(admin, setti
     response = upload(admin)
 
     assert response.status_code == 413
-    assert "limit" in response.json()["file"][0]
+    assert "limit" in response.json()["errors"]["file"][0]
 
 
 def test_a_missing_file_is_a_400(admin):
     response = admin.post("/api/v1/imports/", {"kind": "purchases"}, HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 400
-    assert "file" in response.json()
+    assert "file" in response.json()["errors"]
 
 
 def test_the_list_runs_a_fixed_number_of_queries(admin, django_assert_max_num_queries):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from analytics.imports.jobs import IMPORT_LOCK_CLASS, import_job_run, import_jobs_sweep
 from analytics.models import ImportJob, ImportStatus, Purchase
 from tests.factories import PurchaseFactory
-from tests.support import database_url_for
+from tests.support import database_url_for, require_postgresql
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +58,7 @@ def test_a_job_running_in_another_worker_is_not_started_twice():
 
 
 def test_a_running_job_whose_worker_died_is_run_again_at_once_on_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("run locks are PostgreSQL advisory locks")
+    require_postgresql("run locks are PostgreSQL advisory locks")
     # Its worker was killed a minute ago: the lock went with its connection.
     job = make_job(status=ImportStatus.RUNNING, started_at=timezone.now() - timedelta(minutes=1))
     PurchaseFactory(order_id="O1", import_job=job, amount="1.00")

@@ -82,4 +82,4 @@ def test_an_empty_upload_is_refused_by_the_api(admin_client):
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
-    assert "file" in response.json()
+    assert "file" in response.json()["errors"]

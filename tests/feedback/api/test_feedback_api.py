@@ -131,7 +131,7 @@ def test_creating_with_bad_text_is_a_400_with_a_message(client, text):
     client.force_login(UserFactory(role=Role.ADMIN))
     response = client.post(URL, {"text": text}, content_type="application/json")
     assert response.status_code == 400
-    assert response.json()["text"]
+    assert response.json()["errors"]["text"]
 
 
 def test_an_agent_can_read_but_not_create_feedback(agent_client, items):

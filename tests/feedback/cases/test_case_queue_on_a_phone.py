@@ -1,5 +1,6 @@
 """An agent works the triage queue on a phone: most urgent first, the screen fits, the
-"unassigned" filter and the claim button work with touch."""
+"unassigned" filter and the claim button work with touch; a customer name holding markup is
+shown as text, never as elements."""
 
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ from django.utils import timezone
 from feedback.models.cases import Case
 from surveyhub.security.roles import Role
 from tests.factories import CustomerFactory, UserFactory, detractor_case
+from tests.security.xss import DOM_PAYLOAD, dom_injections
 from tests.support import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,8 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_an_agent_claims_the_most_urgent_case_on_a_phone(live_server, browser, artifacts_dir):
     agent = UserFactory(username="agent-cases", role=Role.AGENT)
     vip = detractor_case(
-        customer=CustomerFactory(name="陈静<script>alert(1)</script>",
-                                 attributes={"value_tier": "high"}),
+        customer=CustomerFactory(name="陈静" + DOM_PAYLOAD, attributes={"value_tier": "high"}),
         nps=1, comment="我要去12315投诉",
     )  # fmt: skip
     later = detractor_case(customer=CustomerFactory(name="刘洋"), nps=5)
@@ -28,8 +29,6 @@ def test_an_agent_claims_the_most_urgent_case_on_a_phone(live_server, browser, a
 
     context = browser.new_context(**PHONE)
     page = context.new_page()
-    dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(f"{live_server.url}/accounts/login/?next=/staff/cases/")
     page.fill("input[name=username]", "agent-cases")
     page.fill("input[name=password]", "pw-for-tests-1")
@@ -40,6 +39,8 @@ def test_an_agent_claims_the_most_urgent_case_on_a_phone(live_server, browser, a
     assert order == [str(overdue.pk), str(vip.pk), str(later.pk)]
     assert page.locator(f'[data-case="{overdue.pk}"] .due.overdue').count() == 1
     assert "P1" in page.inner_text(f'[data-case="{vip.pk}"]')
+    assert dom_injections(page) == []
+    assert "陈静" + DOM_PAYLOAD in page.inner_text(f'[data-case="{vip.pk}"]')  # as written
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390 + 1, f"page is {width}px wide on a 390px screen"
     page.screenshot(path=str(artifacts_dir / "phone-case-queue.png"), full_page=True)
@@ -56,6 +57,7 @@ def test_an_agent_claims_the_most_urgent_case_on_a_phone(live_server, browser, a
     page.goto(f"{live_server.url}/staff/cases/{vip.pk}/")
     assert page.locator("mark.escalation").first.inner_text() in ("12315", "投诉")
     assert page.evaluate("document.documentElement.scrollWidth") <= 391
+    assert dom_injections(page) == []
+    assert "陈静" + DOM_PAYLOAD in page.inner_text("main")
     page.screenshot(path=str(artifacts_dir / "phone-case-page.png"), full_page=True)
-    assert dialogs == []
     context.close()

@@ -1,14 +1,29 @@
-"""POST /api/v1/public/surveys/<slug>/responses/ — the JSON path for apps and mini programs."""
+"""POST /api/v1/public/surveys/<slug>/responses/ — the JSON path for apps and mini programs.
+
+Transactional tests (each statement commits, as in production): on PostgreSQL every submit
+here runs the single-statement INSERT of surveys/responding/rows.py, which a test inside a
+transaction never reaches. On SQLite they run the ORM fallback, which also has its own tests
+on every database (test_public_submit_fallback.py).
+"""
 
 import uuid
 
 import pytest
+from django.db import connection
 
 from surveys.models import Response
+from surveys.responding.rows import fast_path_available
 from surveys.signals import response_submitted
 from tests.factories import published_survey
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _production_write_path():
+    """Each test here submits the way production does: on PostgreSQL, through the single
+    statement (a test moved back inside a transaction would silently test the fallback)."""
+    assert fast_path_available() == (connection.vendor == "postgresql")
 
 
 def _submit(client, slug, **body):
@@ -62,7 +77,7 @@ def test_bad_answers_get_a_specific_message_and_nothing_is_stored(client, answer
     survey = published_survey(consent_text="")
     reply = _submit(client, survey.slug, answers=answers)
     assert reply.status_code == 400
-    assert reply.json()["answers"][field] == [message]
+    assert reply.json()["errors"][f"answers.{field}"] == [message]
     assert not Response.objects.exists()
 
 
@@ -72,7 +87,7 @@ def test_errors_are_in_english_when_the_client_asks(client):
         f"/api/v1/public/surveys/{survey.slug}/responses/", {"answers": {"nps": 42}},
         content_type="application/json", HTTP_ACCEPT_LANGUAGE="en",
     )  # fmt: skip
-    assert reply.json()["answers"]["nps"] == ["Choose a whole number from 0 to 10."]
+    assert reply.json()["errors"]["answers.nps"] == ["Choose a whole number from 0 to 10."]
 
 
 def test_a_closed_survey_refuses_with_a_clear_message(client):
@@ -136,11 +151,15 @@ def test_the_sweeper_announces_responses_whose_announcement_never_ran():
 
     from django.utils import timezone
 
+    from surveyhub.celery import app
     from surveys.responding.services import response_submit
     from surveys.responding.tasks import sweep_unannounced_responses
 
     survey = published_survey(consent_text="")
-    response, _ = response_submit(survey=survey, data={"nps": 4})  # on-commit never runs here
+    app.conf.task_always_eager = False  # with a broker, the request announces nothing itself
+    response, _ = response_submit(survey=survey, data={"nps": 4})
+    app.conf.task_always_eager = True
+    assert Response.objects.get(pk=response.pk).announced_at is None
     Response.objects.filter(pk=response.pk).update(
         completed_at=timezone.now() - dt.timedelta(minutes=10)
     )

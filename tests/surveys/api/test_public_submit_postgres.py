@@ -3,7 +3,8 @@
 import uuid
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
+from django.utils import timezone
 
 from surveys.models import Response
 from surveys.responding.services import response_submit
@@ -43,18 +44,31 @@ def test_a_duplicate_submission_id_leaves_exactly_one_response():
 
 
 def test_a_failing_answer_row_stores_no_response_either():
-    survey = published_survey(consent_text="")
-    from surveys.models import Question
-    from surveys.responding.answers import CleanAnswer
-    from surveys.responding.rows import insert_completed
+    """The response row is valid and goes first; the LAST answer row is refused by the
+    database (a question that does not exist). One statement: nothing at all is stored."""
+    from psycopg.errors import ForeignKeyViolation
 
+    from surveys.models import Answer, Question
+    from surveys.responding.answers import CleanAnswer
+    from surveys.responding.rows import fast_path_available, insert_completed
+
+    survey = published_survey(consent_text="")
+    nps = survey.current_version.questions.get(key="nps")
+    now = timezone.now()
     response = Response(survey=survey, version=survey.current_version, channel="api",
-                        status="completed")  # fmt: skip
+                        status="completed", nps_score=2, completed_at=now)  # fmt: skip
     missing_question = Question.objects.order_by("-id").first().id + 999
-    ghost = (missing_question, "ghost", CleanAnswer(number=1))
-    with pytest.raises(Exception):  # noqa: B017 (the database refuses the foreign key)
-        insert_completed(response, [ghost])
+    rows = [(nps.pk, "nps", CleanAnswer(number=2)),
+            (missing_question, "ghost", CleanAnswer(number=1))]  # fmt: skip
+    assert fast_path_available()  # the single statement, not the ORM's transaction
+
+    with pytest.raises(IntegrityError, match="violates foreign key constraint") as refused:
+        insert_completed(response, rows)
+
+    assert isinstance(refused.value.__cause__, ForeignKeyViolation)
+    assert "surveys_answer" in str(refused.value)  # the answer row was refused, not the response
     assert not Response.objects.exists()
+    assert not Answer.objects.exists()
 
 
 def _post(client, slug, answers):
@@ -92,7 +106,7 @@ def test_a_survey_edited_after_it_was_cached_checks_answers_against_the_new_vers
     accepted = _post(client, survey.slug, {"nps": 9, "city": "杭州"})
 
     assert refused.status_code == 400
-    assert refused.json()["answers"]["city"] == ["这个问题需要回答。"]
+    assert refused.json()["errors"]["answers.city"] == ["这个问题需要回答。"]
     assert accepted.status_code == 201
     stored = Response.objects.get(pk=accepted.json()["id"])
     assert stored.version.number == 2

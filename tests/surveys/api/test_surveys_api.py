@@ -61,7 +61,7 @@ def test_invalid_logic_is_refused_with_the_question_named(designer):
     bad = {**NEW_SURVEY, "questions": [{**NEW_SURVEY["questions"][1]}, NEW_SURVEY["questions"][0]]}
     reply = designer.post("/api/v1/surveys/", bad, content_type="application/json")
     assert reply.status_code == 400
-    assert "questions.why" in reply.json()
+    assert "questions.why" in reply.json()["errors"]
     from surveys.models import Survey
 
     assert not Survey.objects.filter(slug="store-csat").exists()
@@ -71,7 +71,7 @@ def test_a_taken_slug_is_refused_with_a_message(designer):
     published_survey(slug="store-csat")
     reply = designer.post("/api/v1/surveys/", NEW_SURVEY, content_type="application/json")
     assert reply.status_code == 400
-    assert reply.json()["slug"] == ["此链接标识已被其他问卷使用。"]
+    assert reply.json()["errors"]["slug"] == ["此链接标识已被其他问卷使用。"]
 
 
 def test_publish_and_close_change_the_status(designer):
@@ -127,7 +127,7 @@ def test_responses_are_listed_with_answers_and_filtered_by_survey(manager):
 def test_a_malformed_date_filter_is_a_400(manager):
     reply = manager.get("/api/v1/responses/?from=yesterday")
     assert reply.status_code == 400
-    assert "from" in reply.json()
+    assert "from" in reply.json()["errors"]
 
 
 def test_a_published_survey_nobody_answered_can_be_deleted_with_its_consent_texts(designer):

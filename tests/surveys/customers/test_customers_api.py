@@ -33,7 +33,7 @@ def test_a_bad_phone_is_a_400_on_the_phone_field_in_the_request_language(admin):
     )  # fmt: skip
 
     assert response.status_code == 400
-    assert response.json()["phone"][0].startswith("Not a phone number")
+    assert response.json()["errors"]["phone"][0].startswith("Not a phone number")
 
 
 def test_a_duplicate_external_id_is_a_400(admin):
@@ -44,7 +44,7 @@ def test_a_duplicate_external_id_is_a_400(admin):
     )
 
     assert response.status_code == 400
-    assert "external_id" in response.json()
+    assert "external_id" in response.json()["errors"]
 
 
 def test_list_filters_and_searches(admin):

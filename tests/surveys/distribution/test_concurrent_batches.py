@@ -5,16 +5,17 @@ import threading
 import pytest
 from django.db import connection
 
-from surveys.distribution.invitations import distribution_send, distribution_send_batch
+from surveys.distribution.invitations import distribution_send
+from surveys.distribution.mailing import distribution_send_batch
 from tests.factories import CustomerFactory
+from tests.support import require_postgresql
 from tests.surveys.distribution.helpers import email_distribution
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
 def test_two_workers_sending_the_same_batch_mail_each_invitation_exactly_once(survey, smtp_server):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
+    require_postgresql("row locks")
     smtp_server.delay = 0.05
     customers = CustomerFactory.create_batch(12)
     distribution = email_distribution(survey, customers)

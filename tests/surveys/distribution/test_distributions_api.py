@@ -45,7 +45,7 @@ def test_an_unknown_audience_filter_gets_a_400_in_chinese_naming_it(designer, su
     )
 
     assert reply.status_code == 400
-    (message,) = reply.json()["audience"]
+    (message,) = reply.json()["errors"]["audience"]
     assert "foo" in message
     assert "tags" in message  # says what is available
 
@@ -69,7 +69,7 @@ def test_bad_input_gets_a_400_naming_the_field(designer, survey, payload, field)
     reply = designer.post("/api/v1/distributions/", {"survey": survey.pk, **payload}, format="json")
 
     assert reply.status_code == 400, reply.content
-    assert field in reply.json()
+    assert field in reply.json()["errors"]
 
 
 def test_an_unknown_survey_gets_a_400(designer):
@@ -80,7 +80,7 @@ def test_an_unknown_survey_gets_a_400(designer):
     )
 
     assert reply.status_code == 400
-    assert "survey" in reply.json()
+    assert "survey" in reply.json()["errors"]
 
 
 def test_sending_queues_the_invitations_and_retrieve_shows_the_counts(
@@ -108,7 +108,7 @@ def test_sending_a_draft_survey_gets_a_400_with_the_reason(designer):
     )
 
     assert reply.status_code == 400
-    assert "publish it before sending" in reply.json()["survey"][0]
+    assert "publish it before sending" in reply.json()["errors"]["survey"][0]
 
 
 def test_the_list_has_the_counts_without_a_query_per_distribution(

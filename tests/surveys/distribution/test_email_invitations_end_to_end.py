@@ -17,7 +17,7 @@ from surveys.distribution.queries import distribution_counts
 from surveys.models import CustomerTag, Response, ResponseStatus
 from tests.conftest import services_unavailable
 from tests.factories import CustomerFactory, published_survey
-from tests.support import celery_worker_process, wait_until
+from tests.support import celery_worker_process, unavailable, wait_until
 from tests.surveys.distribution.helpers import invited_before
 from tests.surveys.distribution.smtp import SmtpServer
 
@@ -38,7 +38,7 @@ def smtp_worker(django_db_setup, django_db_blocker):
     every invitation goes through this one.
     """
     if services_unavailable():
-        pytest.skip(services_unavailable())
+        unavailable(services_unavailable())
     from surveyhub.celery import app
 
     server = SmtpServer().__enter__()

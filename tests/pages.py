@@ -1,0 +1,197 @@
+"""Every page of the site, derived from the URL resolver.
+
+The XSS, permission and public-page tests take their page lists from here instead of writing
+them by hand: a page added to any urls.py is visited by them without anyone remembering to add
+it. Each route of the resolver is either in an AREA that a walk visits, or under EXCLUDED with
+the reason; tests/test_pages.py fails for a route that is neither, for a staff or public route
+whose URL cannot be built from the objects given (add its parameter to ARGUMENTS), and for an
+exclusion the resolver no longer has.
+"""
+
+import itertools
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+
+@dataclass(frozen=True)
+class Route:
+    route: str  # the pattern as written, prefixes joined: "staff/cases/<int:pk>/claim/"
+    name: str | None  # with its namespaces: "cases:claim"
+    pattern: URLPattern | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def params(self) -> list[str]:
+        """The `<converter:name>` parts of a path() route (regex routes: none are built)."""
+        return re.findall(r"<(?:\w+:)?\w+>", self.route)
+
+
+def routes(patterns=None, prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        text = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from routes(pattern.url_patterns, text, inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}{pattern.name}" if pattern.name else None
+            yield Route(text, name, pattern)
+
+
+# Which walk visits a route, by the start of its pattern (the longest match wins).
+AREAS = {
+    # Signed-in staff only: the staff pages, our own admin dashboard, the survey preview.
+    "staff/": "staff",
+    "admin/dashboard/": "staff",
+    "preview/": "staff",
+    # Anyone: the respondent's pages and what a phone or an email link opens.
+    "s/": "public",
+    "i/": "public",
+    "u/": "public",
+    "privacy/": "public",
+    "accounts/login/": "public",
+    "healthz": "public",
+}
+
+# What no page walk visits, and why. Keep each reason true: the tests named do the checking.
+EXCLUDED = {
+    # Django's admin: its change lists and change pages are derived from admin.site._registry
+    # by test_xss.test_admin_changelists_and_change_pages_show_payloads_as_text, and who may
+    # open them is Django's model permissions (test_role_permissions, test_admin_mixins).
+    "admin/": "Django admin, walked through admin.site._registry",
+    # JSON for programs, never HTML: every view's permission classes are checked from this
+    # resolver by test_api_permissions_declared, and each role's status by test_api_role_matrix.
+    "api/v1/": "the JSON API (test_api_permissions_declared, test_api_role_matrix)",
+    # The OpenAPI schema and Swagger UI: generated from the code, no stored data in them.
+    "api/schema/": "OpenAPI schema, no stored data (test_api_docs)",
+    "api/docs/": "Swagger UI, no stored data (test_api_docs)",
+    # Switching the language and logging out: POST-only redirects that show nothing.
+    "i18n/": "POST-only language switch, shows nothing",
+    "accounts/logout/": "POST-only logout, shows nothing",
+    # Django's translation catalogue for JavaScript: static strings, no stored data.
+    "jsi18n/": "static translation catalogue",
+}
+
+
+def area_of(route: Route) -> str | None:
+    """ "staff", "public", or None when EXCLUDED (and KeyError when it is neither)."""
+    starts = [p for p in (*AREAS, *EXCLUDED) if route.route.startswith(p)]
+    if not starts:
+        raise KeyError(route.route)
+    longest = max(starts, key=len)
+    return AREAS.get(longest)
+
+
+def routes_in(area: str) -> list[Route]:
+    return [r for r in routes() if _area_or_none(r) == area]
+
+
+def _area_or_none(route: Route) -> str | None:
+    try:
+        return area_of(route)
+    except KeyError:
+        return None
+
+
+class Unbuildable(LookupError):
+    """A route with a parameter that ARGUMENTS does not say how to fill."""
+
+
+def argument_values(
+    *,
+    survey,
+    customer,
+    distribution,
+    imports: Sequence,
+    item,
+    topic,
+    case,
+    token: str,
+    question_keys: Sequence[str] = ("nps",),
+) -> dict[str, list]:
+    """The values of each URL parameter, by the route up to that parameter.
+
+    A new page under a known address (staff/cases/<int:pk>/something/) is built at once; a new
+    kind of address (staff/stores/<int:pk>/) raises Unbuildable until it is added here.
+    """
+    return {
+        "staff/surveys/<int:pk>": [survey.pk],
+        "staff/surveys/<int:pk>/questions/<slug:key>": list(question_keys),
+        "staff/customers/<int:pk>": [customer.pk],
+        "staff/distributions/survey/<int:survey_id>": [survey.pk],
+        "staff/distributions/<int:pk>": [distribution.pk],
+        "staff/distributions/links/<int:survey_id>": [survey.pk],
+        "staff/analytics/imports/<int:pk>": [job.pk for job in imports],
+        "staff/feedback/<int:pk>": [item.pk],
+        "staff/feedback/topics/<int:pk>": [topic.pk],
+        "staff/cases/<int:pk>": [case.pk],
+        "admin/dashboard/export.<str:fmt>": ["csv", "xlsx"],
+        "preview/<slug:slug>": [survey.slug],
+        "s/<slug:slug>": [survey.slug],
+        "i/<str:token>": [token],
+        "u/<str:token>": [token],
+    }
+
+
+def build(route: Route, values: Mapping[str, Sequence]) -> list[str]:
+    """The URLs of `route` for every combination of the values of its parameters."""
+    parts, choices, rest = [], [], route.route
+    for param in route.params:
+        before, rest = rest.split(param, 1)
+        parts.append(before)
+        key = "".join(parts) + param  # the route up to the parameter: "staff/cases/<int:pk>"
+        if key not in values:
+            raise Unbuildable(f"{route.route}: no value for {param} (add {key!r} to ARGUMENTS)")
+        choices.append([str(v) for v in values[key]])
+        parts.append(param)
+    urls = []
+    for combination in itertools.product(*choices):
+        text = route.route
+        for param, value in zip(route.params, combination, strict=True):
+            text = text.replace(param, value, 1)
+        urls.append("/" + text)
+    return urls
+
+
+def pages_in(area: str, values: Mapping[str, Sequence]) -> list[tuple[str, Route]]:
+    """(URL, route) of every route of the area, built with `values` (argument_values())."""
+    return [(url, route) for route in routes_in(area) for url in build(route, values)]
+
+
+def urls_in(area: str, values: Mapping[str, Sequence]) -> list[str]:
+    return [url for url, _route in pages_in(area, values)]
+
+
+def covered(found: Iterable[Route]) -> tuple[list[str], list[str]]:
+    """(routes in no area and not excluded, exclusions that match no route)."""
+    found = list(found)
+    unknown = [r.route for r in found if _unclassified(r)]
+    stale = [p for p in EXCLUDED if not any(r.route.startswith(p) for r in found)]
+    return unknown, stale
+
+
+def _unclassified(route: Route) -> bool:
+    try:
+        area_of(route)
+    except KeyError:
+        return True
+    return False
+
+
+# The API's URL parameters: anonymous callers are refused before any object is looked up, so
+# any well-formed value does (the public submit is given a real survey by the caller).
+API_ARGUMENTS = {"pk": "1", "format": "json", "period": "2026Q2"}
+
+
+def api_urls(*, slug: str) -> list[tuple[str, Route]]:
+    """(URL, route) of every route under /api/v1/, reversed with API_ARGUMENTS."""
+    found = []
+    for route in routes():
+        if not route.route.startswith("api/v1/"):
+            continue
+        pattern = route.pattern.pattern
+        names = list(getattr(pattern, "converters", {})) or list(pattern.regex.groupindex)
+        kwargs = {name: slug if name == "slug" else API_ARGUMENTS[name] for name in names}
+        found.append((reverse(route.name, kwargs=kwargs), route))
+    return found
