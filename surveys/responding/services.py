@@ -309,16 +309,36 @@ def _submit_new_or_refuse(survey: Survey, arguments: tuple) -> tuple[Response, b
             return _submit_new(survey, *arguments), True
         except SurveyChanged:
             # Closed or edited since it was read (e.g. from a cache): read it again, re-check.
-            # By slug, the address the respondent used: the cached survey may have been
-            # deleted since (and another made with its slug).
-            survey_submit_cache_drop(survey.slug)
-            survey = survey_for_submit().filter(slug=survey.slug).first()
-            if survey is None:
+            fresh = _survey_read_again(survey)
+            if fresh is None:
                 raise SurveyError(_("This survey is closed.")) from None
-            return _submit_new(survey, *arguments), True
+            return _submit_new(fresh, *arguments), True
+        except SurveyError:
+            # Refused by the survey as it was read — possibly a cached copy from before an edit
+            # (a question no longer required, consent no longer asked): never refuse a
+            # customer's answers on a stale copy. Only this error path pays the extra read.
+            fresh = _survey_read_again(survey)
+            if fresh is None or _same_edit(fresh, survey):
+                raise
+            return _submit_new(fresh, *arguments), True
     except SurveyChanged:
         message = _("This survey has just changed; please send your answers again.")
         raise SurveyError(message) from None
+
+
+def _survey_read_again(survey: Survey) -> Survey | None:
+    """The survey as it is now, by slug — the address the respondent used: the cached survey
+    may have been deleted since (and another made with its slug)."""
+    survey_submit_cache_drop(survey.slug)
+    return survey_for_submit().filter(slug=survey.slug).first()
+
+
+def _same_edit(fresh: Survey, read: Survey) -> bool:
+    return (fresh.pk, fresh.updated_at, fresh.current_version_id) == (
+        read.pk,
+        read.updated_at,
+        read.current_version_id,
+    )
 
 
 def _same_survey(response: Response, survey: Survey) -> Response:
