@@ -51,7 +51,12 @@ class Group:
 
 
 GROUPS = [
-    Group("metrics", "pure", ["analytics/metrics/*.py"], ["tests/analytics/metrics"]),
+    Group(
+        "metrics",
+        "pure",
+        ["analytics/metrics/*.py", "surveys/scoring/rules.py"],
+        ["tests/analytics/metrics", "tests/surveys/test_score_rules.py"],
+    ),
     Group("clv", "pure", ["analytics/clv/*.py"], ["tests/analytics/clv"]),
     Group(
         "nlp",

@@ -79,3 +79,16 @@ def upload_through(
         return channels[channel](content, name)
 
     return run
+
+
+@pytest.fixture
+def api(client):
+    """GET a JSON endpoint as a Manager (in English); asserts 200 and returns the JSON."""
+    client.force_login(UserFactory(username="manager", role=Role.MANAGER))
+
+    def get(path, **params):
+        reply = client.get(path, params, HTTP_ACCEPT_LANGUAGE="en")
+        assert reply.status_code == 200, reply.content
+        return reply.json()
+
+    return get

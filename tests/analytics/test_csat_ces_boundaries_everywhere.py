@@ -17,9 +17,8 @@ from django.urls import reverse
 
 from analytics.evaluations.scorecard import evaluation_compute
 from analytics.models import ClvRun, CustomerValue
-from surveyhub.security.roles import Role
 from surveys.models import Response, ResponseStatus
-from tests.factories import CustomerFactory, UserFactory, published_survey
+from tests.factories import CustomerFactory, published_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -51,18 +50,6 @@ def answers(db):
             clv=Decimal("1000"), value_tier="high",
         )  # fmt: skip
     return run
-
-
-@pytest.fixture
-def api(client):
-    client.force_login(UserFactory(username="manager", role=Role.MANAGER))
-
-    def get(path, **params):
-        reply = client.get(path, params, HTTP_ACCEPT_LANGUAGE="en")
-        assert reply.status_code == 200, reply.content
-        return reply.json()
-
-    return get
 
 
 def _submit(client, template: str, answers: dict) -> set[str]:

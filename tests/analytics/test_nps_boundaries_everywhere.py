@@ -30,9 +30,8 @@ from analytics.metric_queries.satisfaction_value import (
 from analytics.metric_queries.survey_metrics import metric_breakdown
 from analytics.models import ClvRun, CustomerValue
 from feedback.models import FeedbackTopic, Topic
-from surveyhub.security.roles import Role
 from surveys.models import Response, ResponseStatus
-from tests.factories import CustomerFactory, UserFactory, published_survey, survey_feedback_item
+from tests.factories import CustomerFactory, published_survey, survey_feedback_item
 
 pytestmark = pytest.mark.django_db
 
@@ -70,18 +69,6 @@ def edges(db):
             clv=Decimal(1000 + score), value_tier="high",
         )  # fmt: skip
     return customers
-
-
-@pytest.fixture
-def api(client):
-    client.force_login(UserFactory(username="manager", role=Role.MANAGER))
-
-    def get(path, **params):
-        reply = client.get(path, params, HTTP_ACCEPT_LANGUAGE="en")
-        assert reply.status_code == 200, reply.content
-        return reply.json()
-
-    return get
 
 
 def _groups(nps: dict) -> tuple[int, int, int]:
