@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from analytics.evaluations.segments import segment_label
 from analytics.metrics.rfm import SEGMENTS
 from analytics.models import ClvRun, CustomerValue, Purchase, ValueTier
+from feedback.cases.priority import register_value_tier_provider
 from surveys.customers.panels import (
     CustomerPanel,
     PanelContent,
@@ -159,11 +160,7 @@ def _value_tier_of(customer) -> str | None:
 
 
 def register_case_priority_hook() -> None:
-    """Offer the value tier to feedback's case priority, where feedback exposes the hook."""
-    try:
-        from feedback.cases.priority import register_value_tier_provider
-    except ImportError:  # an older feedback without cases
-        return
+    """Offer the value tier to feedback's case priority."""
     register_value_tier_provider(_value_tier_of)
 
 

@@ -19,6 +19,7 @@ from analytics.evaluations.periods import (
     local_zone,
     period_containing,
 )
+from analytics.evaluations.scorecard import scorecard_compute, scorecard_json
 from analytics.evaluations.segments import segment_choices
 from analytics.metric_queries.drivers import topic_drivers
 from analytics.metric_queries.filters import (
@@ -61,8 +62,6 @@ def current_period(today: dt.date | None = None) -> Period:
 def dashboard_tiles(*, period: Period | None = None) -> dict[str, Any]:
     """The scorecard indicators of the current quarter: from its latest snapshot, or computed
     live when none was stored yet (the nightly job has not run)."""
-    from analytics.evaluations.scorecard import scorecard_compute, scorecard_json
-
     period = period or current_period()
     snapshot = (
         EvaluationSnapshot.objects.filter(period=period.code)

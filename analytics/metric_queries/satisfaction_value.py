@@ -13,6 +13,7 @@ from analytics.metric_queries.purchase_metrics import purchases_frame
 from analytics.metric_queries.survey_metrics import metric_breakdown
 from analytics.metrics import loyalty
 from analytics.models import CustomerValue, Purchase
+from feedback.models.cases import OPEN_CASE_STATUSES, Case
 from surveys.scoring.rules import NpsGroup, nps_group
 
 # Satisfaction × behaviour ----------------------------------------------------------------
@@ -62,8 +63,6 @@ def satisfaction_by_value(*, filters: MetricFilters = MetricFilters()) -> dict[s
 
 def customers_with_open_cases() -> set[int]:
     """Customers with an open triage case (their value is at risk until it is resolved)."""
-    from feedback.models.cases import OPEN_CASE_STATUSES, Case
-
     return set(
         Case.objects.filter(status__in=OPEN_CASE_STATUSES, customer__isnull=False)
         .values_list("customer_id", flat=True)

@@ -27,6 +27,7 @@ from analytics.metric_queries.drivers import Driver, topic_drivers
 from analytics.metric_queries.filters import MetricFilters
 from analytics.metric_queries.survey_metrics import metric_trend
 from analytics.models import EvaluationSnapshot, Report, ReportFormat, ReportStatus
+from analytics.models.evaluations import DIMENSION_CHOICES, INDICATOR_CHOICES
 from surveyhub.api.errors import DomainError
 from surveyhub.spreadsheets.formula_guard import safe_cell
 from surveyhub.tasking.declare import enqueue_on_commit
@@ -111,14 +112,10 @@ def report_data(*, period: Period) -> ReportData:
 
 
 def indicator_labels() -> dict[str, str]:
-    from analytics.models.evaluations import INDICATOR_CHOICES
-
     return {code: str(label) for code, label in INDICATOR_CHOICES}
 
 
 def dimension_labels() -> dict[str, str]:
-    from analytics.models.evaluations import DIMENSION_CHOICES
-
     return {code: str(label) for code, label in DIMENSION_CHOICES}
 
 

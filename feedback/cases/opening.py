@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from feedback.cases.events import case_event_add, user_label
 from feedback.cases.priority import case_priority, raise_priority, value_tier
+from feedback.cases.resurvey import RESURVEY_SLUG
 from feedback.cases.rules import (
     DEFAULT_SLAS,
     RuleMatch,
@@ -189,8 +190,6 @@ def cases_open_for_response(*, response_id: int) -> Case | None:
 def cases_sweep_missed_responses(*, since: datetime, limit: int = 500) -> int:
     """Run the rules on recent unhappy responses that have no case (the on-commit receiver
     failed or never ran); safe to repeat. Escalation words are left to the receiver."""
-    from feedback.cases.resurvey import RESURVEY_SLUG  # it builds on this module
-
     unhappy = score_rules_q(active_rules())
     if unhappy is None:
         return 0

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from feedback.cases.events import case_event_add, user_label
 from feedback.cases.opening import case_snapshot, due_dates
+from feedback.cases.resurvey import resurvey_send
 from feedback.errors import FeedbackError
 from feedback.models.cases import (
     Case,
@@ -189,8 +190,6 @@ def case_resolve(
         after={"status": case.status, "reason": reason.name, "outcome": outcome},
     )  # fmt: skip
     if resurvey:
-        from feedback.cases.resurvey import resurvey_send  # it builds on this module
-
         resurvey_send(case=case, by=by)
     return case
 

@@ -25,6 +25,7 @@ from surveys.design.services import (
     survey_update,
 )
 from surveys.errors import SurveyError
+from surveys.filters import filter_responses
 from surveys.privacy.access_log import personal_data_listed, personal_data_viewed
 from surveys.queries import (
     responses_for_api,
@@ -108,8 +109,6 @@ class ResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     permission_classes = [ModelPermissions]
 
     def get_queryset(self):
-        from surveys.filters import filter_responses
-
         queryset = responses_for_api().prefetch_related("answers__question")
         return filter_responses(queryset, self.request.query_params)
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from surveys.design.logic import condition_errors
+from surveys.design.survey_templates import TEMPLATES_BY_KEY
 from surveys.errors import SurveyError
 from surveys.models import (
     OptionOrder,
@@ -295,8 +296,6 @@ def primary_question_type(kind: str) -> str | None:
 
 def survey_create_from_template(*, template_key: str, slug: str, by=None) -> Survey:
     """One click: a draft survey copied from a ready-made template, in zh-Hans and en."""
-    from surveys.design.survey_templates import TEMPLATES_BY_KEY
-
     template = TEMPLATES_BY_KEY.get(template_key)
     if template is None:
         raise SurveyError(
