@@ -10,7 +10,6 @@ from django.db.models import Sum
 from analytics.evaluations.periods import Period, local_midnight
 from analytics.metric_queries.filters import MetricFilters, completed_responses, latest_clv_run
 from analytics.metric_queries.purchase_metrics import purchases_frame
-from analytics.metric_queries.survey_metrics import metric_breakdown
 from analytics.metrics import loyalty
 from analytics.models import CustomerValue, Purchase
 from feedback.models.cases import OPEN_CASE_STATUSES, Case
@@ -51,14 +50,6 @@ def behaviour_by_nps_group(*, period: Period, filters: MetricFilters = MetricFil
             "repurchase_rate_next_period": loyalty.repurchase_rate(mine, window=following.window()),
         }
     return result
-
-
-def satisfaction_by_value(*, filters: MetricFilters = MetricFilters()) -> dict[str, dict]:
-    """NPS / CSAT per RFM segment and per value tier of the latest CLV run."""
-    return {
-        "rfm_segment": metric_breakdown(by="segment", filters=filters),
-        "value_tier": metric_breakdown(by="value_tier", filters=filters),
-    }
 
 
 def customers_with_open_cases() -> set[int]:

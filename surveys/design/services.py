@@ -21,7 +21,6 @@ from surveys.models import (
     Question,
     QuestionType,
     Survey,
-    SurveyKind,
     SurveyStatus,
     SurveyVersion,
 )
@@ -284,14 +283,6 @@ def survey_close(*, survey: Survey, by=None) -> Survey:
     survey.status = SurveyStatus.CLOSED
     survey.save(update_fields=["status", "updated_at"])
     return survey
-
-
-def primary_question_type(kind: str) -> str | None:
-    return {
-        SurveyKind.NPS: QuestionType.NPS,
-        SurveyKind.CSAT: QuestionType.CSAT,
-        SurveyKind.CES: QuestionType.CES,
-    }.get(kind)
 
 
 def survey_create_from_template(*, template_key: str, slug: str, by=None) -> Survey:
