@@ -47,10 +47,10 @@ node_modules/.installed: package.json package-lock.json
 
 compile-messages: $(VENV)/.installed
 	@command -v msgfmt >/dev/null || { echo "GNU gettext is needed: apt-get install -y gettext"; exit 1; }
-	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=node_modules -v0
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=node_modules -v0
 
 messages: $(VENV)/.installed  ## refresh the .po catalogues after changing strings
-	$(PY) manage.py update_translations
+	DJANGO_DEBUG=1 $(PY) manage.py update_translations
 
 lint:
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
@@ -58,6 +58,8 @@ lint:
 format:
 	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .
 
+# With DJANGO_DEBUG off (the default) worker and beat, like the web process, refuse to start
+# without DJANGO_SECRET_KEY: export the production environment first (README "Production").
 worker:  ## a worker on every queue (production: one per queue group, see README)
 	$(VENV)/bin/celery -A surveyhub worker -Q default,email,nlp,imports --loglevel=INFO
 

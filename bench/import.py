@@ -102,6 +102,8 @@ def check(condition: bool, message: str) -> None:
 def setup_django(database_url: str) -> None:
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "surveyhub.settings")
+    # DEBUG off needs a key; the import subprocesses inherit this one.
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
     _create_database(database_url)
     import django
 

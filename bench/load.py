@@ -157,7 +157,6 @@ def production_env(workdir: Path) -> dict[str, str]:
         "CACHE_URL": REDIS_URL,
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_REQUIRE_SECRET_KEY": "1",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         # Plain HTTP on loopback: in production TLS ends at the proxy in front of gunicorn.
         "DJANGO_SECURE_SSL_REDIRECT": "0",

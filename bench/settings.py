@@ -1,5 +1,11 @@
 """Settings for benchmarks: the project's own, plus a bare reference view."""
 
+import os
+
+# DEBUG is off, so the project's settings need a key: one fixed benchmark key (the same in
+# every process a benchmark starts), unless the environment brings its own.
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
+
 from surveyhub.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"

@@ -18,10 +18,19 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 # Demo mode (set by `make run`) prints demo logins; never set it in production.
 DEMO_MODE = env_bool("SURVEYHUB_DEMO", False)
 
+# The key signs sessions, invitation and unsubscribe links and keys the suppression list: with
+# DEBUG off (production) start-up stops unless it is set, to a value other than this public one.
 _INSECURE_DEV_KEY = "django-insecure-surveyhub-development-key-never-use-in-production"
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", _INSECURE_DEV_KEY)
-if not DEBUG and SECRET_KEY == _INSECURE_DEV_KEY and env_bool("DJANGO_REQUIRE_SECRET_KEY", False):
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY.strip() or SECRET_KEY == _INSECURE_DEV_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set (or is empty, or the public development key), and "
+            "DJANGO_DEBUG is off: set DJANGO_SECRET_KEY to a long random secret, e.g. the output "
+            "of `python -c 'import secrets; print(secrets.token_urlsafe(50))'`, or set "
+            "DJANGO_DEBUG=1 for development."
+        )
+    SECRET_KEY = _INSECURE_DEV_KEY
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -87,8 +96,16 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the demo's page views and in-process tasks write without locking each other out.
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;"}
+    # The embedded default serves several respondents at once (threads of runserver, the
+    # in-process scheduler): WAL lets readers run beside the one writer; IMMEDIATE takes the
+    # write lock at BEGIN, so two transactions never deadlock upgrading a read lock (SQLite
+    # answers that at once with "database is locked", without waiting); a writer waits up
+    # to the busy timeout for the lock (what still fails is retried: surveyhub/tasking/locks.py).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("SURVEYHUB_SQLITE_TIMEOUT", 20),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -183,10 +200,24 @@ if min(SURVEYHUB_EMAIL_BATCH_SIZE, SURVEYHUB_EMAILS_PER_MINUTE, SURVEYHUB_EMAIL_
 
 # Cache and public rate limits ----------------------------------------------------------
 # CACHE_URL=redis://host:6379/1 → Redis, shared by every gunicorn worker (production: use a
-# Redis DB other than the broker's). Unset → per-process memory, enough for the SQLite demo.
+# Redis DB other than the broker's). Unset → with DEBUG off the database (every worker counts
+# the rate limits and failed log-ins in one place; surveyhub/security/shared_cache.py), with
+# DEBUG on per-process memory, enough for the demo's one runserver process. `db://` and
+# `locmem://` choose those explicitly (locmem only for a single process).
 # Short socket timeouts: a stalled cache must not stall a page (the rate limits fail open).
 CACHE_URL = env_str("CACHE_URL", "")
-if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+if CACHE_URL == "db://" or (not CACHE_URL and not DEBUG):
+    CACHES = {
+        "default": {
+            "BACKEND": "surveyhub.security.shared_cache.SharedDatabaseCache",
+            "LOCATION": "surveyhub_cache",  # created by the migration surveyhub/0003
+            "KEY_PREFIX": "surveyhub",
+            # Django culls a third of the entries past MAX_ENTRIES (300 by default, which
+            # would drop live counters); expired entries go first.
+            "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 3},
+        }
+    }
+elif CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -198,7 +229,9 @@ if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
 elif CACHE_URL in ("", "locmem://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
-    raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: use redis://host:port/db or leave unset.")
+    raise ImproperlyConfigured(
+        f"CACHE_URL={CACHE_URL!r}: use redis://host:port/db (or db://), or leave it unset."
+    )
 # Requests per minute to the public pages (/s/, /i/, /u/, QR images) and the JSON submit.
 # A device is its signed `sh_device` cookie or an app's `X-Device-Id` header; the per-IP
 # budget is generous because many phones share one carrier address.
@@ -254,6 +287,13 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["surveyhub.api.permissions.ModelPermissions"],
+    # One JSON parser for the whole API: 400 for deep nesting, NaN, overflowing numbers,
+    # duplicate keys, bad encodings (surveyhub/api/parsers.py); forms and files as DRF's.
+    "DEFAULT_PARSER_CLASSES": [
+        "surveyhub.api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

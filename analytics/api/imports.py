@@ -17,6 +17,7 @@ from analytics.imports.report import error_message
 from analytics.imports.views import error_report_response
 from analytics.models import ImportJob, ImportKind
 from analytics.purchases.queries import import_jobs
+from surveyhub.api.parsers import loads as json_loads
 from surveyhub.api.permissions import ModelPermissions
 from surveys.privacy.access_log import personal_data_access_record
 
@@ -78,7 +79,7 @@ class ImportCreateSerializer(serializers.Serializer):
     def validate_mapping(self, value):
         if isinstance(value, str):
             try:
-                value = json.loads(value)
+                value = json_loads(value)
             except ValueError:
                 raise serializers.ValidationError(_("Expected a JSON object.")) from None
         if not isinstance(value, dict) or not all(

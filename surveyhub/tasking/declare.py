@@ -10,6 +10,7 @@ fails the caller — the work stays in the database for the sweepers.
 """
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -52,11 +53,19 @@ def surveyhub_task(*, name: str, queue: Queue, **options: Any) -> Callable:
     return shared_task(name=name, base=IdempotentTask, **options)
 
 
+_discovery_lock = threading.Lock()
+
+
 def task_named(name: str) -> Task:
-    """The registered task of that pinned name (task modules are imported on first use)."""
+    """The registered task of that pinned name (task modules are imported on first use).
+
+    Under a lock: the first requests of a threaded server arrive together, and a thread that
+    finds the discovery already begun by another must wait for it, not see no task yet."""
     tasks = current_app.tasks
     if name not in tasks:
-        current_app.loader.import_default_modules()  # runs the wiring's autodiscovery
+        with _discovery_lock:
+            if name not in tasks:
+                current_app.loader.import_default_modules()  # the wiring's autodiscovery
     return tasks[name]
 
 

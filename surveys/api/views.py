@@ -3,12 +3,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
+from surveyhub.api.parsers import SafeJSONParser
 from surveyhub.api.permissions import ChangePermission, ModelPermissions
 from surveyhub.security.ratelimit import DEVICE_HEADER, PublicSubmitThrottle, throttled_detail
 from surveys.api.serializers import (
@@ -133,7 +133,7 @@ class PublicSubmitView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
     # The hot path of the product: JSON in, JSON out, no content negotiation beyond that.
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     renderer_classes = [JSONRenderer]
     # Per device (`X-Device-Id` header or the `sh_device` cookie) and per IP: one cache trip.
     throttle_classes = [PublicSubmitThrottle]

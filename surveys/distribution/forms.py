@@ -1,10 +1,9 @@
 """The staff form for a new distribution: audience filters, schedule and reminders."""
 
-import json
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from surveyhub.api.parsers import loads as json_loads
 from surveys.distribution.audience import AudienceError, audience_clean
 from surveys.models import DistributionChannel, Language
 
@@ -57,7 +56,7 @@ class DistributionForm(forms.Form):
         if not raw:
             return {}
         try:
-            value = json.loads(raw)
+            value = json_loads(raw)
         except ValueError:
             raise forms.ValidationError(
                 _('Write a JSON object, e.g. {"rfm_segment": ["重要价值客户"]}.')

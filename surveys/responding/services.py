@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from surveyhub.tasking.declare import TRANSIENT_ERRORS, enqueue_on_commit, tasks_run_in_process
+from surveyhub.tasking.locks import retry_when_locked
 from surveys.design.logic import visible_questions
 from surveys.errors import SurveyError
 from surveys.models import (
@@ -292,8 +293,10 @@ def response_submit(
     hot path stays one statement.
     """
     arguments = (data, submission_id, channel, store, source, language, consent_given)
+    # On SQLite a concurrent writer can hold the database past the busy timeout: try again
+    # rather than answer 500 (the insert is all-or-nothing, so a retry never doubles it).
     try:
-        return _submit_new_or_refuse(survey, arguments)
+        return retry_when_locked(lambda: _submit_new_or_refuse(survey, arguments))
     except (SurveyError, IntegrityError):
         existing = None
         if submission_id is not None:

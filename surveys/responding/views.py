@@ -18,6 +18,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
 from surveyhub.security.ratelimit import public_page
+from surveyhub.tasking.locks import retry_when_locked
 from surveys.design.logic import split_pages, visible_questions
 from surveys.design.piping import customer_fields, pipe
 from surveys.distribution.tokens import looks_like_token
@@ -178,6 +179,7 @@ class AnswerFlow:
         self.pages = split_pages(self.questions)
         self.fields = customer_fields(invitation.customer if invitation else None)
         self._saved: dict | None = None
+        self._before = (response, None)  # what a retried POST starts again from
 
     def handle(self):
         with translation.override(self.language):
@@ -238,6 +240,12 @@ class AnswerFlow:
         return data
 
     def post(self):
+        # On SQLite a concurrent writer can hold the database past the busy timeout: the page
+        # is saved again from the start (the failed attempt was rolled back), never a 500.
+        return retry_when_locked(self._post_once)
+
+    def _post_once(self):
+        self.response, self._saved = self._before
         if self.request.POST.get("action") != "submit":
             return self._post()
         # The last page and the completion in one transaction: a second tab or phone sending
