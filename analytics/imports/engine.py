@@ -103,9 +103,7 @@ def run_import(
             raise UnreadableFile(MSG_NO_DATA_ROWS)
     finally:
         importer.close()
-        workbook = table.extra.get("workbook")
-        if workbook is not None:
-            workbook.close()
+        table.close()
     return result
 
 

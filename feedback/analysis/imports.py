@@ -97,9 +97,7 @@ def read_rows(path: Path, *, encoding: str | None = None) -> list[tuple[int, lis
                 for row in table.rows:
                     rows.append((table.rows.line_num, [_cell(value) for value in row]))
             finally:
-                workbook = table.extra.get("workbook")
-                if workbook is not None:
-                    workbook.close()
+                table.close()
         return rows
     except limits.RefusedFile as exc:
         raise FeedbackError(exc.text) from None

@@ -52,6 +52,12 @@ class Table:
     delimiter: str = ""
     extra: dict = field(default_factory=dict)
 
+    def close(self) -> None:
+        """Release what the reader holds open (an .xlsx workbook); the caller's stream stays."""
+        workbook = self.extra.get("workbook")
+        if workbook is not None:
+            workbook.close()
+
 
 def normalise_encoding(name: str) -> str:
     """The codec name we use for a user-given encoding; UnreadableFile if unknown."""
