@@ -76,12 +76,18 @@ def clv_fit(
     rfm = rfm_table(frame, as_of=as_of).reindex(summary.index)
     gamma_gamma = _gamma_gamma_or_none(summary)
     own_mean_order = (rfm["monetary"] / rfm["frequency"].clip(lower=1)).clip(lower=0).to_numpy()
+    horizon = horizon_years * per_year
     values = clv_probabilistic(
-        summary, bgnbd=bgnbd, gamma_gamma=gamma_gamma, horizon=horizon_years * per_year,
-        margin=margin, fallback_spend=own_mean_order,
+        summary, bgnbd=bgnbd, gamma_gamma=gamma_gamma, horizon=horizon, margin=margin,
+        fallback_spend=own_mean_order,
     )  # fmt: skip
     p_alive = values["probability_alive"].to_numpy()
-    orders_1y = expected_purchases(summary, bgnbd, per_year)
+    # The default horizon is one year: its forecast is the one just made, not made again.
+    orders_1y = (
+        values["expected_purchases"].to_numpy()
+        if horizon == per_year
+        else expected_purchases(summary, bgnbd, per_year)
+    )
     clv = values["clv"].to_numpy()
     tiers = _value_tiers(pd.Series(clv, index=summary.index))
 
