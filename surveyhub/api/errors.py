@@ -152,18 +152,16 @@ def _fields_sentence(errors: Mapping[str, list[str]]) -> str:
 
 # DRF ------------------------------------------------------------------------------------
 
-# DRF's parsers say this in English only; the reason (from the JSON decoder) stays as it is.
-_PARSE_ERROR = re.compile(r"^(JSON|Multipart form) parse error - (.*)$", re.DOTALL)
+# DRF's multipart parser says this in English only; the reason stays as it is. (JSON is read
+# by surveyhub.api.parsers, whose messages are translated already.)
+_PARSE_ERROR = re.compile(r"^Multipart form parse error - (.*)$", re.DOTALL)
 
 
 def _parse_error_detail(text: str) -> str:
     match = _PARSE_ERROR.match(text)
     if match is None:
         return text
-    kind, reason = match.groups()
-    if kind == "JSON":
-        return _("The request body is not valid JSON (%(reason)s).") % {"reason": reason}
-    return _("The multipart form could not be read (%(reason)s).") % {"reason": reason}
+    return _("The multipart form could not be read (%(reason)s).") % {"reason": match.group(1)}
 
 
 def _as_api_exception(exc) -> exceptions.APIException | None:
