@@ -169,9 +169,7 @@ def run_group(group: Group, python: str) -> dict:
     command.append(str(group.children))
     log = work / "mutmut.log"
     with log.open("w", encoding="utf-8") as out:
-        code = subprocess.call(  # noqa: S603 - a fixed command line built here
-            command, cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
+        code = subprocess.call(command, cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT)
     seconds = time.monotonic() - started
     found = collect(work, python)
     statuses = {name: status for name, (status, _) in found.items()}
@@ -209,7 +207,7 @@ print(json.dumps(out))
 def collect(work: Path, python: str) -> dict[str, list[str]]:
     """Every mutant of the group: [status, diff if it was not killed], from mutmut's files."""
     script = COLLECT.replace("KILLED_JSON", repr(json.dumps(sorted(KILLED))))
-    done = subprocess.run(  # noqa: S603 - this interpreter running the script above
+    done = subprocess.run(
         [python, "-c", script], cwd=work, capture_output=True, text=True, check=False
     )
     if done.returncode != 0:
