@@ -1,0 +1,1 @@
+"""Relationship analytics: churn risk, lifecycle stages and segments on top of CLV runs."""

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from analytics.relationship import segment_views, views
+
+app_name = "relationship"
+urlpatterns = [
+    path("at-risk/", views.at_risk, name="at-risk"),
+    path("at-risk/export.csv", views.at_risk_export, name="at-risk-export"),
+    path("at-risk/<int:customer_id>/call/", views.at_risk_call, name="at-risk-call"),
+    path("lifecycle/", views.lifecycle, name="lifecycle"),
+    path("segments/", segment_views.segments, name="segments"),
+    path(
+        "segments/rfm/<str:code>/",
+        segment_views.segment_detail,
+        {"kind": "rfm"},
+        name="segment-rfm",
+    ),
+    path(
+        "segments/stage/<str:code>/",
+        segment_views.segment_detail,
+        {"kind": "stage"},
+        name="segment-stage",
+    ),
+]

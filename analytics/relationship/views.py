@@ -1,0 +1,133 @@
+"""Staff pages: the churn warning list (/staff/customers/at-risk/), its export and the call
+action, and the lifecycle page (/staff/customers/lifecycle/)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from analytics.evaluations.segments import segment_label
+from analytics.models import ChurnBand, CustomerValue
+from analytics.relationship.queries import (
+    PAGE_SIZE,
+    at_risk_rows,
+    at_risk_values,
+    latest_run,
+    model_in_words,
+    previous_run,
+    satisfaction_by_stage,
+    stage_counts,
+    stage_transitions,
+)
+from analytics.relationship.services import churn_call_case_open
+from surveyhub.spreadsheets.formula_guard import safe_cell
+from surveys.privacy.access_log import personal_data_access_record, personal_data_listed
+
+EXPORT_MAX = 100_000
+
+
+def _band(request) -> str:
+    return ChurnBand.MEDIUM if request.GET.get("band") == ChurnBand.MEDIUM else ChurnBand.HIGH
+
+
+@login_required
+@permission_required("analytics.view_customervalue", raise_exception=True)
+def at_risk(request):
+    run = latest_run()
+    band = _band(request)
+    page = rows = None
+    if run is not None:
+        page = Paginator(at_risk_values(run, band=band), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        rows = at_risk_rows(list(page.object_list))
+        for row in rows:
+            row.segment_name = segment_label(row.value.rfm_segment)
+        personal_data_listed(request, resource="customers_at_risk", count=len(rows))
+    return render(
+        request,
+        "analytics/relationship/at_risk.html",
+        {
+            "run": run, "page": page, "rows": rows, "band": band,
+            "model_lines": model_in_words(run) if run else [],
+            "can_call": request.user.has_perm("feedback.change_case"),
+            "can_export": request.user.has_perm("surveys.export_customer"),
+        },
+    )  # fmt: skip
+
+
+@login_required
+@permission_required("analytics.view_customervalue", raise_exception=True)
+@permission_required("surveys.export_customer", raise_exception=True)
+def at_risk_export(request):
+    run = latest_run()  # without a run: the header alone
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([
+        _("External ID"), _("Name"), _("Churn risk"), _("Churn risk band"), _("CLV"),
+        _("Value at stake"), _("Days since the last order"), _("Usual days between orders"),
+        _("Lifecycle stage"), _("RFM segment"),
+    ])  # fmt: skip
+    count = 0
+    values = at_risk_values(run, band=_band(request))[:EXPORT_MAX] if run else []
+    for value in values:  # labels, not stored codes: people read this file
+        writer.writerow([
+            safe_cell(value.customer.external_id or ""), safe_cell(value.customer.name),
+            "" if value.churn_risk is None else round(value.churn_risk, 4),
+            value.get_churn_band_display(), value.clv, value.value_at_stake, value.recency_days,
+            "" if value.rhythm_days is None else round(value.rhythm_days, 1),
+            value.get_lifecycle_stage_display(), segment_label(value.rfm_segment),
+        ])  # fmt: skip
+        count += 1
+    personal_data_access_record(
+        action="export", resource="customers_at_risk", object_id=run.pk if run else "",
+        count=count, request=request,
+    )  # fmt: skip
+    reply = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    name = f"at-risk-{run.as_of}.csv" if run else "at-risk.csv"
+    reply["Content-Disposition"] = f'attachment; filename="{name}"'
+    return reply
+
+
+@require_POST
+@login_required
+@permission_required("analytics.view_customervalue", raise_exception=True)
+@permission_required("feedback.change_case", raise_exception=True)
+def at_risk_call(request, customer_id: int):
+    run = latest_run()
+    value = CustomerValue.objects.filter(run=run, customer_id=customer_id).first() if run else None
+    if value is None:
+        raise Http404
+    case, created = churn_call_case_open(value=value, by=request.user)
+    if created:
+        messages.success(request, _("Case #%(id)d opened for a call.") % {"id": case.pk})
+    else:
+        messages.info(
+            request, _("The reasons were added to the open case #%(id)d.") % {"id": case.pk}
+        )
+    return redirect("cases:detail", case.pk)
+
+
+@login_required
+@permission_required("analytics.view_customervalue", raise_exception=True)
+def lifecycle(request):
+    run = latest_run()
+    context = {"run": run}
+    if run is not None:
+        earlier = previous_run(run)
+        context.update(
+            stages=stage_counts(run),
+            transitions=stage_transitions(run, earlier),
+            stage_labels=[row["label"] for row in stage_counts(run)],
+            satisfaction=satisfaction_by_stage(run),
+            earlier=earlier,
+        )
+    return render(request, "analytics/relationship/lifecycle.html", context)
