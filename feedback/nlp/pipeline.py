@@ -48,7 +48,8 @@ def analyse(
     # Segment once: the same words feed sentiment features, keywords and topics.
     words = [cut(t) for t in ok_texts]
     scores = sentiment.score_segmented(ok_texts, words)
-    aspects = analyse_aspects_normalized(ok_texts, lexicon) if with_aspects else None
+    known = {t: (w, float(s)) for t, w, s in zip(ok_texts, words, scores, strict=True)}
+    aspects = analyse_aspects_normalized(ok_texts, lexicon, known) if with_aspects else None
     results = [
         Analysis(n.text, None, None, error=n.error, truncated=n.truncated) for n in normalized
     ]

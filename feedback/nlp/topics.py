@@ -3,18 +3,30 @@
 Re-running discovery on a grown corpus gives new topics; ``match_topics`` pairs them with
 the previous run's (Hungarian assignment on keyword similarity), so a topic a staff member
 renamed "退款慢" keeps that name and id as long as it is recognisably the same topic.
+
+Topics are about *what* customers write about, so words that only say how they feel
+(满意, 失望, 感谢 …, ``data/topic_stopwords.txt``) are left out of the terms. Given the texts,
+each topic is named by its most representative short phrase (a clause of its documents
+that holds most of its keyword weight, e.g. "宽带三天两头断网") and keeps up to
+``EXAMPLES`` example documents. ``npmi`` measures the coherence of the keywords.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
+import re
 from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
+
+from feedback.nlp.segment import keyword_tokens
 
 RANDOM_STATE = 0
 TOP_KEYWORDS = 8
@@ -23,6 +35,22 @@ MAX_TOPICS = 12
 MATCH_THRESHOLD = 0.3
 # A document belongs to every topic holding at least this share of its weight.
 MIN_DOCUMENT_SHARE = 0.2
+# Topic names: a clause of this many characters at most, from the topic's heaviest documents.
+MAX_PHRASE_CHARS = 16
+MIN_PHRASE_CHARS = 3
+PHRASE_CANDIDATE_DOCS = 40
+EXAMPLES = 3
+TOPIC_STOPWORDS_FILE = Path(__file__).resolve().parent / "data" / "topic_stopwords.txt"
+_CLAUSE_RE = re.compile(r"[，。！？；,.!?;~～\n…、:：]+")
+_PHRASE_EDGE_RE = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+@cache
+def topic_stopwords() -> frozenset[str]:
+    """Words that say how someone feels, not what about: never topic terms."""
+    text = TOPIC_STOPWORDS_FILE.read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    return frozenset(word for line in lines for word in line.split())
 
 
 @dataclass(frozen=True)
@@ -34,6 +62,8 @@ class Topic:
     keywords: list[str]
     keyword_weights: list[float] = field(default_factory=list)
     size: int = 0
+    # Positions (in the input) of the documents that show the topic best, heaviest first.
+    examples: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -43,6 +73,12 @@ class PreviousTopic:
     id: str
     name: str
     keywords: list[str]
+    edited: bool = False  # named by staff: always kept
+
+
+def _keyword_label(name: str) -> bool:
+    """An automatic name of the old kind ("物流 / 快递 / 太慢"), replaced by a phrase."""
+    return " / " in name
 
 
 @dataclass(frozen=True)
@@ -70,10 +106,19 @@ def _identity(tokens: list[str]) -> list[str]:
 
 
 def discover_topics(
-    documents: list[list[str]], k: int | None = None, top_keywords: int = TOP_KEYWORDS
+    documents: list[list[str]],
+    k: int | None = None,
+    top_keywords: int = TOP_KEYWORDS,
+    texts: list[str] | None = None,
 ) -> TopicModel:
-    """NMF topics of token lists (``segment.keyword_tokens``); deterministic for one input."""
+    """NMF topics of token lists (``segment.keyword_tokens``); deterministic for one input.
+
+    ``texts`` (the documents' normalised texts, same order) name each topic by a phrase;
+    without them a topic is labelled by its top three keywords.
+    """
     empty = TopicModel([], [[] for _ in documents])
+    stop = topic_stopwords()
+    documents = [[w for w in doc if w not in stop] for doc in documents]
     if sum(1 for d in documents if d) < 3:
         return empty
     min_df = 2 if len(documents) >= 20 else 1
@@ -98,8 +143,24 @@ def discover_topics(
         order = sorted(range(len(row)), key=lambda j: (-row[j], terms[j]))[:top_keywords]
         words = [str(terms[j]) for j in order if row[j] > 0]
         weights = [round(float(row[j]), 4) for j in order if row[j] > 0]
+        column = doc_weights[:, index]
+        heaviest = sorted(
+            (i for i in range(len(documents)) if column[i] > 0), key=lambda i: (-column[i], i)
+        )
+        label = " / ".join(words[:3])
+        if texts is not None:
+            term_weight = {str(terms[j]): float(row[j]) for j in range(len(row)) if row[j] > 0}
+            candidates = [texts[i] for i in heaviest[:PHRASE_CANDIDATE_DOCS]]
+            label = representative_phrase(candidates, term_weight) or label
         topics.append(
-            Topic(_topic_id(words), " / ".join(words[:3]), words, weights, int(sizes[index]))
+            Topic(
+                _topic_id(words),
+                label,
+                words,
+                weights,
+                int(sizes[index]),
+                examples=heaviest[:EXAMPLES],
+            )
         )
     topics = _unique_ids(topics)
     document_topics = []
@@ -109,6 +170,51 @@ def discover_topics(
         kept = [(t, round(s, 4)) for t, s in shares if s >= MIN_DOCUMENT_SHARE]
         document_topics.append(sorted(kept, key=lambda pair: -pair[1]))
     return TopicModel(topics, document_topics)
+
+
+def representative_phrase(texts: list[str], term_weight: dict[str, float]) -> str | None:
+    """The clause of ``texts`` that carries most topic weight per character, short and
+    frequent clauses preferred; None when no clause holds a topic term."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        for clause in _CLAUSE_RE.split(text or ""):
+            phrase = _PHRASE_EDGE_RE.sub("", clause.strip())
+            if MIN_PHRASE_CHARS <= len(phrase) <= MAX_PHRASE_CHARS:
+                counts[phrase] = counts.get(phrase, 0) + 1
+    best: tuple[float, int, str] | None = None
+    for phrase, count in counts.items():
+        tokens = set(keyword_tokens(phrase))
+        weight = sum(term_weight.get(t, 0.0) for t in tokens)
+        if weight <= 0:
+            continue
+        # Topic weight, a little for repeats, a little against length.
+        value = weight * (1.0 + 0.25 * math.log(count)) / (1.0 + 0.04 * len(phrase))
+        key = (-value, len(phrase), phrase)
+        if best is None or key < best:
+            best = key
+    return best[2] if best else None
+
+
+def npmi(keywords: list[str], documents: list[list[str]], top_n: int = 10) -> float:
+    """Mean normalised PMI of the top keyword pairs, counted by documents (-1 … 1).
+
+    A pair never seen together scores -1; one always seen together 1.
+    """
+    words = keywords[:top_n]
+    if len(words) < 2:
+        return 0.0
+    sets = [set(doc) for doc in documents]
+    n = len(sets)
+    df = {w: sum(1 for d in sets if w in d) for w in words}
+    values = []
+    for a, b in itertools.combinations(words, 2):
+        both = sum(1 for d in sets if a in d and b in d)
+        if both == 0 or not n:
+            values.append(-1.0)
+            continue
+        p_ab, p_a, p_b = both / n, df[a] / n, df[b] / n
+        values.append(1.0 if p_ab >= 1.0 else math.log(p_ab / (p_a * p_b)) / -math.log(p_ab))
+    return sum(values) / len(values)
 
 
 def _unique_ids(topics: list[Topic], taken: set[str] | None = None) -> list[Topic]:
@@ -165,7 +271,10 @@ def stabilise_topics(
         old = matches.get(index)
         if old is not None:
             renamed[topic.id] = old.id
-            topics.append(replace(topic, id=old.id, label=old.name))
+            # The name stays (stable across runs), unless it is an old keyword triplet
+            # that no one chose and this run found a phrase for.
+            keep = old.edited or not _keyword_label(old.name) or _keyword_label(topic.label)
+            topics.append(replace(topic, id=old.id, label=old.name if keep else topic.label))
         else:
             # A fresh topic must not take the id of a previous one it is not.
             fresh = _unique_ids([topic], taken=inherited | set(renamed.values()))[0]

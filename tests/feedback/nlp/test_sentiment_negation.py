@@ -20,7 +20,7 @@ def test_negating_a_positive_word_turns_the_sentence_negative(plain, negated):
 
 @pytest.mark.parametrize("text", ["没什么问题", "不差", "不错", "还行，可以接受", "从来没失望过"])
 def test_negated_complaints_and_lukewarm_praise_are_not_negative(text):
-    assert one(text) > 0.5
+    assert sentiment.label(one(text)) != "negative"
 
 
 @pytest.mark.parametrize("text", ["好", "👍", "❤️", "nice", "quality很好"])
