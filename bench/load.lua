@@ -1,7 +1,10 @@
 -- wrk script of bench/load.py: every request is a new respondent submitting the relationship
 -- NPS survey as JSON, with its own submission_id and device id and realistic Chinese answers.
 --
---   wrk ... -s bench/load.lua URL -- <run nonce> <directory for the acknowledged ids>
+--   wrk ... -s bench/load.lua URL -- <run nonce> <directory for the acknowledged ids> [<pause ms>]
+--
+-- <pause ms>: each connection waits this long after a response before its next request, so
+-- that the connections together send at the configured rate (0: as fast as answered).
 --
 -- Each thread writes the id of every response the server acknowledged (2xx) to
 -- <directory>/ids-<thread>.txt, so that load.py can check them against the database; done()
@@ -40,6 +43,7 @@ local PROMOTER_TEXTS = {
 }
 
 local nonce, id_dir
+local pause_ms = 0
 local counter = 0
 local ids_file
 local statuses = {}
@@ -61,6 +65,7 @@ end
 function init(args)
   nonce = tonumber(args[1]) or 0
   id_dir = args[2] or "/tmp"
+  pause_ms = tonumber(args[3]) or 0
   math.randomseed(nonce * 1000 + thread_id)
   ids_file = io.open(string.format("%s/ids-%d.txt", id_dir, thread_id), "w")
   ids_file:setvbuf("line")
@@ -104,6 +109,12 @@ local function answers_json(nps)
     end
   end
   return "{" .. table.concat(parts, ", ") .. "}"
+end
+
+function delay()
+  -- Jittered (±50 %) so that the connections do not move in step.
+  if pause_ms <= 0 then return 0 end
+  return math.floor(pause_ms * (0.5 + math.random()))
 end
 
 function request()

@@ -10,10 +10,14 @@ Redis, as in production. Target: zero errors, p99 ≤ 300 ms.
 
 Then it checks the database: every acknowledged (2xx) response is stored, with its answers,
 exactly once; and waits (at most --drain-seconds) for the worker to analyse every free-text
-answer, reporting how far behind it was when the load stopped.
+answer, reporting how far behind it was when the load stopped. And the loop that matters to
+service teams (issue #22): at the configured rate (--rate, 300 submits/s; each connection
+pauses between its requests), submit → analysed and submit → case lag (p50/p95/max), how many
+text answers were analysed and cases opened within 30 s of their submit, errors and lost.
+Target: all within 30 s, p95 submit → case ≤ 10 s.
 
-    .venv/bin/python bench/load.py [--seconds 60] [--connections 50] [--workers 4] [--threads 1]
-    .venv/bin/python bench/load.py --smoke   # 8 connections for 3 s, no warm-up, 20 s drain
+    .venv/bin/python bench/load.py [--seconds 60] [--rate 300] [--connections 50] [--workers 4]
+    .venv/bin/python bench/load.py --smoke   # 8 connections, 40/s for 3 s, no warm-up, 20 s drain
 
 Exits non-zero when an acknowledged response is lost or stored twice; with --smoke also when
 a request failed. How far the analysis is behind is a figure, not a check (the worker runs
@@ -51,9 +55,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DATABASE = "surveyhub_load_bench"
+# Overridable, so that two runs on one machine do not share them (both are wiped each run).
+DATABASE = os.environ.get("LOAD_BENCH_DATABASE", "surveyhub_load_bench")
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
-REDIS_URL = "redis://127.0.0.1:6379/15"
+REDIS_URL = os.environ.get("LOAD_BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 SLUG, WARMUP_SLUG = "load-nps", "load-warmup"
 P99_TARGET_MS = 300.0
 LUA = ROOT / "bench" / "load.lua"
@@ -65,7 +70,14 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
-    parser.add_argument("--nlp-concurrency", type=int, default=1)
+    parser.add_argument(
+        "--rate", type=int, default=300, help="submits per second in all (0: as fast as answered)"
+    )
+    parser.add_argument("--nlp-concurrency", type=int, default=2)
+    parser.add_argument(
+        "--default-concurrency", type=int, default=2,
+        help="processes of the `default` worker (the outbox's announce chunks run in parallel)",
+    )  # fmt: skip
     parser.add_argument(
         "--worker-nice", type=int, default=10,
         help="nice level of the Celery workers and beat (README: respondents come first)",
@@ -82,6 +94,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.smoke:
         args.seconds, args.connections, args.warmup = 3, 8, 0
+        args.rate = min(args.rate, 40)
         args.drain_seconds = min(args.drain_seconds, 20)
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install -y wrk")
@@ -114,10 +127,8 @@ def main() -> None:
             "surveyhub",
         ]
         quiet = ["--loglevel", "WARNING"]
-        processes.start(
-            "worker-default",
-            [*celery, "worker", "-Q", "default", "-c", "1", "-n", "load-default@%h", *quiet],
-        )
+        default = ["-Q", "default", "-c", str(args.default_concurrency), "-n", "load-default@%h"]
+        processes.start("worker-default", [*celery, "worker", *default, *quiet])
         processes.start(
             "worker-nlp",
             [*celery, "worker", "-Q", "nlp", "-c", str(args.nlp_concurrency),
@@ -136,16 +147,19 @@ def main() -> None:
                     seconds=args.warmup, connections=min(8, args.connections))  # fmt: skip
             wait_for_analysis(WARMUP_SLUG, 120)
         print(f"load: {args.connections} connections for {args.seconds} s …", flush=True)
+        pause_ms = args.connections * 1000 / args.rate if args.rate > 0 else 0
         result = run_wrk(
             f"{base}/api/v1/public/surveys/{SLUG}/responses/", workdir / "run",
-            seconds=args.seconds, connections=args.connections,
+            seconds=args.seconds, connections=args.connections, pause_ms=pause_ms,
         )  # fmt: skip
         stored = check_database(workdir / "run", result, connections=args.connections)
         nlp = wait_for_analysis(SLUG, args.drain_seconds)
+        lag = lag_figures(SLUG)
         processes.check_alive()
     finally:
         processes.stop_all()
     report(args, result, stored, nlp, workdir)
+    lag_report(lag, result, stored)
 
 
 def production_env(workdir: Path) -> dict[str, str]:
@@ -157,6 +171,8 @@ def production_env(workdir: Path) -> dict[str, str]:
         "CACHE_URL": REDIS_URL,
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        # DEBUG off refuses the console backend; nothing here sends mail.
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         # Plain HTTP on loopback: in production TLS ends at the proxy in front of gunicorn.
         "DJANGO_SECURE_SSL_REDIRECT": "0",
@@ -271,14 +287,14 @@ def wait_for_workers(prefixes: list[str], processes: Processes, timeout: float =
     raise SystemExit(f"celery workers did not answer a ping within {timeout:.0f} s")
 
 
-def run_wrk(url: str, id_dir: Path, *, seconds: int, connections: int) -> dict:
+def run_wrk(url: str, id_dir: Path, *, seconds: int, connections: int, pause_ms: float = 0) -> dict:
     """wrk with bench/load.lua; the acknowledged response ids land in id_dir/ids-*.txt."""
     id_dir.mkdir()
     nonce = random.randrange(10_000_000, 100_000_000)
     threads = min(2, connections)
     out = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-         "--latency", "-s", str(LUA), url, "--", str(nonce), str(id_dir)],
+         "--latency", "-s", str(LUA), url, "--", str(nonce), str(id_dir), str(int(pause_ms))],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     match = re.search(r"^RESULT (.*)$", out, re.MULTILINE)
@@ -378,13 +394,84 @@ def _drained(progress: dict) -> bool:
     )
 
 
+LAG_LIMIT_S = 30.0
+CASE_P95_TARGET_S = 10.0
+
+
+def _percentiles(values: list[float]) -> dict:
+    ordered = sorted(values)
+    if not ordered:
+        return {"p50": 0.0, "p95": 0.0, "max": 0.0, "n": 0}
+
+    def at(share: float) -> float:
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+    return {"p50": at(0.50), "p95": at(0.95), "max": ordered[-1], "n": len(ordered)}
+
+
+def lag_figures(slug: str) -> dict:
+    """Seconds from each submit (the response's completion) to its text answers analysed and
+    to its case opened, and how many of each within LAG_LIMIT_S."""
+    from feedback.cases.rules import active_rules, score_rules_q
+    from feedback.models import AnalysisStatus, FeedbackItem
+    from feedback.models.cases import Case
+    from surveys.models import Response, ResponseStatus
+
+    items = FeedbackItem.objects.filter(response__survey__slug=slug)
+    analysed = [
+        (done - submitted).total_seconds()
+        for done, submitted in items.filter(analysis_status=AnalysisStatus.DONE).values_list(
+            "analysed_at", "response__completed_at"
+        )
+    ]
+    cases = [
+        (opened - submitted).total_seconds()
+        for opened, submitted in Case.objects.filter(response__survey__slug=slug).values_list(
+            "created_at", "response__completed_at"
+        )
+    ]
+    responses = Response.objects.filter(survey__slug=slug, status=ResponseStatus.COMPLETED)
+    unhappy = responses.filter(score_rules_q(active_rules()))
+    return {
+        "analysed": _percentiles(analysed),
+        "analysed_in_time": sum(s <= LAG_LIMIT_S for s in analysed),
+        "texts": items.count(),
+        "not_analysed": items.exclude(analysis_status=AnalysisStatus.DONE).count(),
+        "cases": _percentiles(cases),
+        "cases_in_time": sum(s <= LAG_LIMIT_S for s in cases),
+        "unhappy": unhappy.count(),
+        "unhappy_without_case": unhappy.filter(cases__isnull=True).count(),
+        "failed_to_announce": responses.filter(announce_failed_at__isnull=False).count(),
+    }
+
+
+def lag_report(lag: dict, result: dict, stored: dict) -> None:
+    a, c = lag["analysed"], lag["cases"]
+    print(f"submit → analysed  p50 {a['p50']:.1f} s   p95 {a['p95']:.1f} s   max {a['max']:.1f} s"
+          f"   ({lag['analysed_in_time']}/{lag['texts']} text answers within "
+          f"{LAG_LIMIT_S:.0f} s; {lag['not_analysed']} not analysed)")  # fmt: skip
+    print(f"submit → case      p50 {c['p50']:.1f} s   p95 {c['p95']:.1f} s   max {c['max']:.1f} s"
+          f"   ({lag['cases_in_time']}/{c['n']} cases within {LAG_LIMIT_S:.0f} s; unhappy "
+          f"responses {lag['unhappy']}, without a case {lag['unhappy_without_case']}; outbox "
+          f"failures {lag['failed_to_announce']})")  # fmt: skip
+    kept_pace = (
+        lag["analysed_in_time"] == lag["texts"] and lag["cases_in_time"] == c["n"]
+        and lag["unhappy_without_case"] == 0 and c["p95"] <= CASE_P95_TARGET_S
+        and result["errors"] == 0 and stored["lost"] == 0
+    )  # fmt: skip
+    print(f"verdict (lag)      errors {result['errors']}, lost {stored['lost']}; everything "
+          f"analysed and every case opened within {LAG_LIMIT_S:.0f} s, p95 submit → case ≤ "
+          f"{CASE_P95_TARGET_S:.0f} s → {'MET' if kept_pace else 'MISSED'}")  # fmt: skip
+
+
 def report(args, result: dict, stored: dict, nlp: dict, workdir: Path) -> None:
     kind = f"gthread {args.workers}×{args.threads}" if args.threads > 1 else "sync"
     print(
         f"\nPOST /api/v1/public/surveys/<slug>/responses/ · gunicorn {kind} "
-        f"({args.workers} workers) · PostgreSQL · Redis broker + cache · NLP worker "
-        f"×{args.nlp_concurrency} + beat (nice {args.worker_nice}) · wrk {args.connections} "
-        f"connections × {args.seconds} s"
+        f"({args.workers} workers) · PostgreSQL · Redis broker + cache · default worker "
+        f"×{args.default_concurrency}, NLP worker ×{args.nlp_concurrency} + beat (nice "
+        f"{args.worker_nice}) · wrk {args.connections} connections × {args.seconds} s at "
+        f"{args.rate or 'max'}/s"
         f" · {os.cpu_count()} cores"
     )
     print(f"throughput   {result['rps']:8.1f} req/s   ({result['ok']} answered 2xx of "

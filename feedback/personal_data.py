@@ -110,13 +110,15 @@ def cases_export(ids: list[int]) -> list[dict]:
 
 
 def _items_anonymise(items) -> int:
-    """Text goes; sentiment, topics and aspect labels stay for the trends."""
+    """Text and the external reference go; sentiment, topics and aspect labels stay for the
+    trends."""
     ids = list(items.values_list("pk", flat=True))
     admin_log_forget(FeedbackItem, ids)
     FeedbackAspect.objects.filter(item__in=ids).update(clause="")
     SentimentCorrection.objects.filter(item__in=ids).update(text=ERASED_TEXT)
+    # The external reference (a marketplace message or ticket number) leads back to the author.
     return FeedbackItem.objects.filter(pk__in=ids).update(
-        text=ERASED_TEXT, text_normalized="", keywords=[], analysis_error=""
+        text=ERASED_TEXT, text_normalized="", keywords=[], analysis_error="", external_ref=""
     )
 
 

@@ -1,8 +1,14 @@
 """Checks behind /healthz: can we reach the database and the Celery broker?"""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import connection
 from kombu import Connection
+
+# Figures /healthz adds to its body, registered by the apps from their ready() (this library
+# knows no app): name → a function that reads it, e.g. the responses the outbox gave up on.
+HEALTH_FIGURES: dict[str, Callable[[], object]] = {}
 
 
 def database_state() -> str:

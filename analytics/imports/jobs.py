@@ -24,6 +24,7 @@ from surveyhub.spreadsheets import file_checks, limits
 from surveyhub.spreadsheets.limits import RefusedFile
 from surveyhub.spreadsheets.reading import UnreadableFile, normalise_encoding
 from surveyhub.tasking.declare import TRANSIENT_ERRORS, enqueue, enqueue_on_commit
+from surveys.models import Customer
 
 logger = logging.getLogger(__name__)
 
@@ -248,12 +249,33 @@ def _run_claimed(job_id: int, path: Path | None, *, dead_if_running: bool) -> Im
         logger.exception("import %s stopped", job.pk)
         return _finish_failed(job, UnreadableFile(MSG_INTERNAL_ERROR))
     _finish(job, result)
+    if not job.dry_run and result.rows_ok >= settings.SURVEYHUB_IMPORT_ANALYZE_ROWS:
+        imported_tables_analyze()
     logger.info(
         "import %s (%s%s): %s rows, %s ok, %s rejected",
         job.pk, job.kind, ", dry run" if job.dry_run else "", result.rows_total, result.rows_ok,
         result.rows_failed,
     )  # fmt: skip
     return job
+
+
+def imported_tables_analyze() -> list[str]:
+    """After a big import, refresh PostgreSQL's statistics and visibility map of the tables
+    imports write, so the dashboard's plans (index-only scans) do not wait for autovacuum.
+    VACUUM cannot run in a transaction: inside one (a caller's atomic block) only ANALYZE.
+    Returns the statements run; nothing on other databases."""
+    if connection.vendor != "postgresql":
+        return []
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    statements = [
+        f"{command} {connection.ops.quote_name(model._meta.db_table)}"
+        for model in (Purchase, Customer)
+    ]
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+    logger.info("after a large import: %s", "; ".join(statements))
+    return statements
 
 
 def import_jobs_sweep() -> int:

@@ -5,7 +5,7 @@ import io
 import json
 from collections.abc import Iterator
 
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from surveyhub.spreadsheets.formula_guard import safe_cell
 
@@ -13,7 +13,7 @@ REPORT_COLUMNS = (
     gettext_lazy("row"),
     gettext_lazy("column"),
     gettext_lazy("value"),
-    gettext_lazy("message"),
+    pgettext_lazy("import problem", "message"),
 )
 
 

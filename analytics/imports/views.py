@@ -4,6 +4,7 @@ import io
 import tempfile
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
@@ -36,8 +37,12 @@ def error_report_response(job: ImportJob, fmt: str) -> FileResponse | StreamingH
 
 
 @login_required
-@permission_required("analytics.add_importjob", raise_exception=True)
+@permission_required("analytics.view_importjob", raise_exception=True)
 def import_upload(request):
+    """Managers read the imports (README: they read everything); uploading is the Admin's."""
+    may_upload = request.user.has_perm("analytics.add_importjob")
+    if request.method == "POST" and not may_upload:
+        raise PermissionDenied
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -56,7 +61,11 @@ def import_upload(request):
         else:
             return redirect("analytics:import-detail", pk=job.pk)
     recent = import_jobs().select_related("created_by")[:20]
-    return render(request, "analytics/imports/upload.html", {"form": form, "jobs": recent})
+    return render(
+        request,
+        "analytics/imports/upload.html",
+        {"form": form if may_upload else None, "jobs": recent},
+    )
 
 
 @login_required

@@ -27,7 +27,7 @@ class ResolutionReasonAdmin(admin.ModelAdmin):
 
 @admin.register(CaseTeam)
 class CaseTeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "manager"]
+    list_display = ["name", "manager", "works_weekends", "works_public_holidays"]
     filter_horizontal = ["members"]
 
 

@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 
 from feedback.cases.emails import case_reply_email, reply_language, reply_subject
 from feedback.cases.events import case_event_add
-from feedback.cases.services import CaseError, assign_to, locked_case, set_status
+from feedback.cases.services import (
+    CaseError,
+    assign_to,
+    locked_case,
+    refuse_unless_may_act,
+    set_status,
+)
 from feedback.models.cases import (
     Case,
     CaseNote,
@@ -43,7 +49,12 @@ def _refuse_contact_when_closed(case: Case) -> None:
 def case_reply(*, case: Case, message: str, by, subject: str = "") -> CaseReply:
     """Email the customer from the case (sent by a task once committed); the first reply
     sets the first-response time."""
-    case = Case.objects.select_for_update(of=("self",)).select_related("customer").get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("customer", "assignee")
+        .get(pk=case.pk)
+    )
+    refuse_unless_may_act(case, by)
     _refuse_contact_when_closed(case)
     message = (message or "").strip()
     if not message:
@@ -105,6 +116,7 @@ class CaseReplyTemporarilyFailed(Exception):
 def case_log_call(*, case: Case, summary: str, by) -> CaseNote:
     """Record a phone call with the customer (internal); the first one sets first response."""
     case = locked_case(case)
+    refuse_unless_may_act(case, by)
     _refuse_contact_when_closed(case)
     summary = (summary or "").strip()
     if not summary:

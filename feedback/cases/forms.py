@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from feedback.cases.queries import QUEUE_VIEWS
+from feedback.cases.wording import known_tiers, tier_label
 from feedback.models.cases import CaseOutcome, CasePriority, ResolutionReason
 
 
@@ -47,7 +48,10 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["topic"].choices = [("", _("Any")), *[(t.pk, t.name) for t in topics]]
         self.fields["survey"].choices = [("", _("Any")), *[(s.pk, s.title) for s in surveys]]
-        self.fields["value_tier"].choices = [("", _("Any")), *[(t, t) for t in tiers]]
+        self.fields["value_tier"].choices = [
+            ("", _("Any")),
+            *[(t, tier_label(t)) for t in known_tiers(tiers)],
+        ]
 
     def clean_view(self):
         view = self.cleaned_data.get("view") or "open"

@@ -3,11 +3,14 @@
 At most one open case per customer and response, guaranteed by partial unique constraints,
 with rows locked while a case is extended."""
 
+import operator
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import reduce
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from feedback.cases.events import case_event_add, user_label
@@ -21,29 +24,39 @@ from feedback.cases.rules import (
     match_sentiment,
     score_rules_q,
 )
-from feedback.cases.sla import BusinessHours, due_time
+from feedback.cases.sla import EVERY_DAY, SHANGHAI_BUSINESS_HOURS, BusinessHours, due_time
 from feedback.models import FeedbackItem, SentimentLabel
 from feedback.models.cases import (
     OPEN_CASE_STATUSES,
     Case,
+    CaseRuleKind,
     CaseStatus,
+    CaseTeam,
     SlaPolicy,
 )
 from surveys.models import Customer, Response, ResponseStatus
 
+WORKING_WEEK = SHANGHAI_BUSINESS_HOURS.workdays
 
-def business_hours() -> BusinessHours:
-    """The SLA clock's working days: Monday–Friday 9:00–18:00 less the configured public
-    holidays, plus the weekend days worked in their place (settings.SURVEYHUB_SLA_*)."""
+
+def business_hours(team: CaseTeam | None = None) -> BusinessHours:
+    """The SLA clock's working days: Monday–Friday 9:00–18:00 less China's public holidays
+    plus their 调休 working days (chinese-calendar), or the team's own week (weekends, public
+    holidays worked); the configured days (settings.SURVEYHUB_SLA_*) always win."""
     return BusinessHours(
         holidays=frozenset(settings.SURVEYHUB_SLA_HOLIDAYS),
         extra_workdays=frozenset(settings.SURVEYHUB_SLA_EXTRA_WORKDAYS),
+        public_calendar=True,
+        workdays=EVERY_DAY if team is not None and team.works_weekends else WORKING_WEEK,
+        works_public_holidays=team is not None and team.works_public_holidays,
     )
 
 
-def due_dates(priority: str, start: datetime) -> tuple[datetime, datetime]:
+def due_dates(
+    priority: str, start: datetime, team: CaseTeam | None = None
+) -> tuple[datetime, datetime]:
     """(first response due, resolution due) of a case of `priority` whose clock starts at
-    `start`, by its SLA policy (feedback.cases.sla does the counting)."""
+    `start`, by its SLA policy and its team's calendar (feedback.cases.sla does the counting)."""
     policy = SlaPolicy.objects.filter(priority=priority).first()
     if policy is None:
         first, resolution = DEFAULT_SLAS[priority]
@@ -51,7 +64,7 @@ def due_dates(priority: str, start: datetime) -> tuple[datetime, datetime]:
     else:
         first, resolution = policy.first_response_within, policy.resolution_within
         business = policy.business_hours
-    hours = business_hours()
+    hours = business_hours(team)
     return (
         due_time(start, first, business_hours=business, hours=hours),
         due_time(start, resolution, business_hours=business, hours=hours),
@@ -123,7 +136,7 @@ def _extend(case: Case, *, matches: list[RuleMatch], item_ids: Sequence[int], pr
     fields = ["triggers", "updated_at"]
     if new_priority != case.priority:
         case.priority = new_priority
-        due_first, due = due_dates(new_priority, case.sla_started_at)
+        due_first, due = due_dates(new_priority, case.sla_started_at, case.team)
         case.due_first_response_at = min(filter(None, [case.due_first_response_at, due_first]))
         case.due_at = min(filter(None, [case.due_at, due]))
         fields += ["priority", "due_first_response_at", "due_at"]
@@ -187,18 +200,34 @@ def cases_open_for_response(*, response_id: int) -> Case | None:
     )
 
 
+def _escalation_words_q(rules) -> Q | None:
+    """Responses with an active escalation word in an answer's text, as `match_response`
+    finds it (a substring of the text or the "other" text); None without such a rule."""
+    found = Q()
+    for rule in rules:
+        if rule.kind != CaseRuleKind.ESCALATION_WORDS:
+            continue
+        for word in rule.words:
+            if isinstance(word, str) and word:
+                found |= Q(answers__text__contains=word) | Q(answers__other_text__contains=word)
+    return found or None
+
+
 def cases_sweep_missed_responses(*, since: datetime, limit: int = 500) -> int:
-    """Run the rules on recent unhappy responses that have no case (the on-commit receiver
-    failed or never ran); safe to repeat. Escalation words are left to the receiver."""
-    unhappy = score_rules_q(active_rules())
-    if unhappy is None:
+    """Run the rules on recent responses that should have a case and have none — unhappy
+    scores or an escalation word in the text (the on-commit receiver failed or never ran);
+    safe to repeat."""
+    rules = active_rules()
+    wanted = [q for q in (score_rules_q(rules), _escalation_words_q(rules)) if q is not None]
+    if not wanted:
         return 0
     missed = list(
-        Response.objects.filter(unhappy, status=ResponseStatus.COMPLETED, completed_at__gte=since)
-        .filter(cases__isnull=True)
+        Response.objects.filter(reduce(operator.or_, wanted))
+        .filter(status=ResponseStatus.COMPLETED, completed_at__gte=since, cases__isnull=True)
         .exclude(survey__slug=RESURVEY_SLUG)  # re-survey answers belong to their case
         .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", flat=True)
+        .distinct()[:limit]
     )
     for response_id in missed:
         cases_open_for_response(response_id=response_id)

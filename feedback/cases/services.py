@@ -32,6 +32,30 @@ class CaseError(FeedbackError):
     """A case operation that is not allowed now; the message is translated and safe to show."""
 
 
+class CaseForbidden(CaseError):
+    """The user may not do this to this case (a colleague's case without the reassign
+    permission): 403 in the API, an error message on the page."""
+
+    status_code = 403
+
+
+def may_act_on(case: Case, user) -> bool:
+    """The one rule of who works a case: anyone who works cases may act on an unassigned case
+    or their own; acting on a colleague's case needs the reassign permission (managers), the
+    same that taking it would. The system (no user) always may."""
+    if user is None or case.assignee_id is None or case.assignee_id == user.pk:
+        return True
+    return user.has_perm(REASSIGN_PERMISSION)
+
+
+def refuse_unless_may_act(case: Case, user) -> None:
+    if not may_act_on(case, user):
+        raise CaseForbidden(
+            _("This case is assigned to %(name)s; only they or a manager can work on it.")
+            % {"name": case.assignee.get_username()}
+        )
+
+
 def locked_case(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
@@ -60,11 +84,18 @@ def _check_can_work(user) -> None:
 def assign_to(case: Case, *, assignee, by, kind: str) -> Case:
     before = {"assignee": user_label(case.assignee), "status": case.status}
     case.assignee = assignee
+    fields = ["assignee", "team", "status", "updated_at"]
     if case.team_id is None:
         case.team = assignee.case_teams.order_by("pk").first()
+        if case.team is not None and (case.team.works_weekends or case.team.works_public_holidays):
+            # The team keeps its own calendar: its SLA clock counts its working days.
+            due_first, case.due_at = due_dates(case.priority, case.sla_started_at, case.team)
+            if case.first_response_at is None:
+                case.due_first_response_at = due_first
+            fields += ["due_at", "due_first_response_at"]
     if case.status == CaseStatus.NEW:
         case.status = CaseStatus.ASSIGNED
-    case.save(update_fields=["assignee", "team", "status", "updated_at"])
+    case.save(update_fields=fields)
     case_event_add(
         case, kind, by=by, before=before,
         after={"assignee": assignee.get_username(), "status": case.status},
@@ -123,6 +154,7 @@ def cases_bulk_assign(*, case_ids: Sequence[int], assignee, by) -> int:
 def case_start(*, case: Case, by) -> Case:
     """Start working a case (it becomes yours if nobody has it)."""
     case = locked_case(case)
+    refuse_unless_may_act(case, by)
     if case.status not in (CaseStatus.NEW, CaseStatus.ASSIGNED, CaseStatus.WAITING_ON_CUSTOMER):
         raise CaseError(
             _("Cannot start work on a case that is %(status)s.")
@@ -139,6 +171,7 @@ def case_start(*, case: Case, by) -> Case:
 def case_wait_on_customer(*, case: Case, by) -> Case:
     """The next step is the customer's (a call-back, a photo, a delivery)."""
     case = locked_case(case)
+    refuse_unless_may_act(case, by)
     if case.status not in (CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS):
         raise CaseError(
             _("Only an assigned case or one in progress can wait on the customer; "
@@ -151,6 +184,8 @@ def case_wait_on_customer(*, case: Case, by) -> Case:
 @transaction.atomic
 def case_note_add(*, case: Case, text: str, by) -> CaseNote:
     """An internal note: staff only, never part of anything sent to the customer."""
+    case = locked_case(case)
+    refuse_unless_may_act(case, by)
     text = (text or "").strip()
     if not text:
         raise CaseError(_("Write the note before saving it."), field="text")
@@ -170,6 +205,7 @@ def case_resolve(
 ) -> Case:
     """Resolve with a reason and an outcome; optionally send the one-question re-survey."""
     case = locked_case(case)
+    refuse_unless_may_act(case, by)
     if case.status == CaseStatus.CLOSED:
         raise CaseError(_("Cannot resolve a closed case; reopen it first."))
     if case.status == CaseStatus.RESOLVED:
@@ -198,6 +234,7 @@ def case_resolve(
 def case_close(*, case: Case, by) -> Case:
     """Close a resolved case: nothing more to do."""
     case = locked_case(case)
+    refuse_unless_may_act(case, by)
     if case.status == CaseStatus.CLOSED:
         raise CaseError(_("This case is already closed."))
     if case.status != CaseStatus.RESOLVED:
@@ -214,6 +251,7 @@ def case_close(*, case: Case, by) -> Case:
 def case_reopen(*, case: Case, by) -> Case:
     """Reopen a resolved or closed case: the resolution clock starts again."""
     case = locked_case(case)
+    refuse_unless_may_act(case, by)
     if case.is_open:
         raise CaseError(_("This case is still open."))
     before = {
@@ -226,7 +264,7 @@ def case_reopen(*, case: Case, by) -> Case:
     case.resolved_at = case.closed_at = None
     case.resolution_reason, case.outcome = None, ""
     case.sla_started_at, case.sla_notified = now, []
-    due_first, case.due_at = due_dates(case.priority, now)
+    due_first, case.due_at = due_dates(case.priority, now, case.team)
     if case.first_response_at is None:
         case.due_first_response_at = due_first
     try:

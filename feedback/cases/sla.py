@@ -5,25 +5,70 @@ holidays, plus the weekend days worked in their place (调休). A duration count
 days as working days (same clock time N working days later) and the rest as working hours,
 so "24 h" in business hours means "the next working day", and a case opened on Friday
 evening with 4 working hours is due on Monday at 13:00.
+
+China's public holidays and their 调休 working days come from the `chinese-calendar` package
+(`public_calendar=True`, what the case SLAs use), which knows each year once the State Council
+has published it. For a year it does not know yet (or any more) the clock falls back to the
+team's plain working week and logs a warning once per year: upgrade the package, or list the
+days in SURVEYHUB_SLA_HOLIDAYS / SURVEYHUB_SLA_EXTRA_WORKDAYS, which always win.
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
+import chinese_calendar
+
 __all__ = [
+    "EVERY_DAY",
     "NEAR_DUE_SHARE",
+    "PUBLIC_CALENDAR_YEARS",
     "SHANGHAI_BUSINESS_HOURS",
     "BusinessHours",
     "add_business_time",
     "due_time",
     "is_overdue",
+    "public_day",
     "resolved_in_time",
     "sla_state",
 ]
 
+logger = logging.getLogger(__name__)
+
 # A case is "near due" when at most this share of its SLA window is left.
 NEAR_DUE_SHARE = 0.2
+
+# The years chinese-calendar has the State Council's holiday arrangement for.
+PUBLIC_CALENDAR_YEARS = range(
+    min(day.year for day in chinese_calendar.holidays),
+    max(day.year for day in chinese_calendar.holidays) + 1,
+)
+
+
+@cache
+def _unknown_year(year: int) -> None:
+    logger.warning(
+        "chinese-calendar knows China's public holidays for %d–%d only: SLA business hours in "
+        "%d count the plain working week (no public holidays, no 调休 working days); upgrade "
+        "chinese-calendar or set SURVEYHUB_SLA_HOLIDAYS / SURVEYHUB_SLA_EXTRA_WORKDAYS",
+        PUBLIC_CALENDAR_YEARS.start, PUBLIC_CALENDAR_YEARS.stop - 1, year,
+    )  # fmt: skip
+
+
+def public_day(day: date) -> str:
+    """ "holiday" (a public holiday, weekend days of the holiday included), "workday" (a
+    weekend day worked in its place, 调休) or "" (an ordinary day, or a year not known —
+    with a warning, once per year)."""
+    if day.year not in PUBLIC_CALENDAR_YEARS:
+        _unknown_year(day.year)
+        return ""
+    if day in chinese_calendar.holidays:
+        return "holiday"
+    if day in chinese_calendar.workdays:
+        return "workday"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -34,11 +79,23 @@ class BusinessHours:
     workdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})  # Monday = 0
     holidays: frozenset[date] = frozenset()  # no work, whatever the weekday
     extra_workdays: frozenset[date] = frozenset()  # 调休: worked, whatever the weekday
+    # China's public holidays off and their 调休 days worked (chinese-calendar); a team that
+    # works public holidays keeps its plain working week on them.
+    public_calendar: bool = False
+    works_public_holidays: bool = False
 
     def is_workday(self, day: date) -> bool:
         if day in self.extra_workdays:
             return True
-        return day.weekday() in self.workdays and day not in self.holidays
+        if day in self.holidays:
+            return False
+        if self.public_calendar:
+            kind = public_day(day)
+            if kind == "holiday" and not self.works_public_holidays:
+                return False
+            if kind == "workday":
+                return True
+        return day.weekday() in self.workdays
 
     def opening(self, day: date) -> datetime:
         return datetime.combine(day, self.opens, tzinfo=self.tz)
@@ -54,6 +111,7 @@ class BusinessHours:
 
 
 SHANGHAI_BUSINESS_HOURS = BusinessHours()
+EVERY_DAY = frozenset(range(7))
 
 
 def _clamp_to_open(moment: datetime, hours: BusinessHours) -> datetime:

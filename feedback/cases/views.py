@@ -10,11 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from feedback.cases import contact, services
+from feedback.analysis.queries import aspect_choices
+from feedback.cases import contact, services, sla
 from feedback.cases.forms import (
     AssignForm,
     BulkAssignForm,
@@ -77,7 +78,10 @@ def queue(request):
         surveys=Survey.objects.order_by("-created_at")[:200],
         tiers=case_value_tiers(),
     )
-    data = form.cleaned_data if form.is_valid() else {}
+    # A filter that cannot be applied is named on the page; the valid ones still apply
+    # (is_valid() leaves the fields that passed in cleaned_data).
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
     filters = CaseFilters(
         view=data.get("view") or "open", priority=data.get("priority") or "",
         topic=data.get("topic"), survey=data.get("survey"),
@@ -131,6 +135,23 @@ def _highlighted(text: str, words: list[str], clauses: list[str]):
     return segments
 
 
+def _aspects_once(items) -> list[dict]:
+    """Each aspect the customer spoke of once, by its name in the page's language, with the
+    most negative sentiment any item gave it."""
+    names = dict(aspect_choices(get_language() or "zh-hans"))
+    rank = {"negative": 0, "neutral": 1, "positive": 2}
+    worst: dict[str, object] = {}
+    for item in items:
+        for aspect in item.aspects.all():
+            kept = worst.get(aspect.aspect)
+            if kept is None or rank.get(aspect.label, 1) < rank.get(kept.label, 1):
+                worst[aspect.aspect] = aspect
+    return [
+        {"name": names.get(key, key), "label": a.label, "score": a.score}
+        for key, a in worst.items()
+    ]
+
+
 def _escalation_words() -> list[str]:
     words: list[str] = []
     for rule in CaseRule.objects.filter(kind=CaseRuleKind.ESCALATION_WORDS, is_active=True):
@@ -166,8 +187,17 @@ def case_detail(request, pk):
         }
         for item in case.feedback_items.all()
     ]
-    answers = list(case.response.answers.all()) if case.response_id else []
-    can_change = request.user.has_perm("feedback.change_case")
+    now = timezone.now()
+    # Free text is shown once, as the highlighted feedback above, not again among the answers.
+    shown_as_feedback = {entry["item"].question_key for entry in items}
+    answers = [
+        answer
+        for answer in (case.response.answers.all() if case.response_id else [])
+        if answer.question_key not in shown_as_feedback
+    ]
+    works_cases = request.user.has_perm("feedback.change_case")
+    # A colleague's case is theirs to work (or a manager's): no forms for anyone else.
+    can_change = works_cases and services.may_act_on(case, request.user)
     return render(
         request,
         "feedback/cases/detail.html",
@@ -175,18 +205,24 @@ def case_detail(request, pk):
             "case": case,
             "items": items,
             "answers": answers,
+            "aspects": _aspects_once(case.feedback_items.all()),
             "history": customer_history(case),
             "value": customer_value(case.customer) if case.customer_id else None,
             "panels": _panels(request, case.customer),
             "events": [(e, EVENT_LABELS.get(e.kind, e.kind)) for e in case.events.all()],
             "can_change": can_change,
+            "colleagues_case": works_cases and not can_change,
             "can_reassign": request.user.has_perm(services.REASSIGN_PERMISSION),
             "note_form": NoteForm(),
             "call_form": CallForm(),
             "reply_form": ReplyForm(),
             "resolve_form": ResolveForm(),
             "assign_form": AssignForm(initial={"assignee": case.assignee_id}),
-            "now": timezone.now(),
+            "now": now,
+            "sla_state": case.sla_state(now),
+            "first_state": sla.sla_state(case.due_first_response_at, case.sla_started_at, now)
+            if case.is_open and case.due_first_response_at
+            else "",
         },
     )
 

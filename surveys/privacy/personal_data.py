@@ -4,7 +4,7 @@
 registers a handler in its AppConfig.ready():
 
     register_personal_data(PersonalDataHandler(
-        key="purchases", order=30, export=purchases_export, erase=purchases_erase))
+        key="purchases", order=60, export=purchases_export, erase=purchases_erase))
 
 `export(customer_ids)` returns a JSON-able section; `erase(customer_ids)` anonymises in
 place and returns how many records it changed; `retain(cutoff, limit)` anonymises up to
@@ -12,11 +12,15 @@ place and returns how many records it changed; `retain(cutoff, limit)` anonymise
 without `export` adds no section, one without `erase` keeps its records as they are. The
 ids are the person's customer row plus any duplicates merged into it.
 
-Erasure anonymises instead of deleting wherever an aggregate depends on a row: scores,
-purchase amounts and dates stay (so NPS, RFM and revenue do not move), attached to the
-customer row that becomes an anonymous placeholder (`pseudonym`, identity fields emptied).
-Names, emails, phones, external ids and free text are removed; the email and phone are kept
-only as keyed hashes on the suppression list, so the person is not contacted again.
+Erasure anonymises (PIPL art. 73: the person can no longer be identified, and it cannot be
+undone) instead of deleting wherever an aggregate depends on a row. The handlers remove what
+names the person or leads back to them: names, emails, phones, external ids, free text, order
+IDs, exact order times, their rows in uploaded files and error reports. Then every record kept
+for the aggregates (scores, purchase amounts and days, cases, sentiment) moves to a new random
+anonymous customer key (surveys.privacy.anonymous_keys), so NPS, RFM and revenue do not move
+but nothing links them to the old customer id, which stays behind as an empty tombstone. The
+email and phone are kept only as keyed hashes on the suppression list, so the person is not
+contacted again.
 """
 
 from __future__ import annotations
@@ -35,12 +39,13 @@ from django.utils.translation import gettext as _
 from surveyhub.api.errors import DomainError
 from surveys.models import Customer, PersonalDataAction, PrivacySettings
 from surveys.privacy.access_log import personal_data_access_record
+from surveys.privacy.anonymous_keys import anonymous_rekey
+from surveys.privacy.erased import ERASED_TEXT as ERASED_TEXT  # re-exported for the handlers
+from surveys.privacy.erased import admin_log_forget
 from surveys.privacy.suppression import suppress_contact
 
 logger = logging.getLogger(__name__)
 
-# What replaces erased or expired free text (answers, feedback, notes, replies).
-ERASED_TEXT = "[erased]"
 FORMAT_VERSION = 1
 
 
@@ -138,10 +143,12 @@ def personal_data_erase(*, customer: Customer, by=None, request=None) -> dict[st
         for handler in personal_data_handlers()
     }
     now = timezone.now()
+    moved = anonymous_rekey(ids, root_id=customer.pk, now=now)
+    counts["anonymous_key"] = sum(moved.values())
     for person in people:
         person.tags.clear()
         person.external_id = None
-        person.name = person.email = person.phone = ""
+        person.name = person.email = person.phone = person.region = person.language = ""
         person.attributes = {}
         person.consent, person.unsubscribed = False, True
         person.unsubscribed_at = person.unsubscribed_at or now
@@ -155,19 +162,6 @@ def personal_data_erase(*, customer: Customer, by=None, request=None) -> dict[st
     )  # fmt: skip
     logger.info("customer %s erased (%s)", customer.pk, counts)
     return {"customer_id": customer.pk, "erased_at": now.isoformat(), "records": counts}
-
-
-def admin_log_forget(model, ids) -> int:
-    """The admin's history names each object it changed (`str(obj)`: a customer's name, a
-    feedback item's first words): keep the entries, drop the names."""
-    from django.contrib.admin.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
-
-    entries = LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(model),
-        object_id__in=[str(pk) for pk in ids],
-    )
-    return entries.update(object_repr=ERASED_TEXT, change_message="")
 
 
 def retention_cutoff(now: datetime | None = None) -> datetime | None:

@@ -156,7 +156,8 @@ def _responses_anonymise(responses: list[Response], **changes) -> None:
 
 
 def responses_erase(ids: list[int]) -> int:
-    """Free text goes; scores stay, on the (now anonymous) customer row."""
+    """Free text and the draft key go; scores stay (and move with the person's other records
+    to a new anonymous customer key once every handler has run)."""
     responses = list(Response.objects.filter(customer__in=ids).only("pk"))
     changed = _answers_text_erase(responses)
     _responses_anonymise(responses)

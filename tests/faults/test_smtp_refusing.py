@@ -64,6 +64,7 @@ def smtp_worker(django_db_setup, tmp_path_factory):
         "SURVEYHUB_SITE_URL": "http://testserver",
         "SURVEYHUB_EMAIL_BATCH_SIZE": "50",
         "SURVEYHUB_EMAILS_PER_MINUTE": "6000",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(server.port),
         "EMAIL_TIMEOUT": "5",

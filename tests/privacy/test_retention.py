@@ -49,14 +49,20 @@ def history(django_capture_on_commit_callbacks):
     return old, recent, old_item
 
 
+def set_retention(days):
+    """What an Admin saves in Privacy settings (the row exists from migration 0008)."""
+    PrivacySettings.objects.update_or_create(pk=1, defaults={"retention_days": days})
+
+
 def test_nothing_is_anonymised_while_retention_is_unset(history):
+    set_retention(None)
     assert retention_apply() == {"responses": 0, "feedback": 0}
     assert not Response.objects.filter(anonymised_at__isnull=False).exists()
 
 
 def test_expired_responses_and_feedback_lose_identity_and_text_but_keep_scores(history):
     old, recent, old_item = history
-    PrivacySettings.objects.create(retention_days=365)
+    set_retention(365)
     nps_before = metric_summary(MetricFilters()).nps
 
     done = app.tasks["surveys.apply_retention"].delay().get()
@@ -76,7 +82,7 @@ def test_expired_responses_and_feedback_lose_identity_and_text_but_keep_scores(h
 
 
 def test_running_again_changes_nothing(history):
-    PrivacySettings.objects.create(retention_days=365)
+    set_retention(365)
     retention_apply()
 
     assert retention_apply() == {"responses": 0, "feedback": 0}
@@ -86,7 +92,7 @@ def test_work_is_done_in_batches(history, django_capture_on_commit_callbacks):
     survey = published_survey(consent_text="")
     for _ in range(4):
         answered(survey, days_ago=500, text="很旧")
-    PrivacySettings.objects.create(retention_days=30)
+    set_retention(30)
 
     done = retention_apply(batch_size=2)
 
