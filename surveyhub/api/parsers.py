@@ -116,8 +116,10 @@ def loads(text: str | bytes, *, encoding: str = "utf-8") -> Any:
     except JSONRefused:
         raise
     except json.JSONDecodeError as exc:
+        # Where, not json's English reason: the message is in the request's language.
         raise JSONRefused(
-            _("The request body is not valid JSON (%(reason)s).") % {"reason": exc}
+            _("The request body is not valid JSON (line %(line)s, column %(column)s).")
+            % {"line": exc.lineno, "column": exc.colno}
         ) from None
     except (ValueError, RecursionError):  # a last guard; the checks above should catch these
         raise JSONRefused(_("The request body is not valid JSON.")) from None

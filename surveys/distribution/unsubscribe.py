@@ -17,6 +17,17 @@ from surveys.models import (
 
 logger = logging.getLogger(__name__)
 
+
+def masked_email(email: str) -> str:
+    """d***5@example.cn: enough for the owner to recognise, little for whoever holds a
+    forwarded link."""
+    local, at, domain = (email or "").partition("@")
+    if not local:
+        return ""
+    shown = local[0] + "***" + (local[-1] if len(local) > 2 else "")
+    return f"{shown}{at}{domain}"
+
+
 # Unsubscribing ---------------------------------------------------------------------------
 
 

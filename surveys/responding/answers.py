@@ -9,6 +9,13 @@ from django.utils.translation import gettext as _
 
 from surveys.design.logic import is_visible
 from surveys.models import QuestionType
+from surveys.responding.grid_answers import (
+    GRID_TYPES,
+    check_date,
+    check_matrix,
+    check_ranking,
+    matrix_blank_row,
+)
 from surveys.scoring.rules import CES_SCALE, CSAT_SCALE, NPS_SCALE
 
 OTHER = "__other__"
@@ -81,6 +88,15 @@ def check_one(question: Any, raw: Any, other_raw: Any = None) -> tuple[CleanAnsw
             }
         return CleanAnswer(number=number), ""
 
+    if kind == QuestionType.DATE:
+        text, error = check_date(_first(raw))
+        return (CleanAnswer(text=text) if text else None), error
+
+    if kind in GRID_TYPES:
+        check = check_matrix if kind == QuestionType.MATRIX else check_ranking
+        choices, error = check(question, raw)
+        return (CleanAnswer(choices=choices) if choices else None), error
+
     if kind in {QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT}:
         text = _clean_text(_first(raw))
         if not text:
@@ -105,6 +121,13 @@ def check_one(question: Any, raw: Any, other_raw: Any = None) -> tuple[CleanAnsw
         picked = [str(v) for v in raw if str(v) != ""]
     else:
         picked = [] if raw in (None, "") else [str(raw)]
+    typed_other = _clean_text(_first(other_raw)) if question.allow_other else ""
+    if typed_other and OTHER not in picked:
+        # Text typed under "other" without ticking it (JS off, or a quick thumb) ticks it:
+        # never dropped. A single choice with another option picked cannot hold both.
+        if picked and kind != QuestionType.MULTIPLE:
+            return None, _("You wrote under “other” but chose another option: choose one.")
+        picked.append(OTHER)
     if not picked:
         return None, ""
     if kind != QuestionType.MULTIPLE and len(picked) > 1:
@@ -153,6 +176,11 @@ def check_answers(
     for question in require or ():
         if not is_visible(question, values):
             continue
+        if question.required and question.type == QuestionType.MATRIX and question.key in answers:
+            blank = matrix_blank_row(question, answers[question.key].choices)
+            if blank:
+                errors[question.key] = blank
+                continue
         if question.required and question.key not in answers and question.key not in errors:
             errors[question.key] = (
                 _("Please tick this box to continue.")

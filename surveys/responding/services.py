@@ -5,7 +5,6 @@ sent only after the commit, so listeners (feedback analysis) never see a half-wr
 response, and a broker that is down cannot lose an answer.
 """
 
-import datetime as dt
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
@@ -15,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from surveyhub.tasking.declare import TRANSIENT_ERRORS, enqueue_on_commit, tasks_run_in_process
+from surveyhub.tasking.declare import enqueue_on_commit, tasks_run_in_process
 from surveyhub.tasking.locks import retry_when_locked
 from surveys.design.logic import visible_questions
 from surveys.errors import SurveyError
@@ -35,7 +34,6 @@ from surveys.privacy.consent import consent_text_id_for
 from surveys.queries import current_questions, survey_for_submit, survey_submit_cache_drop
 from surveys.responding.answers import CleanAnswer, check_answers
 from surveys.responding.rows import SurveyChanged, insert_completed
-from surveys.signals import response_submitted
 
 logger = logging.getLogger(__name__)
 
@@ -239,39 +237,10 @@ def _announce_on_commit(response_id: int) -> None:
     `surveys.sweep_unannounced_responses` beat task (every few seconds) announces it in a
     worker, so a submit costs no broker round trip and a broker outage loses nothing.
     In-process mode (no broker: the demo, tests) has no beat and announces right after commit.
+    The outbox itself (announcing, retries, failures) is `surveys.responding.outbox`.
     """
     if tasks_run_in_process():
         enqueue_on_commit("surveys.announce_response", response_id)
-
-
-def response_announce(*, response_id: int) -> bool:
-    """Send `response_submitted` for a completed response and record that it was sent.
-
-    Listeners are idempotent, so announcing twice (a retried task, the sweeper) is harmless.
-    A transient error in a listener is raised so the task retries; others are logged.
-    """
-    if not Response.objects.filter(pk=response_id, status=ResponseStatus.COMPLETED).exists():
-        return False
-    results = response_submitted.send_robust(sender=Response, response_id=response_id)
-    for receiver, result in results:
-        if isinstance(result, TRANSIENT_ERRORS):
-            raise result
-        if isinstance(result, Exception):
-            logger.error("response_submitted receiver %r failed", receiver, exc_info=result)
-    Response.objects.filter(pk=response_id).update(announced_at=timezone.now())
-    return True
-
-
-def responses_unannounced(*, older_than_seconds: int = 0, limit: int = 500) -> list[int]:
-    """Completed responses not announced yet, oldest first (the outbox)."""
-    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
-    return list(
-        Response.objects.filter(
-            status=ResponseStatus.COMPLETED, announced_at__isnull=True, completed_at__lt=cutoff
-        )
-        .order_by("completed_at")
-        .values_list("pk", flat=True)[:limit]
-    )
 
 
 def response_submit(

@@ -9,5 +9,7 @@ urlpatterns = [
     path("i/<str:token>/", respondent_views.answer_by_invitation, name="respond-invitation"),
     path("preview/<slug:slug>/", respondent_views.preview, name="respond-preview"),
     path("privacy/", respondent_views.privacy, name="privacy"),
+    path("favicon.ico", respondent_views.favicon, name="favicon"),
+    path("brand/<str:digest>/", respondent_views.brand_image, name="brand-image"),
     path("", include("surveys.distribution.public_urls")),
 ]

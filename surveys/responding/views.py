@@ -4,32 +4,37 @@ Server-rendered and usable with JavaScript off: display logic runs on the server
 page. A small script, when it runs, saves answers as they are typed.
 """
 
-import random
 import uuid
+from datetime import timedelta
+from functools import cache
+from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
-from django.views.decorators.cache import never_cache
+from django.utils import timezone, translation
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
 from surveyhub.security.ratelimit import public_page
 from surveyhub.tasking.locks import retry_when_locked
 from surveys.design.logic import split_pages, visible_questions
-from surveys.design.piping import customer_fields, pipe
+from surveys.design.piping import customer_fields
 from surveys.distribution.tokens import looks_like_token
 from surveys.errors import SurveyError
-from surveys.models import Channel, QuestionType, ResponseStatus
+from surveys.models import BrandImage, Channel, QuestionType, ResponseStatus
 from surveys.queries import (
     draft_for_cookie,
     invitation_by_token,
     survey_for_link,
 )
-from surveys.responding.answers import SCALES
+from surveys.responding.branding import look_for
+from surveys.responding.duration import duration_text, survey_minutes
+from surveys.responding.grid_answers import GRID_TYPES, grid_from_post
+from surveys.responding.rendering import render_question, text_in
 from surveys.responding.services import (
     first_incomplete_question,
     invitation_record_open,
@@ -41,6 +46,8 @@ from surveys.responding.services import (
 
 COOKIE_PREFIX = "sh_draft_"
 COOKIE_MAX_AGE = 60 * 60 * 24 * 30
+# A completed survey opened again after this long is one answered earlier, not just now.
+ANSWERED_EARLIER = timedelta(minutes=10)
 CHANNEL_TAGS = {"wechat": Channel.WECHAT, "qr": Channel.QR, "link": Channel.LINK}
 
 
@@ -111,10 +118,35 @@ def preview(request, slug):
         context = {
             "survey": survey, "version": survey.current_version, "preview": True,
             "title": survey.title_in(language), "language": language,
-            "questions": [_render_question(q, language, {}, {}, "preview") for q in questions],
-            "page_number": 1, "page_count": 1,
+            "questions": [render_question(q, language, {}, {}, "preview") for q in questions],
+            "page_number": 1, "page_count": 1, "look": look_for(survey, language),
         }  # fmt: skip
         return render(request, "surveys/respond/page.html", context)
+
+
+FAVICON = Path(__file__).resolve().parent.parent / "static" / "surveys" / "favicon.ico"
+
+
+@require_http_methods(["GET", "HEAD"])
+@cache_control(public=True, max_age=7 * 86400)
+def favicon(request):
+    """/favicon.ico, which every browser asks for (a 404 fills logs and costs a round trip)."""
+    return HttpResponse(_favicon_bytes(), content_type="image/x-icon")
+
+
+@cache
+def _favicon_bytes() -> bytes:
+    return FAVICON.read_bytes()
+
+
+@require_http_methods(["GET", "HEAD"])
+@cache_control(public=True, max_age=365 * 86400, immutable=True)
+def brand_image(request, digest):
+    """A logo or cover image; its URL is its SHA-256, so it can be cached for good."""
+    image = BrandImage.objects.filter(digest=digest).only("content_type", "data").first()
+    if image is None:
+        return HttpResponse(status=404)
+    return HttpResponse(bytes(image.data), content_type=image.content_type)
 
 
 def privacy(request):
@@ -126,38 +158,6 @@ def _language_for(request, survey, fixed: str | None) -> str:
     wanted = request.GET.get("lang") or fixed or translation.get_language() or "zh-hans"
     wanted = "en" if wanted.startswith("en") else "zh-hans"
     return wanted if wanted in (survey.languages or ["zh-hans"]) else "zh-hans"
-
-
-def _text(obj, name: str, language: str, fields=None) -> str:
-    english = getattr(obj, f"{name}_en", "") if language == "en" else ""
-    return pipe(english or getattr(obj, name), fields or {})
-
-
-def _render_question(question, language, answers, errors, seed, fields=None) -> dict:
-    """What the template needs for one question, in the respondent's language."""
-    options = [
-        {"value": str(o["value"]), "label": (language == "en" and o.get("label_en")) or o["label"]}
-        for o in question.options
-    ]
-    if question.option_order == "random":
-        random.Random(f"{seed}:{question.key}").shuffle(options)  # noqa: S311 (not security)
-    answer = answers.get(question.key)
-    bounds = SCALES.get(question.type)
-    scale = range(bounds[0], bounds[1] + 1) if bounds else None
-    return {
-        "q": question,
-        "text": _text(question, "text", language, fields),
-        "help": _text(question, "help_text", language, fields),
-        "options": options,
-        "scale": [str(n) for n in scale] if scale else None,
-        "value": ""
-        if answer is None
-        else str(answer.number if answer.number is not None else answer.text),
-        "choices": answer.choices if answer else [],
-        "other_text": answer.other_text if answer else "",
-        "error": errors.get(question.key, ""),
-        "limit": 200 if question.type == QuestionType.SHORT_TEXT else question.max_length,
-    }
 
 
 class AnswerFlow:
@@ -176,7 +176,10 @@ class AnswerFlow:
         self.language = _language_for(request, survey, response.language if response else language)
         self.version = response.version if response else survey.current_version
         self.questions = list(self.version.questions.all())
-        self.pages = split_pages(self.questions)
+        self.one_per_page = survey.one_question_per_page
+        self.pages = (
+            [[q] for q in self.questions] if self.one_per_page else split_pages(self.questions)
+        )
         self.fields = customer_fields(invitation.customer if invitation else None)
         self._saved: dict | None = None
         self._before = (response, None)  # what a retried POST starts again from
@@ -186,7 +189,12 @@ class AnswerFlow:
             if self.response is not None and self.response.status == ResponseStatus.COMPLETED:
                 # Answers sent again after completion (a second tab, the back button) are
                 # refused, and the page says so: an invitation takes one response.
-                return self.thanks(refused=self.request.method == "POST")
+                if self.request.method == "POST":
+                    return self.thanks(refused=True)
+                # Right after the last page: thanks only. Opened again later: thanks, and
+                # that this was answered before (for a personal link: that it is used up).
+                finished = self.response.completed_at or timezone.now()
+                return self.thanks(earlier=timezone.now() - finished > ANSWERED_EARLIER)
             if self.request.method == "POST":
                 return self.post()
             return self.show(self._page_index(), {})
@@ -233,6 +241,10 @@ class AnswerFlow:
                     if question.type == QuestionType.MULTIPLE
                     else (values[0] if values else "")
                 )
+            if question.type in GRID_TYPES:
+                grid = grid_from_post(question, post)
+                if grid is not None:
+                    data[question.key] = grid
             if f"{question.key}_other" in post:
                 data[f"{question.key}_other"] = post[f"{question.key}_other"]
             if question.type == QuestionType.CONSENT and question.key not in post:
@@ -340,33 +352,44 @@ class AnswerFlow:
             self.response and self.response.consent_version
         )
         position = visible_pages.index(index) if index in visible_pages else 0
+        posted = self.request.POST if self.request.method == "POST" else None
+        minutes = survey_minutes(self.version.pk, [q.type for q in self.questions])
         context = {
             "survey": self.survey, "version": self.version, "language": self.language,
             "title": self.survey.title_in(self.language),
-            "intro": _text(self.version, "intro", self.language, self.fields)
+            "intro": text_in(self.version, "intro", self.language, self.fields)
             if position == 0 else "",
-            "consent_text": _text(self.version, "consent_text", self.language)
+            "greeting_name": self.fields.get("name", "") if position == 0 else "",
+            "duration": duration_text(minutes) if position == 0 else "",
+            "consent_text": text_in(self.version, "consent_text", self.language)
             if needs_consent and position == 0 else "",
             "consent_error": errors.get("_consent", ""), "form_error": errors.get("_form", ""),
             "questions": [
-                _render_question(q, self.language, answers, errors, seed, self.fields) for q in page
+                render_question(q, self.language, answers, errors, seed, self.fields, posted)
+                for q in page
             ],
-            "page_index": index, "page_number": position + 1,
+            "page_index": index, "page_number": position + 1, "one_per_page": self.one_per_page,
             "page_count": max(len(visible_pages), 1),
             "is_last": self._next(index) is None, "is_first": position == 0,
             "rk": str(self.response.respondent_key) if self.response else str(uuid.uuid4()),
             "other_language": "en" if self.language == "zh-hans" else "zh-hans",
             "show_language_switch": len(self.survey.languages or []) > 1,
         }  # fmt: skip
+        context["look"] = look_for(self.survey, self.language)
+        context["cover"] = context["look"].cover if position == 0 else ""
         return render(self.request, "surveys/respond/page.html", context, status=status)
 
-    def thanks(self, refused=False):
+    def thanks(self, refused=False, earlier=False):
+        look = look_for(self.survey, self.language)
+        if look.end_redirect_url and not refused:
+            return redirect(look.end_redirect_url)
         return render(
             self.request,
             "surveys/respond/thanks.html",
             {"survey": self.survey, "title": self.survey.title_in(self.language),
-             "text": _text(self.version, "thank_you", self.language, self.fields),
-             "refused": refused, "personal": self.invitation is not None},
+             "text": text_in(self.version, "thank_you", self.language, self.fields),
+             "refused": refused, "earlier": earlier, "personal": self.invitation is not None,
+             "look": look},
         )  # fmt: skip
 
 

@@ -18,7 +18,8 @@ def resumed(client):
 def test_coming_back_to_a_draft_takes_a_fixed_number_of_queries(
     client, resumed, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(4):
+    # The survey, the draft, its answers, the questions, and the look (branding: one query).
+    with django_assert_max_num_queries(5):
         page = client.get(resumed)
     assert "您不满意的主要原因是" in page.content.decode()
 
@@ -26,6 +27,6 @@ def test_coming_back_to_a_draft_takes_a_fixed_number_of_queries(
 def test_a_page_with_an_error_takes_a_fixed_number_of_queries(
     client, resumed, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):  # 9, and the look (branding)
         page = client.post(resumed, {"page": 1, "rk": "", "comment": "差" * 3000, "action": "next"})
     assert "请控制在 2000 字以内" in page.content.decode()
