@@ -2,15 +2,19 @@
 
 import csv
 import io
+import re
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from analytics.dashboard import queries
 from analytics.metric_queries.filters import MetricFilters, latest_clv_run
 from analytics.metric_queries.purchase_metrics import rfm_report
 from analytics.metric_queries.survey_metrics import metric_trend
+from analytics.models import ValueTier
+from analytics.reports.services import status_labels
 from surveyhub.spreadsheets.formula_guard import safe_cell
 
 Table = tuple[str, list[str], list[list[Any]]]
@@ -20,12 +24,13 @@ def dashboard_tables(*, filters: MetricFilters, interval: str) -> list[Table]:
     """Title, header and rows of every chart's data under the filters."""
     tables: list[Table] = []
     tiles = queries.dashboard_tiles()
+    status = status_labels()
     tables.append(
         (
             _("Scorecard %(period)s") % {"period": tiles["period"]},
-            [_("Indicator"), _("Value"), _("Target"), _("Change"), _("Status")],
+            [_("Indicator"), pgettext("number", "Value"), _("Target"), _("Change"), _("Status")],
             [
-                [t["label"], t["value"], t["target"], t["change"], t["status"]]
+                [t["label"], t["value"], t["target"], t["change"], status.get(t["status"], "")]
                 for t in tiles["tiles"]
             ],
         )
@@ -35,7 +40,13 @@ def dashboard_tables(*, filters: MetricFilters, interval: str) -> list[Table]:
         tables.append(
             (
                 _("%(metric)s trend") % {"metric": metric.upper()},
-                [_("Period"), _("Value"), "n", _("Interval low"), _("Interval high")],
+                [
+                    _("Period"),
+                    pgettext("number", "Value"),
+                    "n",
+                    _("Interval low"),
+                    _("Interval high"),
+                ],
                 [[p.period, p.value, p.n, p.ci_low, p.ci_high] for p in points],
             )
         )
@@ -44,7 +55,7 @@ def dashboard_tables(*, filters: MetricFilters, interval: str) -> list[Table]:
         (
             _("NPS distribution"),
             [_("Score"), _("Group"), _("Answers")],
-            [[s["score"], s["group"], s["count"]] for s in dist["scores"]],
+            [[s["score"], _group_label(s["group"]), s["count"]] for s in dist["scores"]],
         )
     )
     tables.append(
@@ -62,7 +73,7 @@ def dashboard_tables(*, filters: MetricFilters, interval: str) -> list[Table]:
             _("Topics and aspects"),
             [_("Kind"), _("Name"), _("Mentions"), _("NPS impact"), _("Sentiment")],
             [
-                [t["kind"], t["name"], t["mentions"], t["impact"], t["sentiment"]]
+                [_kind_label(t["kind"]), t["name"], t["mentions"], t["impact"], t["sentiment"]]
                 for t in queries.dashboard_topics(filters=filters)
             ],
         )
@@ -90,14 +101,22 @@ def dashboard_tables(*, filters: MetricFilters, interval: str) -> list[Table]:
         (
             _("Satisfaction × value"),
             [_("Value tier"), _("NPS group"), _("Customers")],
-            [[c["tier"], c["group"], c["customers"]] for c in matrix["cells"]],
+            [
+                [_tier_label(c["tier"]), _group_label(c["group"]), c["customers"]]
+                for c in matrix["cells"]
+            ],
         )
     )
     service = queries.service_summary(filters=filters, interval=interval)
     tables.append(
         (
             _("Service"),
-            [_("Period start"), _("Opened"), _("Resolved"), _("SLA compliance (%)")],
+            [
+                _("Period start"),
+                pgettext("cases", "Opened"),
+                _("Resolved"),
+                _("SLA compliance (%)"),
+            ],
             [
                 [p["start"], p["opened"], p["resolved"], p["sla_compliance"]]
                 for p in service["over_time"]
@@ -105,6 +124,31 @@ def dashboard_tables(*, filters: MetricFilters, interval: str) -> list[Table]:
         )
     )
     return tables
+
+
+def _group_label(code: str) -> str:
+    labels = {"promoter": _("Promoter"), "passive": _("Passive"), "detractor": _("Detractor")}
+    return labels.get(code, code)
+
+
+def _kind_label(code: str) -> str:
+    return {"topic": _("Topic"), "aspect": _("Aspect")}.get(code, code)
+
+
+def _tier_label(code: str) -> str:
+    return str(ValueTier(code).label) if code in ValueTier.values else code
+
+
+def sheet_title(title: str, taken: set[str]) -> str:
+    """An Excel sheet name from a table's title: at most 31 characters, none of []:*?/\\,
+    unique in the book."""
+    base = re.sub(r"[\[\]:*?/\\]", " ", str(title)).strip()[:31] or "-"
+    name, n = base, 2
+    while name.lower() in taken:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(name.lower())
+    return name
 
 
 def tables_csv(tables: list[Table]) -> bytes:
@@ -123,8 +167,9 @@ def tables_xlsx(tables: list[Table]) -> bytes:
     """One worksheet per table."""
     book = Workbook()
     book.remove(book.active)
-    for index, (title, header, rows) in enumerate(tables, start=1):
-        sheet = book.create_sheet(title=f"{index}")
+    taken: set[str] = set()
+    for title, header, rows in tables:
+        sheet = book.create_sheet(title=sheet_title(title, taken))
         sheet.append([safe_cell(str(title))])
         sheet.append([safe_cell(str(h)) for h in header])
         for row in rows:

@@ -36,7 +36,8 @@ from feedback.analysis.queries import aspect_choices
 from feedback.cases.queries import overdue_q, resolved_in_time_q
 from feedback.models.cases import OPEN_CASE_STATUSES
 from feedback.models.cases import Case as TriageCase
-from surveys.models import Customer, Response, Survey
+from surveys.models import Customer, Response, Store, Survey
+from surveys.models.responses import Channel
 from surveys.scoring.expressions import nps_group_q
 from surveys.scoring.rules import NPS_GROUPS, NPS_SCALE, NpsGroup, nps_group
 
@@ -275,12 +276,20 @@ def _distinct(model, field: str, limit: int = 200) -> list[str]:
     )
 
 
+def _channel_label(code: str) -> str:
+    return str(Channel(code).label) if code in Channel.values else code
+
+
 def filter_choices() -> dict[str, list]:
     """The values each filter of the page offers (a few DISTINCT queries)."""
     return {
         "surveys": list(Survey.objects.order_by("title").values_list("pk", "title")[:200]),
-        "channels": _distinct(Response, "channel"),
-        "stores": _distinct(Response, "store"),
+        "channels": [(c, _channel_label(c)) for c in _distinct(Response, "channel")],
+        # Only the managed list: a `?store=` typed on a public link is never offered here.
+        "stores": [
+            (s.code, s.label(get_language() or "zh-hans"))
+            for s in Store.objects.filter(is_active=True)[:200]
+        ],
         "regions": _distinct(Customer, "region"),
         "categories": _distinct(Purchase, "category"),
         "segments": segment_choices(),

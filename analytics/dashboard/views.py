@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
@@ -42,10 +42,11 @@ def _labels() -> dict[str, str]:
         "promoter": _("Promoters (9–10)"), "answers": _("Answers"),
         "positive": _("Positive"), "neutral": _("Neutral"), "negative": _("Negative"),
         "impact": _("NPS impact"), "mentions": _("Mentions"), "sentiment": _("Sentiment"),
-        "topic": _("Topic"), "aspect": _("Aspect"),
+        "topic": _("Topic"), "aspect": _("Aspect"), "partial": _("partial period"),
         "customers": _("Customers"), "revenueShare": _("Revenue share (%)"),
         "high": _("High value"), "medium": _("Medium value"), "low": _("Low value"),
-        "opened": _("Opened"), "resolved": _("Resolved"), "sla": _("SLA compliance (%)"),
+        "opened": pgettext("cases", "Opened"), "resolved": _("Resolved"),
+        "sla": _("SLA compliance (%)"),
         "backlog": _("Open cases"), "overdue": _("Overdue cases"),
         "openCase": _("Open case"), "noCase": _("No open case"),
         "loadError": _("Could not load this chart. Reload the page to try again."),
@@ -82,7 +83,7 @@ def dashboard_view(request):
         "links": {
             "feedback": reverse("feedback:explorer"),
             "cases": reverse("cases:queue"),
-            "customer": reverse("admin:surveys_customer_changelist"),
+            "customer": reverse("surveys:customers"),
         },
         "rfmAsOf": run.as_of.isoformat() if run else None,
         "language": get_language(),

@@ -65,8 +65,10 @@
 
   function feedbackLink(extra) {
     var f = filterParams();
+    // Every dashboard filter travels along; the explorer applies those it has and names the rest.
     go(config.links.feedback, Object.assign({
-      date_from: f.get("from"), date_to: f.get("to"), survey: f.get("survey")
+      date_from: f.get("from"), date_to: f.get("to"), survey: f.get("survey"), channel: f.get("channel"),
+      store: f.get("store"), region: f.get("region"), category: f.get("category"), segment: f.get("segment")
     }, extra));
   }
 
@@ -125,11 +127,21 @@
   }
 
   /* Trends ----------------------------------------------------------------------------- */
+  // A period that is still running, or that the date filter cuts, is partial: drawn dashed
+  // and hollow and labelled, so a month of 17 answers is not read as a cliff.
+  function isPartial(start, interval) {
+    var f = filterParams(), end = bucketEnd(start, interval), today = new Date().toISOString().slice(0, 10);
+    return end > today || (f.get("to") && end > f.get("to")) || (f.get("from") && start < f.get("from"));
+  }
+
   function trend(id, metric, points, interval) {
-    var labels = points.map(function (p) { return p.period; });
+    var partial = points.map(function (p) { return isPartial(p.start, interval); });
+    var labels = points.map(function (p, i) { return p.period + (partial[i] ? " (" + L.partial + ")" : ""); });
     var datasets = [{
       label: L[metric], data: points.map(function (p) { return p.value; }),
       borderColor: COLORS.line, backgroundColor: COLORS.line, tension: 0.2,
+      segment: { borderDash: function (ctx) { return partial[ctx.p0DataIndex] || partial[ctx.p1DataIndex] ? [6, 4] : undefined; } },
+      pointBackgroundColor: points.map(function (p, i) { return partial[i] ? "#fff" : COLORS.line; }),
       pointStyle: points.map(function (p) { return p.n < SMALL ? "triangle" : "circle"; }),
       pointRadius: points.map(function (p) { return p.n < SMALL ? 6 : 3; })
     }];
@@ -171,7 +183,7 @@
         onClick: function (evt, elements) {
           if (!elements.length) { return; }
           var s = data.scores[elements[0].index];
-          feedbackLink({ sentiment: s.group === "detractor" ? "negative" : s.group === "promoter" ? "positive" : "" });
+          feedbackLink({ nps: String(s.score) });  // exactly who gave this score
         }
       }
     }, !data.n);
@@ -268,7 +280,7 @@
       var tr = document.createElement("tr");
       var name = document.createElement("td");
       var who = document.createElement("a");
-      who.href = config.links.customer + row.customer + "/change/";
+      who.href = config.links.customer + row.customer + "/";  // the customer 360 page
       who.textContent = row.name || row.external_id || "#" + row.customer;
       name.appendChild(who);
       var clv = document.createElement("td");
@@ -352,7 +364,7 @@
     load();
   }
 
-  form.addEventListener("change", apply);
+  // Filters apply on "Apply" only: changing two selects must not query every chart twice.
   form.addEventListener("submit", function (evt) { evt.preventDefault(); apply(); });
   load();
 })();
