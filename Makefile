@@ -6,10 +6,15 @@ HOST ?= 127.0.0.1:8000
 
 .PHONY: run test bench-smoke mutation setup lint format messages compile-messages worker beat clean
 
+# Links, QR codes and emails name the address the demo is served at (make run HOST=0.0.0.0:8011
+# SITE_URL=http://192.168.1.5:8011 when phones on the network should open them).
+SITE_URL ?= http://$(HOST)
+RUN_ENV := DJANGO_DEBUG=1 SURVEYHUB_DEMO=1 SURVEYHUB_SITE_URL=$(SITE_URL)
+
 run: setup  ## the product with demo data at http://127.0.0.1:8000
-	DJANGO_DEBUG=1 SURVEYHUB_DEMO=1 $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=1 SURVEYHUB_DEMO=1 $(PY) manage.py seed_demo
-	DJANGO_DEBUG=1 SURVEYHUB_DEMO=1 $(PY) manage.py runserver $(HOST)
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py seed_demo
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST)
 
 test: setup  ## the whole suite: ruff, then pytest
 	$(VENV)/bin/ruff check .

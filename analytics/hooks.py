@@ -16,11 +16,12 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from analytics.evaluations.segments import segment_label
 from analytics.metrics.rfm import SEGMENTS
 from analytics.models import ClvRun, CustomerValue, Purchase, ValueTier
+from analytics.relationship.hooks import register_relationship_hooks
 from feedback.cases.priority import register_value_tier_provider
 from surveys.customers.panels import (
     CustomerPanel,
@@ -63,6 +64,7 @@ def customer_value(customer) -> dict[str, Any] | None:
         "rfm_segment": value.rfm_segment, "rfm_segment_name": segment_label(value.rfm_segment),
         "clv": str(value.clv), "p_alive": round(value.p_alive, 4),
         "expected_orders_1y": round(value.expected_orders_1y, 4), "value_tier": value.value_tier,
+        "value_tier_label": str(value.get_value_tier_display()),
     }  # fmt: skip
 
 
@@ -148,7 +150,7 @@ def register_audience_filters() -> None:
 def register_value_panel() -> None:
     register_customer_panel(
         CustomerPanel(
-            key="value", title=gettext_lazy("Value"), render=value_panel, order=15,
+            key="value", title=pgettext_lazy("customer", "Value"), render=value_panel, order=15,
             permission="analytics.view_customervalue",
         )
     )  # fmt: skip
@@ -169,3 +171,4 @@ def register_hooks() -> None:
     register_audience_filters()
     register_value_panel()
     register_case_priority_hook()
+    register_relationship_hooks()  # directory and audience filters: stage, churn band, NPS…

@@ -104,6 +104,7 @@ def setup_django(database_url: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "surveyhub.settings")
     # DEBUG off needs a key; the import subprocesses inherit this one.
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
+    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
     _create_database(database_url)
     import django
 

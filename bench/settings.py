@@ -5,6 +5,8 @@ import os
 # DEBUG is off, so the project's settings need a key: one fixed benchmark key (the same in
 # every process a benchmark starts), unless the environment brings its own.
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
+# DEBUG off refuses the console backend: benchmark mail stays in memory.
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 from surveyhub.settings import *  # noqa: F403
 

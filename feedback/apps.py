@@ -19,3 +19,6 @@ class FeedbackConfig(AppConfig):
         from feedback.personal_data import register_personal_data_handlers
 
         register_personal_data_handlers()  # export and erasure of one person (PIPL / GDPR)
+        from feedback.analysis.results_annotations import register_results_annotations
+
+        register_results_annotations()  # sentiment, topics and cases on survey results pages

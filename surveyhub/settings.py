@@ -166,17 +166,48 @@ EMAIL_BACKEND = env_str(
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend",
 )
+# The console and file backends write whole messages (case replies, invitation links: personal
+# data) to the log or disk, and deliver nothing: development only. With DEBUG off, start-up stops.
+if not DEBUG and EMAIL_BACKEND.rsplit(".", 2)[-2:-1] in (["console"], ["filebased"]):
+    raise ImproperlyConfigured(
+        f"DJANGO_DEBUG is off and email would go to {EMAIL_BACKEND}, which writes whole "
+        "messages (personal data) to the log or disk and delivers nothing: set EMAIL_HOST (and "
+        "EMAIL_PORT, EMAIL_HOST_USER, …) to send through SMTP, or EMAIL_BACKEND="
+        "django.core.mail.backends.dummy.EmailBackend to send no email at all."
+    )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SurveyHub <noreply@surveyhub.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Distribution: no customer is invited more than once in this many days, across all surveys.
 SURVEYHUB_CONTACT_CAP_DAYS = env_int("SURVEYHUB_CONTACT_CAP_DAYS", 30)
+# Relationship analytics (README "Churn risk and lifecycle stages"): churn = no order within
+# this many days; lifecycle thresholds in days, risks in percent.
+SURVEYHUB_CHURN_HORIZON_DAYS = env_int("SURVEYHUB_CHURN_HORIZON_DAYS", 90)
+SURVEYHUB_LIFECYCLE_NEW_DAYS = env_int("SURVEYHUB_LIFECYCLE_NEW_DAYS", 90)
+SURVEYHUB_LIFECYCLE_LOST_DAYS = env_int("SURVEYHUB_LIFECYCLE_LOST_DAYS", 365)
+SURVEYHUB_LIFECYCLE_LOST_RISK_PCT = env_int("SURVEYHUB_LIFECYCLE_LOST_RISK_PCT", 95)
+SURVEYHUB_LIFECYCLE_DECLINING_RISK_PCT = env_int("SURVEYHUB_LIFECYCLE_DECLINING_RISK_PCT", 70)
+SURVEYHUB_LIFECYCLE_DECLINING_GAP_RATIO = env_int("SURVEYHUB_LIFECYCLE_DECLINING_GAP_RATIO", 2)
+if min(SURVEYHUB_CHURN_HORIZON_DAYS, SURVEYHUB_LIFECYCLE_NEW_DAYS, SURVEYHUB_LIFECYCLE_LOST_DAYS,
+       SURVEYHUB_LIFECYCLE_DECLINING_GAP_RATIO) < 1 or not (
+    0 < SURVEYHUB_LIFECYCLE_DECLINING_RISK_PCT <= SURVEYHUB_LIFECYCLE_LOST_RISK_PCT <= 100
+):  # fmt: skip
+    raise ImproperlyConfigured(
+        "SURVEYHUB_CHURN_HORIZON_DAYS and SURVEYHUB_LIFECYCLE_* days must be at least 1, and "
+        "0 < SURVEYHUB_LIFECYCLE_DECLINING_RISK_PCT <= SURVEYHUB_LIFECYCLE_LOST_RISK_PCT <= 100."
+    )
 # Case SLAs in business hours: public holidays off, and the weekend days worked in their place
 # (调休), as comma-separated dates, e.g. "2026-10-01,2026-10-02" and "2026-09-27".
 SURVEYHUB_SLA_HOLIDAYS = env_dates("SURVEYHUB_SLA_HOLIDAYS")
 SURVEYHUB_SLA_EXTRA_WORKDAYS = env_dates("SURVEYHUB_SLA_EXTRA_WORKDAYS")
 # How often new responses are handed to their listeners (feedback analysis, case rules).
 SURVEYHUB_ANNOUNCE_SECONDS = env_int("SURVEYHUB_ANNOUNCE_SECONDS", 5)
+# The response outbox: responses per sweep, and how a failing listener is re-driven
+# (first retry after ANNOUNCE_RETRY_SECONDS, doubling, at most 6 h apart; after
+# ANNOUNCE_MAX_ATTEMPTS tries the response is shown to Admins as failed and they are emailed).
+SURVEYHUB_ANNOUNCE_BATCH = env_int("SURVEYHUB_ANNOUNCE_BATCH", 5000)
+SURVEYHUB_ANNOUNCE_RETRY_SECONDS = env_int("SURVEYHUB_ANNOUNCE_RETRY_SECONDS", 30)
+SURVEYHUB_ANNOUNCE_MAX_ATTEMPTS = env_int("SURVEYHUB_ANNOUNCE_MAX_ATTEMPTS", 10)
 # Largest purchase/customer file accepted for import (CSV or XLSX).
 SURVEYHUB_IMPORT_MAX_UPLOAD_MB = env_int("SURVEYHUB_IMPORT_MAX_UPLOAD_MB", 200)
 # Upload limits (issue #9; checks in surveyhub/file_checks.py): rows of an imported file, and
@@ -184,6 +215,9 @@ SURVEYHUB_IMPORT_MAX_UPLOAD_MB = env_int("SURVEYHUB_IMPORT_MAX_UPLOAD_MB", 200)
 # answered 413 from its Content-Length, before the body is read (CSRF checks read it early).
 SURVEYHUB_IMPORT_MAX_ROWS = env_int("SURVEYHUB_IMPORT_MAX_ROWS", 5_000_000)
 SURVEYHUB_IMPORT_MAX_UNPACKED_MB = env_int("SURVEYHUB_IMPORT_MAX_UNPACKED_MB", 1024)
+# An import of at least this many rows ends with VACUUM (ANALYZE) of the purchase and customer
+# tables on PostgreSQL: the dashboard's plans must not wait for autovacuum.
+SURVEYHUB_IMPORT_ANALYZE_ROWS = env_int("SURVEYHUB_IMPORT_ANALYZE_ROWS", 10_000)
 MIDDLEWARE.append("surveyhub.security.upload_limits.UploadSizeLimitMiddleware")
 # NUL characters in query strings and API bodies: a clear 400, not a database error.
 MIDDLEWARE.append("surveyhub.security.nul_guard.RejectNulCharactersMiddleware")

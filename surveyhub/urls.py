@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from analytics.dashboard.home import staff_home
 from surveyhub import views
 from surveyhub.api import token_views
 from surveyhub.security.login_throttle import ThrottledLoginView
@@ -24,8 +25,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("staff/", views.staff_home, name="staff-home"),
+    path("staff/", staff_home, name="staff-home"),
     path("staff/api-token/", token_views.my_api_token, name="my-api-token"),
+    path("staff/customers/", include("analytics.relationship.urls")),
     path("staff/", include("surveys.urls")),
     path("staff/analytics/", include("analytics.urls")),
     path("staff/feedback/", include("feedback.urls")),
@@ -34,6 +36,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: no inline script, CSP-friendly.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("shared/results/", include("surveys.results.public_urls")),
     path("", include("surveys.responding.urls")),
 ]
 

@@ -1,10 +1,8 @@
-from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from surveyhub.health import broker_state, database_state
+from surveyhub.health import HEALTH_FIGURES, broker_state, database_state
 from surveyhub.models import WorkerHeartbeat
 
 
@@ -19,9 +17,6 @@ def healthz(request):
     if database == "ok":
         last = WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True)
         body["last_worker_heartbeat"] = last[0].isoformat() if last else None
+        # Figures the apps register (e.g. responses the outbox gave up on).
+        body.update({name: figure() for name, figure in HEALTH_FIGURES.items()})
     return JsonResponse(body, status=200 if healthy else 503)
-
-
-@login_required
-def staff_home(request):
-    return render(request, "staff/home.html")

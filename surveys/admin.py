@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from surveys.models import Customer, CustomerTag, Survey
+from surveys.models import Customer, CustomerTag, Store, Survey
 from surveys.privacy.admin import PersonalDataAdminMixin
 
 
@@ -17,6 +17,15 @@ class CustomerTagAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+@admin.register(Store)
+class StoreAdmin(admin.ModelAdmin):
+    """The managed list of stores: only these are offered by the staff filters."""
+
+    list_display = ["code", "name", "name_en", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["code", "name", "name_en"]
+
+
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
     """Read and find surveys here; create and edit them in the survey builder (/staff/surveys/),
@@ -29,3 +38,7 @@ class SurveyAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# The organisation's default branding lives with the respondent pages it styles.
+import surveys.responding.admin  # noqa: E402, F401

@@ -15,3 +15,8 @@ class SurveysConfig(AppConfig):
         from surveys.privacy.surveys_data import register_personal_data_handlers
 
         register_personal_data_handlers()  # export and erasure of one person (PIPL / GDPR)
+        from surveyhub.health import HEALTH_FIGURES
+        from surveys.responding.outbox import responses_announce_failed_count
+
+        # Responses whose listeners kept failing: /healthz shows them until an Admin re-drives.
+        HEALTH_FIGURES["responses_failed_to_announce"] = responses_announce_failed_count

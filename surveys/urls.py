@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from surveys.design import views as builder_views
+from surveys.responding import outbox_views
 
 app_name = "surveys"
 urlpatterns = [
@@ -31,6 +32,9 @@ urlpatterns = [
         {"action": "close"},
         name="survey-close",
     ),
+    path("outbox/", outbox_views.outbox_failed, name="outbox-failed"),
+    path("outbox/redrive/", outbox_views.outbox_redrive, name="outbox-redrive"),
+    path("surveys/<int:pk>/", include("surveys.results.urls")),
     path("customers/", include("surveys.customers.urls")),
     path("distributions/", include("surveys.distribution.urls")),
 ]

@@ -52,6 +52,7 @@ AREAS = {
     "privacy/": "public",
     "accounts/login/": "public",
     "healthz": "public",
+    "shared/": "public",
 }
 
 # What no page walk visits, and why. Keep each reason true: the tests named do the checking.
@@ -71,6 +72,10 @@ EXCLUDED = {
     "accounts/logout/": "POST-only logout, shows nothing",
     # Django's translation catalogue for JavaScript: static strings, no stored data.
     "jsi18n/": "static translation catalogue",
+    # The site icon: a fixed image, no stored data (tests/surveys/respond/test_small_fixes.py).
+    "favicon.ico": "a fixed image, no stored data (test_small_fixes)",
+    # Uploaded logos and cover images: checked image bytes, never HTML (test_branding).
+    "brand/": "uploaded brand images, bytes only (test_branding)",
 }
 
 
@@ -92,6 +97,18 @@ def _area_or_none(route: Route) -> str | None:
         return area_of(route)
     except KeyError:
         return None
+
+
+def _results_share(survey):
+    """A live share link of the survey's results (made once per survey): (share, token)."""
+    from django.http import QueryDict
+
+    from surveys.results.sharing import share_create, share_token
+
+    share = survey.result_shares.first()
+    if share is None:
+        return share_create(survey=survey, params=QueryDict(), days=7, allow_text=False)
+    return share, share_token(share)
 
 
 class Unbuildable(LookupError):
@@ -118,7 +135,13 @@ def argument_values(
     return {
         "staff/surveys/<int:pk>": [survey.pk],
         "staff/surveys/<int:pk>/questions/<slug:key>": list(question_keys),
+        "staff/surveys/<int:pk>/responses/<int:response_id>": [case.response_id],
+        "staff/surveys/<int:pk>/results/shares/<int:share_id>": [_results_share(survey)[0].pk],
+        "shared/results/<str:token>": [_results_share(survey)[1]],
         "staff/customers/<int:pk>": [customer.pk],
+        "staff/customers/at-risk/<int:customer_id>": [customer.pk],
+        "staff/customers/segments/rfm/<str:code>": ["important_value"],
+        "staff/customers/segments/stage/<str:code>": ["new"],
         "staff/distributions/survey/<int:survey_id>": [survey.pk],
         "staff/distributions/<int:pk>": [distribution.pk],
         "staff/distributions/links/<int:survey_id>": [survey.pk],

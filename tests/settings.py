@@ -10,6 +10,9 @@ test starts with it empty); CI sets CACHE_URL to Redis.
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-" + "x" * 40)
+# DEBUG off refuses the console backend (it would log bodies): tests and the workers they start
+# keep mail in memory unless a test points them at its SMTP server.
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 from surveyhub.settings import *  # noqa: F403
 

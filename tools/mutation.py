@@ -44,11 +44,39 @@ class Group:
     tests: list[str]  # test files or folders that may run
     env: dict[str, str] = field(default_factory=dict)
     children: int = 2  # mutants tested at once (the machine has 2 cores)
+    pytest_args: list[str] = field(default_factory=list)  # added to every pytest run
+    # Seconds added to each mutant's measured test time before mutmut's x15 (its wall-clock
+    # timeout): a group whose tests need a database pays its setup per mutant, which the
+    # measured time leaves out; with mutmut's 1 s a loaded machine "times out" (= kills)
+    # mutants that merely waited for migrations.
+    timeout_constant: float = 1.0
 
     @property
     def target(self) -> float:
         return 0.85 if self.kind == "pure" else 0.75
 
+
+# The real services for a group whose code has a production-only path (the Redis counters of
+# the rate limits): PostgreSQL + broker so that the tests marked `services` run (and fail
+# instead of skipping, REQUIRE_SERVICES=1), Redis as the cache. Each variable can be set in the
+# environment of `make mutation` instead (MUTATION_DATABASE_URL, MUTATION_BROKER_URL,
+# MUTATION_CACHE_URL). Such a group runs one mutant at a time: two at once would share the
+# Redis counters (and `cache.clear()`) and the one test database, and kill mutants falsely.
+SERVICES_ENV = {
+    "DATABASE_URL": os.environ.get(
+        "MUTATION_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/surveyhub_mut"
+    ),
+    "CELERY_BROKER_URL": os.environ.get("MUTATION_BROKER_URL", "redis://127.0.0.1:6379/13"),
+    "CACHE_URL": os.environ.get("MUTATION_CACHE_URL", "redis://127.0.0.1:6379/14"),
+    "REQUIRE_SERVICES": "1",
+}
+# With one mutant at a time the test database can be kept between mutants (else each mutant
+# pays a fresh PostgreSQL database and its migrations).
+SERVICES_PYTEST_ARGS = ["--reuse-db"]
+# PostgreSQL only (the `services` tests, which also need a broker, skip): for a group whose
+# tests need a database, kept between mutants, instead of SQLite's fresh in-memory one with
+# all migrations for every mutant (≈ 20 s each on a loaded machine).
+DATABASE_ENV = {"DATABASE_URL": SERVICES_ENV["DATABASE_URL"]}
 
 GROUPS = [
     Group(
@@ -93,6 +121,10 @@ GROUPS = [
         "service",
         ["surveys/distribution/contact_cap.py", "surveys/distribution/invitations.py"],
         ["tests/surveys/distribution"],
+        env=DATABASE_ENV,
+        children=1,
+        pytest_args=SERVICES_PYTEST_ARGS,
+        timeout_constant=5.0,
     ),
     Group(
         "case-rules",
@@ -113,7 +145,12 @@ GROUPS = [
             "tests/security/test_rate_limits_redis.py",
             "tests/surveyhub/test_login_throttle.py",
             "tests/security/test_rate_limit_boundaries.py",
+            "tests/security/test_rate_limit_refusal_page.py",
         ],
+        env=SERVICES_ENV,
+        children=1,
+        pytest_args=SERVICES_PYTEST_ARGS,
+        timeout_constant=5.0,
     ),
 ]
 
@@ -145,11 +182,13 @@ source_paths = {toml_list(SOURCE_PACKAGES)}
 only_mutate = {toml_list(group.modules)}
 also_copy = {toml_list([n for n in LINKED if n not in SOURCE_PACKAGES] + COPIED_FILES)}
 pytest_add_cli_args_test_selection = {toml_list(tests)}
-pytest_add_cli_args = ["-p", "no:cacheprovider", "-W", "ignore"]
+pytest_add_cli_args = {toml_list(["-p", "no:cacheprovider", "-W", "ignore", *group.pytest_args])}
 use_git_change_detection = false
 track_dependencies = false
-# mutmut's default timeouts ((tests' time + 1 s) x 15 x 2 CPU seconds): shorter ones count
-# a mutant whose tests merely build a test database on a loaded machine as a (false) kill.
+# mutmut's timeouts: (tests' time + timeout_constant) x 15 s of wall clock, twice that of CPU.
+# Shorter ones count a mutant whose tests merely build a test database on a loaded machine as
+# a (false) kill.
+timeout_constant = {group.timeout_constant}
 """
     (work / "pyproject.toml").write_text(config, encoding="utf-8")
     return work

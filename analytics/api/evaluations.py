@@ -10,6 +10,7 @@ from django.db.models import Max, OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -66,7 +67,9 @@ def _parse_date(params, name: str, default: dt.date) -> dt.date:
     except ValueError:
         day = None
     if day is None or day.year > MAX_YEAR:  # the year 9999 overflows in date arithmetic
-        raise ValidationError({name: [_("Expected a date like 2026-01-31.")]})
+        raise ValidationError(
+            {name: [pgettext("API parameter", "Expected a date like 2026-01-31.")]}
+        )
     return day
 
 

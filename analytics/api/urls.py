@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from analytics.api import dashboard, evaluations
+from analytics.api import dashboard, evaluations, relationship
 from analytics.api.imports import ImportJobViewSet
 from analytics.api.purchases import PurchaseViewSet
 from surveyhub.api.root import ApiRootView
@@ -19,6 +19,9 @@ urlpatterns = [
     path("metrics/trend/", evaluations.MetricTrendView.as_view(), name="metrics-trend"),
     path("analytics/rfm/", evaluations.RfmView.as_view(), name="analytics-rfm"),
     path("analytics/clv/", evaluations.ClvView.as_view(), name="analytics-clv"),
+    path("analytics/churn/", relationship.ChurnView.as_view(), name="analytics-churn"),
+    path("analytics/lifecycle/", relationship.LifecycleView.as_view(), name="analytics-lifecycle"),
+    path("analytics/segments/", relationship.SegmentsView.as_view(), name="analytics-segments"),
     path("dashboard/tiles/", dashboard.TilesView.as_view(), name="dashboard-tiles"),
     path(
         "dashboard/nps-distribution/",

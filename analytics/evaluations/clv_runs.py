@@ -3,6 +3,7 @@ purchases up to a date, RFM and value tiers per customer."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import time
@@ -30,6 +31,7 @@ from analytics.models import (
     EvaluationSnapshot,
     ValueTier,
 )
+from analytics.relationship.churn_runs import churn_columns, default_horizon
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +48,7 @@ def clv_fit(
     time_unit: str = "weeks",
     margin: float | None = None,
     horizon_years: float = 1.0,
+    churn_horizon_days: int | None = None,
 ) -> ClvRun:
     """Fit BG/NBD + Gamma-Gamma on purchases up to `as_of` (inclusive, local days) and store
     the run with every customer's summary, RFM, P(alive), expected orders, CLV and tier.
@@ -53,7 +56,15 @@ def clv_fit(
     CLV = expected purchases over `horizon_years` × expected spend × `margin` (default
     settings.SURVEYHUB_CLV_MARGIN, else 1 = revenue). Without repeat buyers the spend model
     cannot be fitted and each customer's own mean order value is used instead.
+
+    Churn risk over `churn_horizon_days` (default settings.SURVEYHUB_CHURN_HORIZON_DAYS) and the
+    lifecycle stage are stored with each customer, the churn back-test with the run.
     """
+    horizon_days = default_horizon() if churn_horizon_days is None else int(churn_horizon_days)
+    if horizon_days <= 0:
+        raise EvaluationError(
+            _("The churn horizon must be at least one day."), field="horizon_days"
+        )
     try:
         unit = TimeUnit(time_unit)
     except ValueError:
@@ -90,6 +101,13 @@ def clv_fit(
     )
     clv = values["clv"].to_numpy()
     tiers = _value_tiers(pd.Series(clv, index=summary.index))
+    in_days = dataclasses.replace(
+        bgnbd, alpha=bgnbd.alpha * (7.0 if unit is TimeUnit.WEEKS else 1.0)
+    )
+    churn = churn_columns(
+        frame, as_of=as_of, horizon_days=horizon_days, index=summary.index, bgnbd=in_days
+    )
+    at_stake = np.where(np.isnan(churn.risk), 0.0, clv * np.nan_to_num(churn.risk))
 
     with transaction.atomic():
         run = ClvRun.objects.create(
@@ -101,14 +119,16 @@ def clv_fit(
             gamma=gamma_gamma.gamma if gamma_gamma else None,
             gamma_gamma_log_likelihood=gamma_gamma.log_likelihood if gamma_gamma else None,
             n_customers=len(summary), n_repeaters=int((x > 0).sum()),
-            horizon_years=horizon_years, margin=margin,
+            horizon_years=horizon_years, margin=margin, churn_horizon_days=horizon_days,
+            churn_backtest=churn.backtest,
         )  # fmt: skip
         rows = zip(
             summary.index.tolist(), x.tolist(), t_x.tolist(), big_t.tolist(),
             summary["monetary_value"].tolist(), rfm["recency_days"].tolist(),
             rfm["frequency"].tolist(), rfm["monetary"].tolist(), rfm["r_score"].tolist(),
             rfm["f_score"].tolist(), rfm["m_score"].tolist(), rfm["segment_code"].tolist(),
-            p_alive.tolist(), orders_1y.tolist(), clv.tolist(), tiers.tolist(), strict=True,
+            p_alive.tolist(), orders_1y.tolist(), clv.tolist(), tiers.tolist(),
+            _churn_rows(churn, at_stake), strict=True,
         )  # fmt: skip
         CustomerValue.objects.bulk_create(
             (
@@ -130,8 +150,11 @@ def clv_fit(
                     expected_orders_1y=eo,
                     clv=_money(v),
                     value_tier=tier,
+                    **churn_fields,
                 )
-                for c, f, rec, age, m, rd, o, s, rs, fs, ms, seg, pa, eo, v, tier in rows
+                for c, f, rec, age, m, rd, o, s, rs, fs, ms, seg, pa, eo, v, tier, churn_fields in (
+                    rows
+                )
             ),
             batch_size=5000,
         )
@@ -146,7 +169,9 @@ def clv_fit(
 
 def clv_fit_daily(*, as_of: dt.date) -> ClvRun:
     """The nightly fit: reuse the run already made as of that day, otherwise fit one."""
-    existing = ClvRun.objects.filter(as_of=as_of, time_unit=TimeUnit.WEEKS.value).first()
+    existing = ClvRun.objects.filter(
+        as_of=as_of, time_unit=TimeUnit.WEEKS.value, churn_horizon_days=default_horizon()
+    ).first()
     return existing or clv_fit(as_of=as_of)
 
 
@@ -187,6 +212,31 @@ def _value_tiers(clv: pd.Series) -> np.ndarray:
     tiers[rank <= np.ceil(n * (HIGH_TIER_SHARE + MEDIUM_TIER_SHARE))] = ValueTier.MEDIUM.value
     tiers[rank <= np.ceil(n * HIGH_TIER_SHARE)] = ValueTier.HIGH.value
     return tiers
+
+
+def _churn_rows(churn, at_stake: np.ndarray) -> list[dict]:
+    """The churn and lifecycle fields of each customer, in the summary's order."""
+    return [
+        {
+            "churn_risk": None if np.isnan(risk) else float(risk),
+            "churn_band": band,
+            "value_at_stake": _money(stake),
+            "rhythm_days": None if np.isnan(rhythm) else float(rhythm),
+            "last_gap_days": None if np.isnan(gap) else float(gap),
+            "spend_trend": float(trend),
+            "lifecycle_stage": stage,
+        }
+        for risk, band, stake, rhythm, gap, trend, stage in zip(
+            churn.risk.tolist(),
+            churn.band.tolist(),
+            at_stake.tolist(),
+            churn.rhythm.tolist(),
+            churn.last_gap.tolist(),
+            churn.spend_trend.tolist(),
+            churn.stage.tolist(),
+            strict=True,
+        )
+    ]
 
 
 def _money(value: float) -> Decimal:

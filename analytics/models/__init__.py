@@ -3,11 +3,13 @@
 from analytics.models.evaluations import (
     DIMENSION_CHOICES,
     INDICATOR_CHOICES,
+    ChurnBand,
     ClvRun,
     CustomerValue,
     DigestRun,
     DimensionWeight,
     EvaluationSnapshot,
+    LifecycleStage,
     PostPurchaseRule,
     PostPurchaseRun,
     Report,
@@ -22,10 +24,12 @@ from analytics.models.purchases import (
     ImportStatus,
     Purchase,
 )
+from analytics.models.relationship import SegmentPlaybook
 
 __all__ = [
     "DIMENSION_CHOICES",
     "INDICATOR_CHOICES",
+    "ChurnBand",
     "ClvRun",
     "CustomerValue",
     "DigestRun",
@@ -34,6 +38,7 @@ __all__ = [
     "ImportJob",
     "ImportKind",
     "ImportStatus",
+    "LifecycleStage",
     "PostPurchaseRule",
     "PostPurchaseRun",
     "Purchase",
@@ -41,5 +46,6 @@ __all__ = [
     "ReportFormat",
     "ReportStatus",
     "ScorecardTarget",
+    "SegmentPlaybook",
     "ValueTier",
 ]

@@ -6,15 +6,18 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from analytics.metrics.scorecard import STANDARD_INDICATORS, Dimension
 
 __all__ = [
+    "ChurnBand",
     "ClvRun",
     "CustomerValue",
     "DigestRun",
     "DimensionWeight",
     "EvaluationSnapshot",
+    "LifecycleStage",
     "PostPurchaseRule",
     "PostPurchaseRun",
     "Report",
@@ -132,12 +135,16 @@ class ClvRun(models.Model):
     gamma_gamma_log_likelihood = models.FloatField(
         _("Gamma-Gamma log-likelihood"), null=True, blank=True
     )
-    n_customers = models.PositiveIntegerField(_("customers"))
+    n_customers = models.PositiveIntegerField(pgettext_lazy("count", "customers"))
     n_repeaters = models.PositiveIntegerField(_("customers with a repeat purchase"), default=0)
     horizon_years = models.FloatField(_("CLV horizon (years)"), default=1.0)
     margin = models.FloatField(_("margin"), default=1.0)
     seconds = models.FloatField(_("fit time (s)"), default=0.0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Churn risk (analytics/churn): the horizon, and the back-test behind it ("method": "model"
+    # with AUC and calibration, or "rule" with the reason; see analytics.churn.model.BackTest).
+    churn_horizon_days = models.PositiveIntegerField(_("churn horizon (days)"), default=90)
+    churn_backtest = models.JSONField(_("churn back-test"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-as_of", "-id"]
@@ -154,6 +161,21 @@ class ValueTier(models.TextChoices):
     HIGH = "high", _("High value")
     MEDIUM = "medium", _("Medium value")
     LOW = "low", _("Low value")
+
+
+class ChurnBand(models.TextChoices):
+    HIGH = "high", _("High churn risk")
+    MEDIUM = "medium", _("Medium churn risk")
+    LOW = "low", _("Low churn risk")
+
+
+class LifecycleStage(models.TextChoices):
+    NEW = "new", pgettext_lazy("lifecycle stage", "New")
+    GROWING = "growing", pgettext_lazy("lifecycle stage", "Growing")
+    MATURE = "mature", pgettext_lazy("lifecycle stage", "Mature")
+    DECLINING = "declining", pgettext_lazy("lifecycle stage", "Declining")
+    LOST = "lost", pgettext_lazy("lifecycle stage", "Lost")
+    WON_BACK = "won_back", pgettext_lazy("lifecycle stage", "Won back")
 
 
 class CustomerValue(models.Model):
@@ -180,6 +202,21 @@ class CustomerValue(models.Model):
     expected_orders_1y = models.FloatField(_("expected orders next year"))
     clv = models.DecimalField(_("CLV"), max_digits=14, decimal_places=2)
     value_tier = models.CharField(_("value tier"), max_length=6, choices=ValueTier.choices)
+    # Churn over the run's horizon: a probability, or None when history is too short for a
+    # model (then the band comes from the stated rule); CLV × risk is the value at stake.
+    churn_risk = models.FloatField(_("churn risk"), null=True, blank=True)
+    churn_band = models.CharField(
+        _("churn-risk band"), max_length=6, choices=ChurnBand.choices, blank=True
+    )
+    value_at_stake = models.DecimalField(
+        _("value at stake"), max_digits=14, decimal_places=2, default=0
+    )
+    rhythm_days = models.FloatField(_("mean days between orders"), null=True, blank=True)
+    last_gap_days = models.FloatField(_("days between the last two orders"), null=True, blank=True)
+    spend_trend = models.FloatField(_("spend trend"), default=0.0)
+    lifecycle_stage = models.CharField(
+        _("lifecycle stage"), max_length=9, choices=LifecycleStage.choices, blank=True
+    )
 
     class Meta:
         ordering = ["run", "customer"]
@@ -193,6 +230,8 @@ class CustomerValue(models.Model):
             models.Index(fields=["run", "rfm_segment"], name="customervalue_segment"),
             models.Index(fields=["run", "value_tier"], name="customervalue_tier"),
             models.Index(fields=["run", "-clv"], name="customervalue_clv"),
+            models.Index(fields=["run", "-value_at_stake"], name="customervalue_at_stake"),
+            models.Index(fields=["run", "lifecycle_stage"], name="customervalue_stage"),
         ]
 
     def __str__(self) -> str:
@@ -235,7 +274,7 @@ class PostPurchaseRun(models.Model):
     distribution = models.ForeignKey(
         "surveys.Distribution", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    customers = models.PositiveIntegerField(_("customers"), default=0)
+    customers = models.PositiveIntegerField(pgettext_lazy("count", "customers"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -259,7 +298,7 @@ class ReportStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Finished")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("job", "Failed")
 
 
 class Report(models.Model):

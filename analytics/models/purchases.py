@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from analytics.imports.report import error_message
 
@@ -63,7 +64,7 @@ class ImportStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Finished")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("job", "Failed")
 
 
 class ImportJob(models.Model):
@@ -103,7 +104,7 @@ class ImportJob(models.Model):
     )
     # Why the whole file was refused (unreadable, empty, no usable header): an English
     # message ID and its parameters, translated when shown.
-    message = models.TextField(_("message"), blank=True)
+    message = models.TextField(pgettext_lazy("import problem", "message"), blank=True)
     message_params = models.JSONField(_("message parameters"), default=dict, blank=True)
 
     class Meta:

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -121,7 +122,8 @@ def dimension_labels() -> dict[str, str]:
 
 def status_labels() -> dict[str, str]:
     return {
-        "met": _("Met"), "close": _("Close"), "missed": _("Missed"), "no_data": _("No data"),
+        "met": _("Met"), "close": pgettext("target", "Close"), "missed": _("Missed"),
+        "no_data": _("No data"),
     }  # fmt: skip
 
 
@@ -142,7 +144,8 @@ def report_workbook(data: ReportData) -> bytes:
     result = data.snapshot.result
     rows = [[_("Period"), data.period.code, _("Version"), data.snapshot.version],
             [_("Overall index"), result["index"]], []]  # fmt: skip
-    rows.append([_("Dimension"), _("Indicator"), _("Value"), _("Target"), _("Previous"),
+    rows.append([_("Dimension"), _("Indicator"), pgettext("number", "Value"), _("Target"),
+                 pgettext("period", "Previous"),
                  _("Change"), _("Status"), _("Score")])  # fmt: skip
     for row in result["indicators"]:
         rows.append([dims[row["dimension"]], labels.get(row["code"], row["code"]), row["value"],
@@ -156,7 +159,16 @@ def report_workbook(data: ReportData) -> bytes:
     sheet["A1"].font = sheet["A4"].font = Font(bold=True)
 
     trends = book.create_sheet(_("Trends"))
-    rows = [[_("Metric"), _("Month"), _("Value"), _("n"), _("Interval low"), _("Interval high")]]
+    rows = [
+        [
+            _("Metric"),
+            _("Month"),
+            pgettext("number", "Value"),
+            _("n"),
+            _("Interval low"),
+            _("Interval high"),
+        ]
+    ]
     for metric, points in data.trends.items():
         for p in points:
             rows.append([metric.upper(), p.period, p.value, p.n, p.ci_low, p.ci_high])

@@ -33,10 +33,11 @@ def sentiment_correct(
 
 def sentiment_training_rows() -> list[tuple[str, str]]:
     """(label, text) of the latest correction per item, in the `label<TAB>text` shape of
-    `feedback/nlp/data/train_extra.tsv` (neutral labels are left out: the model is binary)."""
+    `feedback/nlp/data/train_extra.tsv`. Neutral ones too: training counts them half
+    positive, half negative and teaches the neutral-vs-opinion model with them."""
     latest: dict[int, tuple[str, str]] = {}
     for item_id, label, text in SentimentCorrection.objects.order_by(
         "corrected_at", "id"
     ).values_list("item_id", "label", "text"):
         latest[item_id] = (label, " ".join(text.split()))
-    return [row for row in latest.values() if row[0] != SentimentLabel.NEUTRAL]
+    return list(latest.values())

@@ -59,8 +59,13 @@ def topics_discover(*, now: dt.datetime | None = None) -> DiscoveryResult:
     item_ids = [pk for pk, _text in rows]
     documents = [keyword_tokens(text) for _pk, text in rows]
     previous_topics = list(Topic.objects.all())
-    previous = [nlp_topics.PreviousTopic(t.key, t.name, list(t.keywords)) for t in previous_topics]
-    model = nlp_topics.stabilise_topics(nlp_topics.discover_topics(documents), previous)
+    previous = [
+        nlp_topics.PreviousTopic(t.key, t.name, list(t.keywords), edited=t.name_edited)
+        for t in previous_topics
+    ]
+    texts = [text for _pk, text in rows]
+    discovered = nlp_topics.discover_topics(documents, texts=texts)
+    model = nlp_topics.stabilise_topics(discovered, previous)
     with transaction.atomic():
         result = _store(model, item_ids, previous_topics)
         if documents:
@@ -110,6 +115,15 @@ def _store(model: nlp_topics.TopicModel, item_ids: list[int], previous: list[Top
         batch_size=2000,
     )
     return DiscoveryResult(len(item_ids), len(model.topics), new_topics, len(links))
+
+
+def topic_examples(topic: Topic, limit: int = 3) -> list[FeedbackItem]:
+    """The comments that show a topic best (heaviest links first), for its page and list."""
+    return list(
+        FeedbackItem.objects.filter(topic_links__topic=topic)
+        .order_by("-topic_links__weight", "-id")
+        .only("pk", "text", "sentiment_label", "sentiment_score", "created_at")[:limit]
+    )
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,6 +29,15 @@ from surveys.models import Survey
 from surveys.privacy.access_log import personal_data_viewed
 
 PAGE_SIZE = 50
+NPS_MAX = 10
+# Dashboard filters the explorer has no field for: shown as "not applied here".
+NOT_HERE = {
+    "channel": gettext_lazy("Channel"),
+    "store": gettext_lazy("Store"),
+    "region": gettext_lazy("Region"),
+    "category": gettext_lazy("Product category"),
+    "segment": gettext_lazy("RFM segment"),
+}
 
 
 @login_required
@@ -45,7 +54,14 @@ def explorer(request):
         surveys=list(Survey.objects.order_by("title").values_list("pk", "title")),
     )
     filters = form.filters()
-    page = Paginator(feedback_items(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    items = feedback_items(filters)
+    # The dashboard's NPS bars link here with the score they count (each item carries its
+    # response's score); filters this page cannot apply are named, never silently dropped.
+    nps_given = request.GET.get("nps", "")
+    nps = int(nps_given) if nps_given.isdigit() and int(nps_given) <= NPS_MAX else None
+    if nps is not None:
+        items = items.filter(nps_score=nps)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -54,6 +70,9 @@ def explorer(request):
         {
             "form": form,
             "page": page,
+            "nps": nps,
+            "nps_refused": nps_given if nps_given and nps is None else "",
+            "not_applied": [str(label) for key, label in NOT_HERE.items() if request.GET.get(key)],
             "query": query.urlencode(),
             "search": filters.q,
             "aspect_names": dict(aspect_choices(get_language())),

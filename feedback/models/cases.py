@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from feedback.cases import sla
 from feedback.cases.sla import NEAR_DUE_SHARE  # when a case is "near due"; re-exported
@@ -140,7 +141,7 @@ class SlaPolicy(models.Model):
 class ResolutionReason(models.Model):
     name = models.CharField(_("name"), max_length=64, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=64, blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("list order", "position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -170,6 +171,10 @@ class CaseTeam(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("members"), blank=True, related_name="case_teams"
     )
+    # The team's SLA calendar in business hours (feedback.cases.sla): by default Monday–Friday
+    # less China's public holidays plus their 调休 working days.
+    works_weekends = models.BooleanField(_("works weekends"), default=False)
+    works_public_holidays = models.BooleanField(_("works public holidays"), default=False)
 
     class Meta:
         ordering = ["name"]

@@ -9,6 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from feedback.nlp.labels import confidence
 
 
 class FeedbackSource(models.TextChoices):
@@ -18,7 +21,7 @@ class FeedbackSource(models.TextChoices):
     ECOMMERCE = "ecommerce", _("E-commerce review")
     CALLCENTRE = "callcentre", _("Call-centre note")
     WECHAT = "wechat", _("WeChat message")
-    EMAIL = "email", _("Email")
+    EMAIL = "email", pgettext_lazy("feedback channel", "Email")
     OTHER = "other", _("Other")
 
 
@@ -78,7 +81,7 @@ class FeedbackItem(models.Model):
         on_delete=models.CASCADE,
         related_name="feedback_item",
     )
-    question_key = models.CharField(_("question"), max_length=40, blank=True)
+    question_key = models.CharField(pgettext_lazy("survey", "question"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     text_normalized = models.TextField(_("normalised text"), blank=True)
@@ -100,7 +103,9 @@ class FeedbackItem(models.Model):
     analysis_error = models.CharField(_("why not analysed"), max_length=200, blank=True)
     # Set when a task for this item was handed to the broker; the sweeper re-sends items
     # that are still pending with no or an old value here.
-    enqueued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    enqueued_at = models.DateTimeField(
+        pgettext_lazy("analysis", "queued at"), null=True, blank=True
+    )
     # The response's 0–10 answer, copied when the item is made (a completed response never
     # changes): topic drivers count NPS per topic from the items alone, without joining a
     # million responses.
@@ -136,6 +141,20 @@ class FeedbackItem(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+    @property
+    def sentiment_confidence(self) -> float | None:
+        """How sure the model is of the label shown, 0–1 (``feedback.nlp.labels``); None
+        without a score, and for a label set by staff (no model confidence applies)."""
+        if self.sentiment_corrected or not self.sentiment_label:
+            return None
+        return confidence(self.sentiment_score, self.sentiment_label)
+
+    @property
+    def sentiment_confidence_percent(self) -> int | None:
+        """``sentiment_confidence`` as a whole percentage, for display ("负面 · 置信度 92%")."""
+        value = self.sentiment_confidence
+        return None if value is None else round(value * 100)
 
 
 class FeedbackAspect(models.Model):

@@ -28,6 +28,7 @@ class QuestionSerializer(serializers.ModelSerializer):
         fields = [
             "key", "position", "type", "required", "text", "text_en", "help_text",
             "help_text_en", "options", "allow_other", "option_order", "show_if", "max_length",
+            "scale_style",
         ]  # fmt: skip
         read_only_fields = ["position"]
         extra_kwargs = {"key": {"validators": []}}

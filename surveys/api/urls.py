@@ -22,5 +22,6 @@ public_urlpatterns = [
 
 urlpatterns = [
     path("", include("surveys.api.distribution_urls")),
+    path("", include("surveys.api.results_urls")),
     *router.urls,
 ]

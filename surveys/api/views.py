@@ -57,8 +57,9 @@ class SurveyViewSet(viewsets.ModelViewSet):
         template = data.pop("template", None)
         if template:
             survey = survey_create_from_template(
-                template_key=template, slug=data["slug"], by=self.request.user
-            )
+                template_key=template, slug=data["slug"], by=self.request.user,
+                title=data.pop("title", ""), kind=data.pop("kind", ""),
+            )  # fmt: skip
             extra = {k: v for k, v in data.items() if k != "slug"}
             if extra:
                 survey = survey_update(survey=survey, **extra)

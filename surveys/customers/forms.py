@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from surveys.customers.directory_filters import directory_filters
 from surveys.models import Language
 
 
@@ -21,6 +22,10 @@ class CustomerFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [("", _("All")), *((r, r) for r in regions)]
         self.fields["tag"].choices = [("", _("All")), *((t, t) for t in tags)]
+        for extra in directory_filters():  # registered by higher apps (analytics)
+            self.fields[extra.key] = forms.ChoiceField(
+                label=extra.label, required=False, choices=[("", _("All")), *extra.choices()]
+            )
 
 
 class CustomerMergeForm(forms.Form):

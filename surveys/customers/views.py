@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from surveys.customers.directory_filters import directory_filters_apply
 from surveys.customers.forms import CustomerFilterForm, CustomerMergeForm
 from surveys.customers.panels import customer_panels
 from surveys.customers.queries import (
@@ -37,6 +38,7 @@ def customer_list(request):
         language=filters.get("language", ""),
         unsubscribed=None if unsubscribed == "" else unsubscribed == "1",
     )
+    customers = directory_filters_apply(customers, filters)
     page = Paginator(customers, 50).get_page(request.GET.get("page"))
     personal_data_listed(request, resource="customers", count=len(page.object_list))
     query = request.GET.copy()

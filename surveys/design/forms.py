@@ -5,9 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from surveys.design.logic import OPERATORS
 from surveys.design.survey_templates import TEMPLATES
-from surveys.models import OptionOrder, QuestionType, SurveyKind
+from surveys.models import OptionOrder, QuestionType, ScaleStyle, SurveyKind
 
 LANGUAGE_CHOICES = [("zh-hans", "简体中文"), ("en", "English")]
+
+
+# The browser's own date-time picker; the value format is the one `datetime-local` reads.
+DATE_TIME_PICKER = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class NewSurveyForm(forms.Form):
@@ -17,7 +21,10 @@ class NewSurveyForm(forms.Form):
         required=False,
     )
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    kind = forms.ChoiceField(label=_("Kind"), choices=SurveyKind.choices, initial="nps")
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False,
+        choices=[("", _("As the template (NPS for a blank survey)")), *SurveyKind.choices],
+    )  # fmt: skip
     slug = forms.SlugField(
         label=_("Link name"), max_length=64, min_length=3,
         help_text=_("Used in the public link /s/<link name>/: letters, digits and hyphens."),
@@ -36,8 +43,8 @@ class SurveySettingsForm(forms.Form):
     languages = forms.MultipleChoiceField(
         label=_("Languages"), choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple
     )
-    opens_at = forms.DateTimeField(label=_("Opens at"), required=False)
-    closes_at = forms.DateTimeField(label=_("Closes at"), required=False)
+    opens_at = forms.DateTimeField(label=_("Opens at"), required=False, widget=DATE_TIME_PICKER)
+    closes_at = forms.DateTimeField(label=_("Closes at"), required=False, widget=DATE_TIME_PICKER)
     intro = forms.CharField(label=_("Introduction"), widget=forms.Textarea, required=False)
     intro_en = forms.CharField(
         label=_("Introduction (English)"), widget=forms.Textarea, required=False
@@ -53,6 +60,35 @@ class SurveySettingsForm(forms.Form):
     consent_text_en = forms.CharField(
         label=_("Privacy notice (English)"), widget=forms.Textarea, required=False
     )
+    one_question_per_page = forms.BooleanField(
+        label=_("One question per page"), required=False,
+        help_text=_("A tap on a scale or a single choice moves on; a progress bar shows how far."),
+    )  # fmt: skip
+    # Branding (empty fields take the organisation's default, set in the admin).
+    colour = forms.RegexField(
+        label=_("Brand colour"), regex=r"^#[0-9a-fA-F]{6}$", required=False,
+        help_text=_("As #RRGGBB, e.g. #c8102e."),
+    )  # fmt: skip
+    logo = forms.FileField(label=_("Logo"), required=False,
+                           help_text=_("PNG, JPEG, GIF or WebP, at most 100 KB."))  # fmt: skip
+    cover = forms.FileField(
+        label=_("Cover image"), required=False,
+        help_text=_("PNG, JPEG, GIF or WebP, at most 300 KB; shown above the first page."),
+    )  # fmt: skip
+    end_button_label = forms.CharField(label=_("End page button"), max_length=40, required=False)
+    end_button_label_en = forms.CharField(
+        label=_("End page button (English)"), max_length=40, required=False
+    )
+    end_button_url = forms.URLField(
+        label=_("End page button link"), required=False, assume_scheme="https"
+    )
+    end_redirect_url = forms.URLField(
+        label=_("Redirect after the end"), required=False, assume_scheme="https",
+        help_text=_("Instead of the end page, send the respondent to this address."),
+    )  # fmt: skip
+
+    BRANDING_FIELDS = ("colour", "logo", "cover", "end_button_label", "end_button_label_en",
+                       "end_button_url", "end_redirect_url")  # fmt: skip
 
 
 class QuestionForm(forms.Form):
@@ -71,6 +107,14 @@ class QuestionForm(forms.Form):
     option_order = forms.ChoiceField(
         label=_("Option order"), choices=OptionOrder.choices, initial=OptionOrder.FIXED
     )
+    scale_style = forms.ChoiceField(
+        label=_("Scale style"), choices=ScaleStyle.choices, initial=ScaleStyle.NUMBERS,
+        required=False, help_text=_("Faces apply to 1–5 scales (CSAT, star rating)."),
+    )  # fmt: skip
+
+    def clean_scale_style(self):
+        return self.cleaned_data["scale_style"] or ScaleStyle.NUMBERS
+
     logic_question = forms.ChoiceField(label=_("Show only when"), required=False)
     logic_op = forms.ChoiceField(
         label=_("Condition"), required=False,

@@ -26,10 +26,11 @@ from surveys.models import (
 )
 from surveys.privacy.consent import consent_record
 
-CHOICE_TYPES = {QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.DROPDOWN}
+CHOICE_TYPES = {QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.DROPDOWN,
+                QuestionType.MATRIX, QuestionType.RANKING}  # fmt: skip
 QUESTION_FIELDS = (
     "key", "type", "required", "text", "text_en", "help_text", "help_text_en", "options",
-    "allow_other", "option_order", "show_if", "max_length",
+    "allow_other", "option_order", "show_if", "max_length", "scale_style",
 )  # fmt: skip
 VERSION_FIELDS = (
     "intro", "intro_en", "thank_you", "thank_you_en", "consent_text", "consent_text_en",
@@ -190,7 +191,8 @@ def survey_editable_version(*, survey: Survey) -> SurveyVersion:
 @transaction.atomic
 def survey_update(*, survey: Survey, **changes: Any) -> Survey:
     """Change survey fields and version texts; a version with answers is copied first."""
-    survey_fields = {"title", "title_en", "languages", "opens_at", "closes_at", "slug"}
+    survey_fields = {"title", "title_en", "languages", "opens_at", "closes_at", "slug",
+                     "one_question_per_page"}  # fmt: skip
     unknown = set(changes) - survey_fields - set(VERSION_FIELDS) - {"questions"}
     if unknown:
         raise SurveyError(_("Unknown field(s): %(fields)s.") % {"fields": ", ".join(unknown)})
@@ -285,12 +287,23 @@ def survey_close(*, survey: Survey, by=None) -> Survey:
     return survey
 
 
-def survey_create_from_template(*, template_key: str, slug: str, by=None) -> Survey:
-    """One click: a draft survey copied from a ready-made template, in zh-Hans and en."""
+def survey_create_from_template(
+    *, template_key: str, slug: str, by=None, title: str = "", kind: str = ""
+) -> Survey:
+    """One click: a draft survey copied from a ready-made template, in zh-Hans and en.
+
+    What the designer typed wins over the template: their title (the template's English
+    title is then dropped, as it would name another survey) and their kind.
+    """
     template = TEMPLATES_BY_KEY.get(template_key)
     if template is None:
         raise SurveyError(
             _("Unknown template “%(key)s”; expected one of: %(keys)s.")
             % {"key": template_key, "keys": ", ".join(TEMPLATES_BY_KEY)}
         )
-    return survey_create(slug=slug, by=by, **template.definition)
+    definition = dict(template.definition)
+    if title.strip():
+        definition.update(title=title.strip(), title_en="")
+    if kind:
+        definition["kind"] = kind
+    return survey_create(slug=slug, by=by, **definition)

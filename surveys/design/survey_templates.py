@@ -72,8 +72,8 @@ TEMPLATES = [
         definition={
             "title": "客户关系满意度调查", "title_en": "Customer relationship survey",
             "kind": SurveyKind.NPS,
-            "intro": "感谢您一直以来的支持！回答只需 1 分钟。",
-            "intro_en": "Thank you for staying with us! This takes one minute.",
+            # No duration here: the page and the email say it, from the questions.
+            "intro": "感谢您一直以来的支持！", "intro_en": "Thank you for staying with us!",
             "thank_you": "感谢您的反馈，我们会认真改进。",
             "thank_you_en": "Thank you, we read every answer.",
             "consent_text": CONSENT_ZH, "consent_text_en": CONSENT_EN,

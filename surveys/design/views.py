@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,9 +11,11 @@ from django.views.decorators.http import require_POST
 
 from surveys.design import services as design
 from surveys.design.forms import NewSurveyForm, QuestionForm, SurveySettingsForm
+from surveys.distribution.links import survey_public_url
 from surveys.errors import SurveyError
 from surveys.models import Survey
 from surveys.queries import surveys_with_counts
+from surveys.responding.branding import branding_initial, survey_branding_update
 
 
 def _can_change(request) -> None:
@@ -33,12 +36,14 @@ def survey_list(request):
             try:
                 if data["template"]:
                     survey = design.survey_create_from_template(
-                        template_key=data["template"], slug=data["slug"], by=request.user
-                    )
+                        template_key=data["template"], slug=data["slug"], by=request.user,
+                        title=data["title"], kind=data["kind"],
+                    )  # fmt: skip
                 else:
                     survey = design.survey_create(
-                        title=data["title"], slug=data["slug"], kind=data["kind"], by=request.user
-                    )
+                        title=data["title"], slug=data["slug"], kind=data["kind"] or "nps",
+                        by=request.user,
+                    )  # fmt: skip
             except SurveyError as exc:
                 _errors_to_form(form, exc)
             else:
@@ -63,14 +68,20 @@ def builder(request, pk):
     settings_form = SurveySettingsForm(initial={
         "title": survey.title, "title_en": survey.title_en, "languages": survey.languages,
         "opens_at": survey.opens_at, "closes_at": survey.closes_at,
+        "one_question_per_page": survey.one_question_per_page,
         **{name: getattr(version, name) for name in design.VERSION_FIELDS},
+        **branding_initial(survey),
     })  # fmt: skip
     if request.method == "POST":
         _can_change(request)
-        settings_form = SurveySettingsForm(request.POST)
+        settings_form = SurveySettingsForm(request.POST, request.FILES)
         if settings_form.is_valid():
+            data = dict(settings_form.cleaned_data)
+            look = {name: data.pop(name) for name in SurveySettingsForm.BRANDING_FIELDS}
             try:
-                design.survey_update(survey=survey, **settings_form.cleaned_data)
+                with transaction.atomic():
+                    design.survey_update(survey=survey, **data)
+                    survey_branding_update(survey=survey, **look)
             except SurveyError as exc:
                 _errors_to_form(settings_form, exc)
             else:
@@ -84,7 +95,7 @@ def builder(request, pk):
                                           initial={"key": f"q{len(specs) + 1}"}),
         "response_count": survey.responses.filter(status="completed").count(),
         "can_change": request.user.has_perm("surveys.change_survey"),
-        "public_url": request.build_absolute_uri(reverse("respond-link", args=[survey.slug])),
+        "public_url": survey_public_url(survey),  # the configured site URL, as links and QR
     }  # fmt: skip
     return render(request, "surveys/builder/builder.html", context)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from surveys.distribution.tokens import token_for
 from surveys.models import Invitation, Language
+from surveys.responding.duration import duration_text, survey_minutes
 
 
 def invitation_url(token: str) -> str:
@@ -44,6 +45,7 @@ def invitation_email(
             "unsubscribe_url": unsubscribe_url(token),
             "reminder": reminder,
             "language": language,
+            "duration": duration_text(survey_minutes(survey.current_version_id)),
         }
         if reminder:
             subject = _("Reminder: %(title)s — we would still love your opinion") % {

@@ -31,7 +31,11 @@ from surveys.distribution.queries import (
     distribution_invitations,
     distributions_with_counts,
 )
-from surveys.distribution.unsubscribe import customer_unsubscribe, invitation_by_token
+from surveys.distribution.unsubscribe import (
+    customer_unsubscribe,
+    invitation_by_token,
+    masked_email,
+)
 from surveys.models import Distribution, Survey
 
 # Public -----------------------------------------------------------------------------------
@@ -58,7 +62,12 @@ def unsubscribe(request, token):
             state = "done"
         else:
             state = "already" if invitation.customer.unsubscribed else "confirm"
-        return render(request, template, {"state": state, "invitation": invitation})
+        survey = invitation.distribution.survey
+        context = {
+            "state": state, "email": masked_email(invitation.customer.email),
+            "survey_title": survey.title_in(invitation.language or "zh-hans"),
+        }  # fmt: skip
+        return render(request, template, context)
 
 
 @require_GET

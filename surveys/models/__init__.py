@@ -1,13 +1,15 @@
+from surveys.models.branding import BrandImage, OrganisationBranding, SurveyBranding
 from surveys.models.design import (
     OptionOrder,
     Question,
     QuestionType,
+    ScaleStyle,
     Survey,
     SurveyKind,
     SurveyStatus,
     SurveyVersion,
 )
-from surveys.models.directory import Customer, CustomerTag, Language
+from surveys.models.directory import Customer, CustomerTag, Language, Store
 from surveys.models.distribution import (
     Distribution,
     DistributionChannel,
@@ -25,10 +27,12 @@ from surveys.models.privacy import (
     PrivacySettings,
 )
 from surveys.models.responses import Answer, Channel, Response, ResponseStatus
+from surveys.models.results import ResultShare
 
 __all__ = [
     "AccessChannel",
     "Answer",
+    "BrandImage",
     "Channel",
     "ConsentText",
     "ContactSuppression",
@@ -41,6 +45,7 @@ __all__ = [
     "InvitationStatus",
     "Language",
     "OptionOrder",
+    "OrganisationBranding",
     "PersonalDataAccess",
     "PersonalDataAction",
     "PrivacySettings",
@@ -48,8 +53,12 @@ __all__ = [
     "QuestionType",
     "Response",
     "ResponseStatus",
+    "ResultShare",
+    "ScaleStyle",
     "SkipReason",
+    "Store",
     "Survey",
+    "SurveyBranding",
     "SurveyKind",
     "SurveyStatus",
     "SurveyVersion",

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MinLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SurveyKind(models.TextChoices):
@@ -35,6 +36,9 @@ class Survey(models.Model):
         _("status"), max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT
     )
     languages = models.JSONField(_("languages"), default=list, blank=True)
+    # Respondent pages show one question at a time (a tap on a scale moves on) instead of
+    # the pages display logic makes.
+    one_question_per_page = models.BooleanField(_("one question per page"), default=False)
     opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
     current_version = models.ForeignKey(
@@ -108,6 +112,14 @@ class QuestionType(models.TextChoices):
     SHORT_TEXT = "short_text", _("Short text")
     LONG_TEXT = "long_text", _("Long text")
     CONSENT = "consent", _("Consent checkbox")
+    MATRIX = "matrix", _("Matrix (rows on a 1–5 scale)")
+    RANKING = "ranking", _("Ranking")
+    DATE = "date", _("Date")
+
+
+class ScaleStyle(models.TextChoices):
+    NUMBERS = "numbers", _("Numbers")
+    FACES = "faces", _("Faces (1–5 scales)")
 
 
 class OptionOrder(models.TextChoices):
@@ -124,7 +136,7 @@ class Question(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
     type = models.CharField(_("type"), max_length=12, choices=QuestionType.choices)
     required = models.BooleanField(_("required"), default=False)
-    text = models.CharField(_("text"), max_length=500)
+    text = models.CharField(pgettext_lazy("question", "text"), max_length=500)
     text_en = models.CharField(_("text (English)"), max_length=500, blank=True)
     help_text = models.CharField(_("help text"), max_length=500, blank=True)
     help_text_en = models.CharField(_("help text (English)"), max_length=500, blank=True)
@@ -135,6 +147,10 @@ class Question(models.Model):
     )
     show_if = models.JSONField(_("display logic"), null=True, blank=True)
     max_length = models.PositiveIntegerField(_("maximum length"), default=2000)
+    # How a 1–5 scale (CSAT, star rating) is drawn; faces are the same answers 1–5.
+    scale_style = models.CharField(
+        _("scale style"), max_length=8, choices=ScaleStyle.choices, default=ScaleStyle.NUMBERS
+    )
 
     class Meta:
         ordering = ["version", "position", "id"]

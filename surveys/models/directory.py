@@ -69,3 +69,27 @@ class Customer(models.Model):
         if self.erased_at:
             return self.pseudonym or f"#{self.pk}"
         return self.name or self.external_id or self.email or f"#{self.pk}"
+
+
+class Store(models.Model):
+    """A store of the managed list: what staff filters and menus offer. A public link's
+    `?store=` is kept on the response as given, but only a listed code is ever offered."""
+
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})" if self.name and self.name != self.code else self.code
+
+    def label(self, language: str = "zh-hans") -> str:
+        """The store's name in `language` (English when given), else its code."""
+        english = language.startswith("en") and self.name_en
+        return english or self.name or self.code

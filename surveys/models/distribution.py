@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from surveys.models.design import Survey
 from surveys.models.directory import Customer
@@ -101,7 +102,9 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     bounced_at = models.DateTimeField(_("bounced at"), null=True, blank=True)
-    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    opened_at = models.DateTimeField(
+        pgettext_lazy("invitation", "opened at"), null=True, blank=True
+    )
     reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
     last_reminded_at = models.DateTimeField(_("last reminded at"), null=True, blank=True)
 

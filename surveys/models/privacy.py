@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ConsentText(models.Model):
@@ -25,7 +26,7 @@ class ConsentText(models.Model):
     )
     number = models.PositiveIntegerField(_("consent version"))
     language = models.CharField(_("language"), max_length=10)
-    text = models.TextField(_("text"))
+    text = models.TextField(pgettext_lazy("consent", "text"))
     sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -56,6 +57,10 @@ class ConsentText(models.Model):
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# Three years unless an Admin sets otherwise (migration 0008 writes it for new installs).
+DEFAULT_RETENTION_DAYS = 1095
+
+
 class PrivacySettings(models.Model):
     """Singleton (pk=1) an Admin edits in the admin."""
 
@@ -63,9 +68,11 @@ class PrivacySettings(models.Model):
         _("keep responses and feedback for (days)"),
         null=True,
         blank=True,
+        default=DEFAULT_RETENTION_DAYS,
         help_text=_(
             "Responses and feedback older than this are anonymised every night: scores stay "
-            "for the metrics, names and free text go. Empty or 0 keeps them forever."
+            "for the metrics, names and free text go. 1095 days (three years) by default; "
+            "empty or 0 keeps them forever."
         ),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -5,6 +5,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from surveys.models.design import Question, Survey, SurveyVersion
@@ -21,7 +22,7 @@ class Channel(models.TextChoices):
 
 
 class ResponseStatus(models.TextChoices):
-    IN_PROGRESS = "in_progress", _("In progress")
+    IN_PROGRESS = "in_progress", pgettext_lazy("response", "In progress")
     COMPLETED = "completed", _("Completed")
 
 
@@ -69,6 +70,15 @@ class Response(models.Model):
     # When listeners of response_submitted were told (in a worker); NULL = not yet, and the
     # sweeper announces it again: a broker outage delays the analysis, never loses it.
     announced_at = models.DateTimeField(_("announced at"), null=True, blank=True)
+    # A listener failed: tried this often, next try not before announce_retry_at (exponential
+    # backoff); past the limit announce_failed_at is set and an Admin re-drives it.
+    # (Database defaults too: the public submit's single INSERT names only its own columns.)
+    announce_attempts = models.PositiveSmallIntegerField(
+        _("announce attempts"), default=0, db_default=0
+    )
+    announce_retry_at = models.DateTimeField(_("next announce attempt"), null=True, blank=True)
+    announce_failed_at = models.DateTimeField(_("announcing failed at"), null=True, blank=True)
+    announce_error = models.TextField(_("announce error"), blank=True, default="", db_default="")
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     nps_score = models.PositiveSmallIntegerField(_("NPS score"), null=True, blank=True)
     csat_score = models.PositiveSmallIntegerField(_("CSAT score"), null=True, blank=True)
@@ -119,7 +129,7 @@ class Answer(models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     question_key = models.SlugField(max_length=40)
     number = models.SmallIntegerField(_("number"), null=True, blank=True)
-    text = models.TextField(_("text"), blank=True)
+    text = models.TextField(pgettext_lazy("answer", "text"), blank=True)
     choices = models.JSONField(_("choices"), default=list, blank=True)
     other_text = models.CharField(_("other"), max_length=500, blank=True)
 
@@ -143,3 +153,19 @@ class Answer(models.Model):
             return str(self.number)
         parts = [*self.choices, self.other_text] if self.choices else [self.text]
         return ", ".join(p for p in parts if p)
+
+    def display_label(self) -> str:
+        """What a person reads: chosen options by their label in the active language (the
+        stored values are codes), "other" by what was typed."""
+        if self.number is not None or not self.choices:
+            return self.display()
+        english = (get_language() or "").startswith("en")
+        labels = {
+            str(o.get("value")): str((english and o.get("label_en")) or o.get("label") or "")
+            for o in self.question.options or ()
+            if isinstance(o, dict)
+        }
+        if self.question.type == "consent":
+            labels.setdefault("yes", str(_("Agreed")))
+        shown = [labels.get(str(c)) or str(c) for c in self.choices if c != "__other__"]
+        return "、".join([*shown, self.other_text] if self.other_text else shown)

@@ -33,6 +33,7 @@ WIRING_PACKAGE = "surveyhub"
 PURE = (
     "analytics.metrics",
     "analytics.clv",
+    "analytics.churn",
     "feedback.nlp",
     "feedback.cases.sla",
     "surveys.scoring.rules",

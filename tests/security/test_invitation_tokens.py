@@ -1,10 +1,12 @@
 """Invitation tokens: unguessable (HMAC of a random seed), hashed at rest, and single-use."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from surveys.distribution.tokens import TOKEN_LENGTH, hash_token, new_seed, token_for
 from surveys.models import Distribution, Invitation, Response, ResponseStatus
@@ -53,8 +55,13 @@ def test_answers_sent_again_after_completion_are_refused_with_a_clear_page(clien
     response = Response.objects.get()
     assert response.nps_score == 10
     assert response.answers.get(question_key="nps").number == 10
-    # Opening the link later shows the thanks and that the link is used up, with no form.
-    later = Client().get(url).content.decode()
+    # Right after the last page: thanks, no refusal-like line. Opening the link later shows
+    # the thanks and that the link is used up, with no form.
+    just_now = Client().get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "This personal link takes one response" not in just_now
+    assert "<form" not in just_now
+    Response.objects.update(completed_at=timezone.now() - timedelta(minutes=11))
+    later = Client().get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "This personal link takes one response" in later
     assert "<form" not in later
 

@@ -56,18 +56,27 @@ def test_an_agent_can_take_an_unassigned_case_and_a_manager_can_move_any(client)
     assert (moved.status_code, moved.json()["assignee"]) == (200, "agent-c")
 
 
-def test_an_agent_may_add_a_note_to_a_colleagues_case(client, colleagues_case):
-    # Not restricted on purpose: the product has agents work one shared queue, and a note
-    # (internal, never sent) is how a colleague helps. Only who owns the case is guarded.
+def test_an_agent_may_not_add_a_note_to_a_colleagues_case_but_a_manager_may(
+    client, colleagues_case
+):
+    # One rule for a colleague's case (README, issue #22): acting on it — a note included —
+    # needs the reassign permission, the same that taking it would.
     agent = UserFactory(username="agent-a", role=Role.AGENT)
+    manager = UserFactory(username="manager-m", role=Role.MANAGER)
 
-    reply = client.post(
+    refused = client.post(
         f"/api/v1/cases/{colleagues_case.pk}/notes/", {"text": "客户昨天也来电了"},
         content_type="application/json", **token_for(agent),
     )  # fmt: skip
+    allowed = client.post(
+        f"/api/v1/cases/{colleagues_case.pk}/notes/", {"text": "客户昨天也来电了"},
+        content_type="application/json", **token_for(manager),
+    )  # fmt: skip
 
-    assert reply.status_code == 201
-    assert CaseNote.objects.filter(case=colleagues_case, author=agent).exists()
+    assert refused.status_code == 403
+    assert not CaseNote.objects.filter(case=colleagues_case, author=agent).exists()
+    assert allowed.status_code == 201
+    assert CaseNote.objects.filter(case=colleagues_case, author=manager).exists()
 
 
 def test_a_designer_reads_customers_but_not_what_they_answered(client):

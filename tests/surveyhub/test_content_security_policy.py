@@ -20,7 +20,7 @@ def test_every_page_carries_the_policy_and_scripts_only_from_our_origin(client, 
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy.split("script-src", 1)[1].split(";")[0]
-    assert "frame-ancestors 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ from surveyhub.celery import app
 EXPECTED_TASKS = {
     "surveyhub.record_heartbeat",
     "surveys.announce_response",
+    "surveys.announce_responses",
     "surveys.sweep_unannounced_responses",
     "analytics.run_import",
     "analytics.sweep_pending_imports",

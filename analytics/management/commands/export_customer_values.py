@@ -1,4 +1,5 @@
-"""`export_customer_values PATH [--as-of DATE]`: one CSV row per customer of a CLV run."""
+"""`export_customer_values PATH [--as-of DATE] [--horizon-days N]`: one CSV row per customer
+of a CLV run, with churn risk over N days (default SURVEYHUB_CHURN_HORIZON_DAYS)."""
 
 import csv
 
@@ -9,6 +10,7 @@ from analytics.evaluations.errors import EvaluationError
 from analytics.evaluations.exports import CUSTOMER_VALUE_COLUMNS, customer_value_rows
 from analytics.management.commands.fit_clv import parse_date
 from analytics.models import ClvRun
+from analytics.relationship.churn_runs import default_horizon
 from surveys.privacy.access_log import personal_data_access_record
 
 
@@ -18,15 +20,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path")
         parser.add_argument("--as-of", type=parse_date, default=None)
+        parser.add_argument("--horizon-days", type=int, default=None)
 
-    def handle(self, *args, path, as_of=None, **options):
+    def handle(self, *args, path, as_of=None, horizon_days=None, **options):
+        horizon = default_horizon() if horizon_days is None else horizon_days
+        if horizon <= 0:
+            raise CommandError("--horizon-days must be at least 1 (days without a purchase).")
         runs = ClvRun.objects.order_by("-as_of", "-id")
-        run = runs.filter(as_of=as_of).first() if as_of else runs.first()
-        if run is None:
-            if as_of is None:
+        if as_of is None:
+            latest = runs.first()
+            if latest is None:
                 raise CommandError("No CLV run yet: give --as-of DATE or run fit_clv first.")
+            as_of = latest.as_of
+        run = runs.filter(as_of=as_of, churn_horizon_days=horizon).first()
+        if run is None:
             try:
-                run = clv_fit(as_of=as_of)
+                run = clv_fit(as_of=as_of, churn_horizon_days=horizon)
             except EvaluationError as exc:
                 raise CommandError(exc.message) from exc
         count = 0
@@ -41,4 +50,7 @@ class Command(BaseCommand):
             action="export", resource="customer_values", object_id=run.pk, count=count,
             channel="shell",
         )  # fmt: skip
-        self.stdout.write(f"{count} customers of CLV run #{run.pk} (as of {run.as_of}) → {path}")
+        self.stdout.write(
+            f"{count} customers of CLV run #{run.pk} (as of {run.as_of}, churn within "
+            f"{run.churn_horizon_days} days) → {path}"
+        )

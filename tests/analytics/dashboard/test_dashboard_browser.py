@@ -46,7 +46,9 @@ def test_manager_filters_the_dashboard_and_every_chart_is_drawn(
     assert page.locator("#tiles .dash-tile").count() == 8
 
     page.select_option("select[name=channel]", "wechat")
-    # The change handler marks the page not ready at once; wait until every chart is redrawn.
+    assert "channel=wechat" not in page.url  # filters apply on "Apply" only
+    page.click("#dash-filters button[type=submit]")
+    # Applying marks the page not ready at once; wait until every chart is redrawn.
     page.wait_for_selector("#dashboard[data-ready='1']")
     assert "channel=wechat" in page.url  # kept in the URL: the view can be shared
 

@@ -31,15 +31,20 @@ def test_csv_export_holds_every_table_with_formulas_neutralised(logged_in):
         assert title in text
     assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
     distribution = text.split("NPS distribution")[1].split("\r\n\r\n")[0]
-    assert "0,detractor,1" in distribution and "10,promoter,0" in distribution  # link only
+    assert "0,Detractor,1" in distribution and "10,Promoter,0" in distribution  # link only
+    assert "detractor" not in text and "promoter" not in text  # labels, never the codes
 
 
-def test_excel_export_has_one_sheet_per_table(logged_in):
-    response = logged_in.get(reverse("admin:dashboard-export", args=["xlsx"]))
+def test_excel_export_has_one_named_sheet_per_table(logged_in):
+    response = logged_in.get(
+        reverse("admin:dashboard-export", args=["xlsx"]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
 
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
     assert len(book.sheetnames) == 10
+    assert "NPS 分布" in book.sheetnames
+    assert not any(name.isdigit() for name in book.sheetnames)
     cells = [c.value for sheet in book for row in sheet.iter_rows() for c in row]
     assert '\'=HYPERLINK("http://x")' in cells
 

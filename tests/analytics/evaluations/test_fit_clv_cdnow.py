@@ -65,7 +65,7 @@ def test_export_customer_values_writes_the_api_columns(cdnow, tmp_path, capsys):
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[0] == (
         "external_id,frequency,recency,T,monetary,r_score,f_score,m_score,rfm_segment,"
-        "p_alive,expected_orders_1y,clv"
+        "p_alive,expected_orders_1y,clv,churn_risk"
     )
     assert len(lines) == 2358
 

@@ -35,5 +35,5 @@ def test_train_sentiment_trains_a_new_model_version_that_includes_the_correction
     assert after != before
     assert model_store.model_path().exists()
     assert "1 staff corrections used" in capsys.readouterr().out
-    texts, labels, _ = train.load_training_data()
-    assert labels[texts.index("这价格还能接受吧,凑合用")] == 0
+    data = train.load_training_data()
+    assert data.labels[data.texts.index("这价格还能接受吧,凑合用")] == 0

@@ -62,7 +62,7 @@ def test_the_model_and_jieba_are_loaded_once_per_process_not_per_task(monkeypatc
         raise AssertionError("loaded again")
 
     monkeypatch.setattr(model_store, "load_model", must_not_load)
-    monkeypatch.setattr(segment.jieba, "Tokenizer", must_not_load)
+    monkeypatch.setattr(segment.jieba_fast_dat, "Tokenizer", must_not_load)
     analyse_batch.delay([second.pk])
 
     second.refresh_from_db()

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 
 from feedback.analysis.services import feedback_analyse_batch
-from feedback.analysis.topics import topic_merge, topic_rename, topics_discover
+from feedback.analysis.topics import topic_examples, topic_merge, topic_rename, topics_discover
 from feedback.errors import FeedbackError
 from feedback.models import CorpusIdf, FeedbackItem, FeedbackTopic, Topic
 
@@ -23,13 +23,19 @@ def corpus():
     return items
 
 
-def test_discovery_gives_items_topics_named_by_their_keywords(corpus):
+def test_discovery_gives_items_topics_named_by_a_phrase_of_their_comments(corpus):
     result = topics_discover()
 
     assert result.topics >= 2
     assert Topic.objects.filter(is_active=True).count() == result.topics
-    topic = Topic.objects.first()
-    assert topic.name == " / ".join(topic.keywords[:3])
+    for topic in Topic.objects.all():
+        assert " / " not in topic.name
+        examples = topic_examples(topic)
+        assert len(examples) == 3
+        texts = FeedbackItem.objects.filter(topic_links__topic=topic).values_list(
+            "text_normalized", flat=True
+        )
+        assert any(topic.name in text for text in texts)
     assert FeedbackTopic.objects.values("item").distinct().count() > len(corpus) / 2
     assert CorpusIdf.objects.get().n_docs == len(corpus)
 

@@ -57,6 +57,15 @@ def test_a_survey_from_a_template_in_one_call(designer):
     assert reply.json()["questions"][0]["type"] == "ces"
 
 
+def test_a_survey_from_a_template_keeps_the_title_given(designer):
+    reply = designer.post(
+        "/api/v1/surveys/", {"template": "ces", "slug": "ces-q1", "title": "退货办理难易度 ✨"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert reply.status_code == 201, reply.json()
+    assert (reply.json()["title"], reply.json()["kind"]) == ("退货办理难易度 ✨", "ces")
+
+
 def test_invalid_logic_is_refused_with_the_question_named(designer):
     bad = {**NEW_SURVEY, "questions": [{**NEW_SURVEY["questions"][1]}, NEW_SURVEY["questions"][0]]}
     reply = designer.post("/api/v1/surveys/", bad, content_type="application/json")

@@ -1,6 +1,7 @@
 """The staff survey builder, driven through its HTML forms."""
 
 import pytest
+from django.utils import timezone
 
 from surveyhub.security.roles import Role
 from surveys.models import Survey
@@ -89,3 +90,52 @@ def test_the_phone_preview_shows_every_question_and_saves_nothing(designer):
     page = designer.get(f"/preview/{survey.slug}/").content.decode()
     assert "您不满意的主要原因是" in page and "您最喜欢我们什么" in page
     assert "预览：回答不会被保存" in page
+
+
+def test_a_survey_from_a_template_keeps_the_title_and_kind_the_designer_typed(designer):
+    reply = designer.post("/staff/surveys/", {
+        "template": "service_csat", "slug": "store-visit", "title": "门店到访满意度 2026 冬季",
+        "kind": "nps",
+    })  # fmt: skip
+    survey = Survey.objects.get(slug="store-visit")
+    assert reply.status_code == 302
+    assert (survey.title, survey.title_en, survey.kind) == ("门店到访满意度 2026 冬季", "", "nps")
+    assert Survey.objects.count() == 1
+
+
+def test_a_survey_from_a_template_without_a_title_or_kind_takes_the_templates(designer):
+    designer.post("/staff/surveys/", {"template": "service_csat", "slug": "as-is", "kind": ""})
+    survey = Survey.objects.get(slug="as-is")
+    assert survey.kind == "csat"
+    assert survey.title and survey.title_en
+
+
+def test_a_blank_survey_without_a_kind_is_an_nps_survey(designer):
+    designer.post("/staff/surveys/", {"template": "", "slug": "blank-nps", "title": "空白问卷"})
+    assert Survey.objects.get(slug="blank-nps").kind == "nps"
+
+
+def test_opening_times_are_picked_with_the_browsers_date_time_picker(designer):
+    survey = published_survey(consent_text="")
+    page = designer.get(f"/staff/surveys/{survey.pk}/").content.decode()
+    assert 'type="datetime-local" name="opens_at"' in page
+    reply = designer.post(f"/staff/surveys/{survey.pk}/", {
+        "title": survey.title, "languages": ["zh-hans", "en"], "opens_at": "2026-12-24T09:30",
+        "option_order": "fixed",
+    })  # fmt: skip
+    assert reply.status_code == 302, reply.content.decode()[-2000:]
+    survey.refresh_from_db()
+    assert timezone.localtime(survey.opens_at).strftime("%Y-%m-%d %H:%M") == "2026-12-24 09:30"
+    page = designer.get(f"/staff/surveys/{survey.pk}/").content.decode()
+    assert 'value="2026-12-24T09:30"' in page
+
+
+def test_the_builder_shows_the_one_public_address_the_qr_codes_and_emails_use(designer, settings):
+    settings.SITE_URL = "http://demo.example.cn:8011"
+    survey = published_survey(consent_text="")
+    builder = designer.get(f"/staff/surveys/{survey.pk}/", HTTP_HOST="localhost").content.decode()
+    links = designer.get(f"/staff/distributions/links/{survey.pk}/").content.decode()
+    expected = f"http://demo.example.cn:8011/s/{survey.slug}/"
+    assert f'id="public-link">{expected}<' in builder
+    assert f'<code id="public-link">{expected}</code>' in links
+    assert 'data-copy="#public-link"' in builder and 'data-copy="#public-link"' in links
