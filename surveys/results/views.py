@@ -9,7 +9,16 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from surveys.models import Channel, Customer, Distribution, Response, Survey, SurveyVersion
+from surveys.customers.directory_filters import directory_filters
+from surveys.models import (
+    Channel,
+    Customer,
+    Distribution,
+    Response,
+    Store,
+    Survey,
+    SurveyVersion,
+)  # fmt: skip
 from surveys.responding.answers import SCALES
 from surveys.results import page_data
 from surveys.results.access import can_read_responses, can_read_results
@@ -44,14 +53,18 @@ def filter_choices(survey: Survey, questions: dict, language: str) -> dict:
     answered = Response.objects.filter(survey=survey)
     return {
         "channels": Channel.choices,
-        "stores": answered.exclude(store="").order_by("store").values_list("store", flat=True)
-        .distinct()[:OPTIONS_SHOWN],
+        # The managed list only: a `?store=` typed on a public link is never offered (#19).
+        "stores": Store.objects.filter(is_active=True, code__in=answered.values("store"))
+        .values_list("code", flat=True)[:OPTIONS_SHOWN],
         "regions": Customer.objects.filter(responses__survey=survey).exclude(region="")
         .order_by("region").values_list("region", flat=True).distinct()[:OPTIONS_SHOWN],
         "distributions": Distribution.objects.filter(survey=survey).order_by("-created_at"),
         "versions": SurveyVersion.objects.filter(survey=survey).values_list("number", flat=True),
         "nps_groups": [(g.value, _nps_group_label(g)) for g in NPS_GROUPS],
         "segments": list(CUSTOMER_SEGMENTS),
+        # Labels of the RFM segments, from the app that registered the directory filter.
+        "rfm_segments": [(value, label) for f in directory_filters() if f.key == "rfm_segment"
+                         for value, label in f.choices()],
         "quality_flags": list(QUALITY_FLAGS.items()),
         "tabulable": [(key, question_text(q, language)) for key, q in questions.items()
                       if q.type in SCALES or q.type in CHOICE_TYPES],

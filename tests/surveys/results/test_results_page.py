@@ -117,3 +117,17 @@ def test_the_printable_view_hides_the_controls(manager):
     survey = survey_with_answers()
     html = _page(manager, survey, print="1").content.decode()
     assert "printable" in html.split("<body")[1].split(">")[0]
+
+
+def test_the_store_filter_offers_only_listed_stores_and_segments_by_name(manager):
+    from surveys.models import Store
+
+    survey = survey_with_answers()  # responses from SH01 and BJ02; only SH01 is listed
+    Store.objects.create(code="SH01", name="上海一店")
+    html = _page(manager, survey).content.decode()
+    stores = html.split('id="f-stores"')[1].split("</datalist>")[0]
+    assert '<option value="SH01">' in stores and "BJ02" not in stores
+    segment = html.split('id="f-segment"')[1].split("</select>")[0]
+    assert "重要价值客户" in segment and ">important_value<" not in segment
+    # A store typed on a link is kept on its responses, so filtering by it still works.
+    assert "4 份已完成的答卷符合筛选条件" in _page(manager, survey, store="BJ02").content.decode()
