@@ -1,6 +1,6 @@
 from django.urls import path
 
-from analytics.relationship import segment_views, views
+from analytics.relationship import cross_sell_views, segment_views, views
 
 app_name = "relationship"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("at-risk/export.csv", views.at_risk_export, name="at-risk-export"),
     path("at-risk/<int:customer_id>/call/", views.at_risk_call, name="at-risk-call"),
     path("lifecycle/", views.lifecycle, name="lifecycle"),
+    path("cross-sell/", cross_sell_views.cross_sell, name="cross-sell"),
     path("segments/", segment_views.segments, name="segments"),
     path(
         "segments/rfm/<str:code>/",

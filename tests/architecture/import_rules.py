@@ -34,6 +34,7 @@ PURE = (
     "analytics.metrics",
     "analytics.clv",
     "analytics.churn",
+    "analytics.basket",
     "feedback.nlp",
     "feedback.cases.sla",
     "surveys.scoring.rules",
