@@ -31,6 +31,17 @@ def _require_manager(request) -> None:
         raise PermissionDenied
 
 
+def _filter_label(name: str) -> str:
+    """The label the filter form shows for a query parameter (errors name it, not its code)."""
+    labels = {
+        "from": pgettext("date range", "From"), "to": pgettext("date range", "To"),
+        "survey": _("Survey"), "channel": _("Channel"), "store": _("Store"),
+        "region": _("Region"), "category": _("Product category"), "segment": _("RFM segment"),
+        "value_tier": _("Value tier"), "interval": _("Interval"),
+    }  # fmt: skip
+    return labels.get(name, _("Filters"))
+
+
 def _labels() -> dict[str, str]:
     """Every string the script shows, translated on the server."""
     return {
@@ -101,7 +112,7 @@ def dashboard_view(request):
             ("month", _("Month")),
             ("quarter", _("Quarter")),
         ],
-        "errors": errors,
+        "errors": [(_filter_label(name), messages) for name, messages in errors.items()],
         **filter_choices(),
         "has_purchases": has_purchases(),
         "has_clv_run": run is not None,

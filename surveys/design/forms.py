@@ -1,9 +1,18 @@
 """Forms of the staff survey builder. They only parse input; services do the writing."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from surveys.design.logic import OPERATORS
+from surveys.design.logic_words import (
+    CHOICE_TYPES,
+    NUMERIC_OPS,
+    OPERATOR_LABELS,
+    SCALE_RANGES,
+    question_title,
+)
 from surveys.design.survey_templates import TEMPLATES
 from surveys.models import OptionOrder, QuestionType, ScaleStyle, SurveyKind
 
@@ -92,7 +101,11 @@ class SurveySettingsForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    key = forms.SlugField(label=_("Key"), max_length=40)
+    key = forms.SlugField(
+        label=_("Key"), max_length=40, required=False,
+        help_text=_("Left empty, one is made from the type (e.g. q3). Display logic, results "
+                    "and exports refer to the question by it."),
+    )  # fmt: skip
     type = forms.ChoiceField(label=_("Type"), choices=QuestionType.choices)
     text = forms.CharField(label=_("Question"), max_length=500)
     text_en = forms.CharField(label=_("Question (English)"), max_length=500, required=False)
@@ -118,15 +131,52 @@ class QuestionForm(forms.Form):
     logic_question = forms.ChoiceField(label=_("Show only when"), required=False)
     logic_op = forms.ChoiceField(
         label=_("Condition"), required=False,
-        choices=[("", "—")] + [(op, op) for op in OPERATORS],
+        choices=[("", "—")] + [(op, OPERATOR_LABELS[op]) for op in OPERATORS],
     )  # fmt: skip
-    logic_value = forms.CharField(label=_("Value"), required=False, max_length=200)
+    logic_value = forms.CharField(
+        label=_("Value"), required=False, max_length=200,
+        help_text=_("A number, or an option of a choice question (its wording); several "
+                    "separated by commas for “is one of”."),
+    )  # fmt: skip
 
-    def __init__(self, *args, earlier_keys=(), **kwargs):
+    def __init__(self, *args, questions=(), position=None, **kwargs):
+        """`questions`: the survey's question specs; `position`: this question's index
+        (None for a new one, which goes last). The picker lists the earlier questions by
+        their titles; a later one posted anyway gets a clear error, not "invalid choice"."""
         super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        self.earlier = self.questions[: len(self.questions) if position is None else position]
         self.fields["logic_question"].choices = [("", _("always shown"))] + [
-            (key, key) for key in earlier_keys
+            (q["key"], question_title(q, 60)) for q in self.questions
         ]
+        self.fields["logic_question"].widget.choices = [("", _("always shown"))] + [
+            (q["key"], question_title(q, 60)) for q in self.earlier
+        ]
+        shown_if = self.initial.get("logic_question")
+        target = next((q for q in self.questions if q["key"] == shown_if), None)
+        if not self.is_bound and target and target.get("options"):  # options by their wording
+            labels = {o["value"]: o["label"] for o in target["options"]}
+            values = str(self.initial.get("logic_value") or "").split(",")
+            self.initial["logic_value"] = "，".join(labels.get(v, v) for v in values)
+
+    def clean(self):
+        data = super().clean()
+        key, op = data.get("logic_question"), data.get("logic_op")
+        if not key:
+            return data
+        target = next((q for q in self.questions if q["key"] == key), None)
+        if target not in self.earlier:
+            self.add_error("logic_question", _(
+                "“%(question)s” comes after this question: a condition may only refer to an "
+                "earlier question.") % {"question": question_title(target or {})})  # fmt: skip
+        elif not op:
+            self.add_error("logic_op", _("Choose a comparison."))
+        elif op != "answered":
+            try:
+                data["logic_value"] = _logic_value(op, data.get("logic_value", ""), target)
+            except forms.ValidationError as exc:
+                self.add_error("logic_value", exc)
+        return data
 
     def clean_options(self):
         options = []
@@ -145,10 +195,13 @@ class QuestionForm(forms.Form):
     def spec(self) -> dict:
         data = dict(self.cleaned_data)
         question, op = data.pop("logic_question"), data.pop("logic_op")
-        raw = data.pop("logic_value")
+        value = data.pop("logic_value")
         data["show_if"] = None
         if question and op:
-            data["show_if"] = {"question": question, "op": op, "value": _logic_value(op, raw)}
+            if isinstance(value, list) and op == "eq":  # a choice: "is" this option
+                op = "in"
+            data["show_if"] = {"question": question, "op": op,
+                               "value": None if op == "answered" else value}  # fmt: skip
         return data
 
     @staticmethod
@@ -167,15 +220,49 @@ class QuestionForm(forms.Form):
         return initial
 
 
-def _logic_value(op: str, raw: str):
-    if op == "in":
-        return [part.strip() for part in raw.split(",") if part.strip()]
-    if op == "answered":
-        return None
+def _logic_value(op: str, raw: str, target: dict):
+    """The typed value as the condition stores it: numbers as numbers, a choice question's
+    options (typed as their wording or value) as option values."""
+    parts = [p.strip() for p in re.split(r"[,，、]", raw or "") if p.strip()]
+    if not parts:
+        raise forms.ValidationError(_("Enter the value to compare with."))
+    if target.get("options") and target.get("type") in CHOICE_TYPES:
+        if op in NUMERIC_OPS:
+            raise forms.ValidationError(
+                _("“%(question)s” is answered with options: choose “is one of”.")
+                % {"question": question_title(target)}
+            )
+        if op == "neq":
+            raise forms.ValidationError(
+                _("For a choice question use “is one of” with the options that show this "
+                  "question.")
+            )  # fmt: skip
+        values = []
+        for part in parts:
+            names = ((o["value"], (o["value"], o.get("label"), o.get("label_en")))
+                     for o in target["options"])  # fmt: skip
+            match = next((value for value, words in names if part in words), None)
+            if match is None:
+                raise forms.ValidationError(
+                    _("“%(question)s” has no option “%(value)s”; its options are: %(options)s.")
+                    % {"question": question_title(target), "value": part,
+                       "options": "、".join(o["label"] for o in target["options"])}
+                )  # fmt: skip
+            values.append(match)
+        return values
+    numbers = [_number(part) for part in parts]
+    if op in NUMERIC_OPS | {"in"} or target.get("type") in SCALE_RANGES:
+        if None in numbers or (op != "in" and len(numbers) > 1):
+            raise forms.ValidationError(_("Enter a number, e.g. 6."))
+        return numbers if op == "in" else numbers[0]
+    return parts if op == "in" else raw.strip()
+
+
+def _number(text: str) -> int | float | None:
     try:
-        return int(raw)
+        return int(text)
     except ValueError:
         try:
-            return float(raw)
+            return float(text)
         except ValueError:
-            return raw
+            return None

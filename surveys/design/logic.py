@@ -9,6 +9,8 @@ server can decide what the next page shows.
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 OPERATORS = {
     "eq": lambda a, v: a == v,
     "neq": lambda a, v: a != v,
@@ -25,22 +27,32 @@ def _num(value: Any) -> float | None:
     return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def condition_errors(show_if: Any, earlier_keys: Sequence[str]) -> list[str]:
-    """Problems with a condition, as plain English for the designer-facing validators."""
+def condition_errors(
+    show_if: Any, earlier_keys: Sequence[str], titles: Mapping[str, str] | None = None
+) -> list[str]:
+    """Problems with a condition, in the designer's language; `titles` (key → question text of
+    every question) lets a condition on a later question say which one it is."""
     if show_if in (None, {}):
         return []
     if not isinstance(show_if, Mapping):
-        return ["must be an object"]
+        return [_("the condition must be an object")]
     problems = []
-    if show_if.get("question") not in earlier_keys:
-        problems.append("question must be the key of an earlier question")
+    question = show_if.get("question")
+    if question not in earlier_keys:
+        if titles and question in titles:
+            problems.append(
+                _("it refers to “%(question)s”, which comes after it; a condition may only "
+                  "refer to an earlier question") % {"question": titles[question]}
+            )  # fmt: skip
+        else:
+            problems.append(_("it refers to a question that does not exist"))
     if show_if.get("op") not in OPERATORS:
-        problems.append(f"op must be one of {', '.join(OPERATORS)}")
+        problems.append(_("the comparison must be one of: %(ops)s") % {"ops": ", ".join(OPERATORS)})
     op, value = show_if.get("op"), show_if.get("value")
     if op in {"lt", "lte", "gt", "gte"} and _num(value) is None:
-        problems.append("value must be a number")
+        problems.append(_("the value must be a number"))
     if op == "in" and not isinstance(value, list):
-        problems.append("value must be a list")
+        problems.append(_("the value must be a list"))
     return problems
 
 

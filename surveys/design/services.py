@@ -66,13 +66,15 @@ def _check_question_spec(spec: Mapping[str, Any]) -> dict[str, str]:
 
 def _check_logic(questions: list[Mapping[str, Any]]) -> dict[str, str]:
     errors: dict[str, str] = {}
+    titles = {q["key"]: q.get("text") or q["key"] for q in questions}
     for index, spec in enumerate(questions):
         earlier = [q["key"] for q in questions[:index]]
-        problems = condition_errors(spec.get("show_if"), earlier)
+        problems = condition_errors(spec.get("show_if"), earlier, titles)
         if problems:
-            errors[spec["key"]] = _("Display logic is invalid: %(problems)s.") % {
-                "problems": "; ".join(problems)
-            }
+            errors[spec["key"]] = _("The display logic of “%(question)s” is invalid: "
+                                    "%(problems)s.") % {
+                "question": titles[spec["key"]], "problems": "; ".join(problems)
+            }  # fmt: skip
     return errors
 
 
@@ -220,11 +222,29 @@ def survey_questions_specs(survey: Survey) -> list[dict[str, Any]]:
     return [_spec_of(q) for q in survey.current_version.questions.all()]
 
 
-def question_add(*, survey: Survey, spec: Mapping[str, Any], position: int | None = None) -> None:
-    """Add a question (at the end by default)."""
+def question_add(*, survey: Survey, spec: Mapping[str, Any], position: int | None = None) -> str:
+    """Add a question (at the end by default); without a key it gets one. Returns the key."""
     specs = survey_questions_specs(survey)
-    specs.insert(len(specs) if position is None else position, dict(spec))
+    spec = dict(spec)
+    if not spec.get("key"):
+        spec["key"] = next_question_key(specs, spec.get("type"))
+    specs.insert(len(specs) if position is None else position, spec)
     survey_update(survey=survey, questions=specs)
+    return spec["key"]
+
+
+def next_question_key(specs: Iterable[Mapping[str, Any]], question_type: Any = "") -> str:
+    """A key unique in the survey: the type's own for the first NPS/CSAT/CES question (what
+    results and exports call it), else `q<n>` after the number of questions."""
+    taken = {str(spec.get("key")) for spec in specs}
+    if question_type in {QuestionType.NPS, QuestionType.CSAT, QuestionType.CES} and (
+        str(question_type) not in taken
+    ):
+        return str(question_type)
+    number = len(taken) + 1
+    while f"q{number}" in taken:
+        number += 1
+    return f"q{number}"
 
 
 def question_change(*, survey: Survey, key: str, changes: Mapping[str, Any]) -> None:

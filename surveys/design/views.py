@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 
 from surveys.design import services as design
 from surveys.design.forms import NewSurveyForm, QuestionForm, SurveySettingsForm
+from surveys.design.logic_words import condition_sentence, condition_warnings
 from surveys.distribution.links import survey_public_url
 from surveys.errors import SurveyError
-from surveys.models import Survey
+from surveys.models import QuestionType, Survey
 from surveys.queries import surveys_with_counts
 from surveys.responding.branding import branding_initial, survey_branding_update
 
@@ -89,10 +90,9 @@ def builder(request, pk):
                 return redirect("surveys:builder", survey.pk)
     specs = design.survey_questions_specs(survey)
     context = {
-        "survey": survey, "version": version, "questions": specs,
+        "survey": survey, "version": version, "questions": _cards(specs),
         "settings_form": settings_form,
-        "new_question_form": QuestionForm(earlier_keys=[s["key"] for s in specs],
-                                          initial={"key": f"q{len(specs) + 1}"}),
+        "new_question_form": QuestionForm(questions=specs),
         "response_count": survey.responses.filter(status="completed").count(),
         "can_change": request.user.has_perm("surveys.change_survey"),
         "public_url": survey_public_url(survey),  # the configured site URL, as links and QR
@@ -106,14 +106,15 @@ def question_add(request, pk):
     _can_change(request)
     survey = get_object_or_404(Survey, pk=pk)
     specs = design.survey_questions_specs(survey)
-    form = QuestionForm(request.POST, earlier_keys=[s["key"] for s in specs])
+    form = QuestionForm(request.POST, questions=specs)
     if form.is_valid():
         try:
-            design.question_add(survey=survey, spec=form.spec())
+            key = design.question_add(survey=survey, spec=form.spec())
         except SurveyError as exc:
             return _question_form_page(request, survey, form, exc, None)
         messages.success(request, _("Question added."))
-        return redirect("surveys:builder", survey.pk)
+        _warn_about_logic(request, survey, key)
+        return redirect(f"{reverse('surveys:builder', args=[survey.pk])}#q-{key}")
     return _question_form_page(request, survey, form, None, None)
 
 
@@ -125,19 +126,39 @@ def question_edit(request, pk, key):
     if spec is None:
         messages.error(request, _("There is no question “%(key)s” in this survey.") % {"key": key})
         return redirect("surveys:builder", survey.pk)
-    earlier = [s["key"] for s in specs[: specs.index(spec)]]
-    form = QuestionForm(initial=QuestionForm.initial_for(spec), earlier_keys=earlier)
+    position = specs.index(spec)
+    form = QuestionForm(initial=QuestionForm.initial_for(spec), questions=specs, position=position)
     if request.method == "POST":
         _can_change(request)
-        form = QuestionForm(request.POST, earlier_keys=earlier)
+        form = QuestionForm(request.POST, questions=specs, position=position)
         if form.is_valid():
+            changes = form.spec()
+            changes["key"] = changes.get("key") or key  # left empty: the key stays
             try:
-                design.question_change(survey=survey, key=key, changes=form.spec())
+                design.question_change(survey=survey, key=key, changes=changes)
             except SurveyError as exc:
                 return _question_form_page(request, survey, form, exc, key)
             messages.success(request, _("Question saved."))
+            _warn_about_logic(request, survey, changes["key"])
             return redirect("surveys:builder", survey.pk)
     return _question_form_page(request, survey, form, None, key)
+
+
+def _cards(specs: list[dict]) -> list[dict]:
+    """Question specs with what their cards say in words: the type, the logic as a sentence
+    and why that logic could never be true."""
+    return [{
+        **spec, "type_label": QuestionType(spec["type"]).label,
+        "logic_sentence": condition_sentence(spec.get("show_if"), specs),
+        "logic_warnings": condition_warnings(spec.get("show_if"), specs),
+    } for spec in specs]  # fmt: skip
+
+
+def _warn_about_logic(request, survey, key) -> None:
+    specs = design.survey_questions_specs(survey)
+    spec = next((s for s in specs if s["key"] == key), {})
+    for warning in condition_warnings(spec.get("show_if"), specs):
+        messages.warning(request, warning)
 
 
 def _question_form_page(request, survey, form, exc, key):
@@ -167,7 +188,7 @@ def question_action(request, pk, key):
             design.question_delete(survey=survey, key=key)
             messages.success(request, _("Question deleted."))
     except SurveyError as exc:
-        messages.error(request, "; ".join([exc.message, *exc.errors.values()]))
+        messages.error(request, " ".join([exc.message, *exc.errors.values()]))
     return redirect(f"{reverse('surveys:builder', args=[survey.pk])}#q-{key}")
 
 
@@ -184,5 +205,5 @@ def survey_state_change(request, pk, action):
             design.survey_close(survey=survey, by=request.user)
             messages.success(request, _("Closed: the survey takes no more answers."))
     except SurveyError as exc:
-        messages.error(request, "; ".join([exc.message, *exc.errors.values()]))
+        messages.error(request, " ".join([exc.message, *exc.errors.values()]))
     return redirect("surveys:builder", survey.pk)

@@ -270,7 +270,8 @@
         scales: { x: { stacked: true }, y: { stacked: true, ticks: { precision: 0 } } },
         onClick: function (evt, elements) {
           if (!elements.length) { return; }
-          go(config.links.cases, { value_tier: tiers[elements[0].index] });
+          // The customer directory, filtered to exactly the customers this bar segment counts.
+          go(config.links.customer, { value_tier: tiers[elements[0].index], nps_group: groups[elements[0].datasetIndex] });
         }
       }
     }, !data.cells.some(function (c) { return c.customers; }));
