@@ -28,6 +28,7 @@ urlpatterns = [
     path("staff/", staff_home, name="staff-home"),
     path("staff/api-token/", token_views.my_api_token, name="my-api-token"),
     path("staff/customers/", include("analytics.relationship.urls")),
+    path("staff/evaluations/", include("analytics.workspace.urls")),
     path("staff/", include("surveys.urls")),
     path("staff/analytics/", include("analytics.urls")),
     path("staff/feedback/", include("feedback.urls")),

@@ -111,6 +111,17 @@ def _results_share(survey):
     return share, share_token(share)
 
 
+def _evaluated_period() -> str:
+    """The latest period with a scorecard snapshot (the current quarter's is computed when
+    there is none)."""
+    from analytics.evaluations.periods import local_today, period_containing
+    from analytics.evaluations.scorecard import evaluation_compute
+    from analytics.models import EvaluationSnapshot
+
+    latest = EvaluationSnapshot.objects.order_by("-period_start").values_list("period", flat=True)
+    return latest.first() or evaluation_compute(period=period_containing(local_today())).period
+
+
 class Unbuildable(LookupError):
     """A route with a parameter that ARGUMENTS does not say how to fill."""
 
@@ -142,6 +153,7 @@ def argument_values(
         "staff/customers/at-risk/<int:customer_id>": [customer.pk],
         "staff/customers/segments/rfm/<str:code>": ["important_value"],
         "staff/customers/segments/stage/<str:code>": ["new"],
+        "staff/evaluations/<str:period>": [_evaluated_period()],
         "staff/distributions/survey/<int:survey_id>": [survey.pk],
         "staff/distributions/<int:pk>": [distribution.pk],
         "staff/distributions/links/<int:survey_id>": [survey.pk],

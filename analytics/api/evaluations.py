@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -22,6 +22,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from analytics.api.evaluation_schema import ScorecardSchema
 from analytics.evaluations.periods import local_today, period_parse
 from analytics.evaluations.scorecard import summary_json
 from analytics.metric_queries.filters import MetricFilters, latest_clv_run
@@ -29,6 +30,7 @@ from analytics.metric_queries.purchase_metrics import rfm_report
 from analytics.metric_queries.survey_metrics import INTERVALS, METRICS, metric_summary, metric_trend
 from analytics.models import ClvRun, CustomerValue, EvaluationSnapshot, Report, ReportFormat
 from analytics.reports.services import report_request
+from analytics.workspace.queries import evaluation_detail
 from surveyhub.api.permissions import ModelPermissions
 from surveys.filters import MAX_YEAR
 from surveys.privacy.access_log import personal_data_listed
@@ -238,12 +240,21 @@ class ClvView(APIView):
 
 
 class EvaluationSerializer(serializers.ModelSerializer):
+    # The workspace's reading of `result`: labels, units, statuses, changes (and, for one
+    # period, sample sizes, trend, headline and CLV health) — analytics/workspace/queries.py.
+    scorecard = serializers.SerializerMethodField()
+
     class Meta:
         model = EvaluationSnapshot
         fields = [
             "period", "period_start", "period_end", "version", "computed_at", "overall_index",
-            "result", "segments",
+            "result", "segments", "scorecard",
         ]  # fmt: skip
+
+    @extend_schema_field(ScorecardSchema)
+    def get_scorecard(self, snapshot) -> dict:
+        full = bool(self.context.get("full"))
+        return evaluation_detail(snapshot, full=full, previous=self.context.get("previous"))
 
 
 class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -269,7 +280,12 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self._latest_per_period())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        # The previous periods' snapshots come from the page itself (newest first, so each
+        # period's predecessor is there but for the oldest): no query per row.
+        previous = {s.period: s for s in page}
+        context = {**self.get_serializer_context(), "previous": previous}
+        data = self.get_serializer(page, many=True, context=context).data
+        return self.get_paginated_response(data)
 
     @extend_schema(parameters=[OpenApiParameter("version", OpenApiTypes.INT)])
     def retrieve(self, request, period=None):
@@ -283,7 +299,7 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
         snapshot = versions.first()
         if snapshot is None:
             raise Http404
-        data = self.get_serializer(snapshot).data
+        data = EvaluationSerializer(snapshot, context={"request": request, "full": True}).data
         data["versions"] = list(
             EvaluationSnapshot.objects.filter(period=code)
             .order_by("version")

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from analytics.api import dashboard, evaluations, relationship
+from analytics.api import cross_sell, dashboard, evaluations, relationship
 from analytics.api.imports import ImportJobViewSet
 from analytics.api.purchases import PurchaseViewSet
 from surveyhub.api.root import ApiRootView
@@ -22,6 +22,7 @@ urlpatterns = [
     path("analytics/churn/", relationship.ChurnView.as_view(), name="analytics-churn"),
     path("analytics/lifecycle/", relationship.LifecycleView.as_view(), name="analytics-lifecycle"),
     path("analytics/segments/", relationship.SegmentsView.as_view(), name="analytics-segments"),
+    path("analytics/cross-sell/", cross_sell.CrossSellView.as_view(), name="analytics-cross-sell"),
     path("dashboard/tiles/", dashboard.TilesView.as_view(), name="dashboard-tiles"),
     path(
         "dashboard/nps-distribution/",

@@ -51,6 +51,8 @@ QUIET = {
     "staff/customers/segments/": "segments of a CLV run (see test_relationship_xss.py)",
     "staff/customers/segments/rfm/<str:code>/": "a segment (see test_relationship_xss.py)",
     "staff/customers/segments/stage/<str:code>/": "a segment (see test_relationship_xss.py)",
+    "staff/evaluations/": "the scorecard: figures and our own labels, no stored text",
+    "staff/evaluations/<str:period>/": "the scorecard: figures and our own labels, no stored text",
 }
 # Not shown as a page by a browser: downloads, JSON and images (a payload in them is data).
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
