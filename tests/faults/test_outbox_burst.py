@@ -34,3 +34,16 @@ def test_a_burst_is_handed_out_in_leased_chunks_and_every_response_is_announced(
     detractors = responses.filter(nps_score__lte=6)
     assert Case.objects.filter(response__in=detractors).count() == detractors.count()
     assert not responses.filter(announce_attempts__gt=0).exists()
+    # Let the worker finish what the announcements set off (analysis, case rules) before the
+    # test database is emptied: a task still writing then deadlocks the TRUNCATE.
+    items = FeedbackItem.objects.filter(response__survey=survey)
+    wait_until(lambda: not items.filter(analysed_at__isnull=True).exists(), timeout=120)
+    wait_until(_worker_idle, timeout=60)
+
+
+def _worker_idle() -> bool:
+    from surveyhub.celery import app
+
+    inspect = app.control.inspect(timeout=1)
+    busy = [*(inspect.active() or {}).values(), *(inspect.reserved() or {}).values()]
+    return not any(busy)
