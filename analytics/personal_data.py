@@ -23,14 +23,13 @@ import re
 import secrets
 import zipfile
 from collections.abc import Iterable
-from datetime import datetime, time
 
-from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 
 from analytics.models import CustomerValue, ImportJob, Purchase
 from surveys.models import Customer
+from surveys.privacy.erased import local_day
 from surveys.privacy.personal_data import PersonalDataHandler, register_personal_data
 
 # Shorter strings would blank unrelated rows (two characters: a Chinese name can be that short).
@@ -72,12 +71,6 @@ def value_export(ids: list[int]) -> list[dict]:
         }
         for v in values
     ]
-
-
-def local_day(moment: datetime) -> datetime:
-    """Midnight (local time) of the day `moment` falls on: the date stays, the time goes."""
-    day = timezone.localtime(moment).date()
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def purchases_erase(ids: list[int]) -> int:

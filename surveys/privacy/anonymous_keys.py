@@ -19,17 +19,12 @@ of record but no longer which one (the record id would lead from the old id to t
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, time
+from datetime import datetime
 
 from django.db.models import Q
-from django.utils import timezone
 
 from surveys.models import Customer, Distribution, PersonalDataAccess
-from surveys.privacy.erased import admin_log_forget
-
-
-def _day_start(moment: datetime) -> datetime:
-    return timezone.make_aware(datetime.combine(timezone.localtime(moment).date(), time.min))
+from surveys.privacy.erased import admin_log_forget, local_day
 
 
 def _relations():
@@ -49,7 +44,7 @@ def _holds_records(customer_id: int) -> bool:
 
 
 def _new_key(now: datetime, merged_into: Customer | None = None) -> Customer:
-    day = _day_start(now)
+    day = local_day(now)
     key = Customer.objects.create(
         name="", email="", phone="", region="", language="", external_id=None,
         consent=False, unsubscribed=True, unsubscribed_at=day, erased_at=day,

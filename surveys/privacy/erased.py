@@ -3,8 +3,19 @@ re-keying step, re-exported by surveys.privacy.personal_data)."""
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
+from django.utils import timezone
+
 # What replaces erased or expired free text (answers, feedback, notes, replies).
 ERASED_TEXT = "[erased]"
+
+
+def local_day(moment: datetime) -> datetime:
+    """Midnight (local time) of the day `moment` falls on: the date stays, the time goes —
+    how fine erasure keeps the dates of what stays (purchases, the anonymous key)."""
+    day = timezone.localtime(moment).date()
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def admin_log_forget(model, ids) -> int:
