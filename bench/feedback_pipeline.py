@@ -3,18 +3,22 @@
 Generates N comments (the project's own labelled sentences and demo comments, varied),
 bulk-inserts them as pending FeedbackItems, sends them the production way (batches of 100
 on the `nlp` queue) and times one `celery worker -Q nlp -c 2` until every item is stored.
-Prints items/second, and the peak resident memory (VmHWM) of each worker process.
+Prints items/second, the worker's items per CPU-second (what it costs whatever else runs on
+the machine), the load average, and the peak resident memory (VmHWM) of each worker process.
 Reference in the same run: the pure pipeline in this process on a sample of the same texts
-(no database, no broker), so the overhead of the queue and the database is visible.
+(no database, no broker, items per CPU-second), so the overhead of the queue, the database
+and case opening is visible.
 
     .venv/bin/python bench/feedback_pipeline.py [--items 100000] [--concurrency 2] [--smoke]
+        [--database-url postgres://postgres@127.0.0.1:5432/h3]
 
 ``--smoke``: 200 items, at most 120 s. Either way it exits non-zero when an item is left
 pending or its analysis failed.
 
 Needs PostgreSQL on 127.0.0.1:5432 (trust) and `redis-server` (a private one is started on
 a free port, so the shared Redis is never touched). Uses the database
-`surveyhub_feedback_bench`, which it creates if missing and empties of feedback items.
+`surveyhub_feedback_bench`, which it creates if missing and empties of feedback items, or
+the one ``--database-url`` names (never ``DATABASE_URL``: the bench empties its items).
 """
 
 import argparse
@@ -89,21 +93,36 @@ def vm_hwm_kib(pid: int) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=1800, help="seconds to wait at most")
     parser.add_argument("--smoke", action="store_true", help="--items 200 --timeout 120")
+    parser.add_argument(
+        "--database-url",
+        default=DATABASE_URL,
+        help="a PostgreSQL database this bench may empty of feedback items (never DATABASE_URL)",
+    )
     args = parser.parse_args()
     if args.smoke:
         args.items, args.timeout = 200, min(args.timeout, 120)
 
-    subprocess.run(
-        ["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE],
-        stderr=subprocess.DEVNULL,
-        check=False,
-    )
+    if args.database_url == DATABASE_URL:
+        subprocess.run(
+            ["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE],
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
     port = free_port()
     broker = f"redis://127.0.0.1:{port}/0"
     redis = subprocess.Popen(
@@ -113,7 +132,7 @@ def main() -> None:
     )  # fmt: skip
     env = {
         **os.environ,
-        "DATABASE_URL": DATABASE_URL,
+        "DATABASE_URL": args.database_url,
         "CELERY_BROKER_URL": broker,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DJANGO_LOG_LEVEL": "WARNING",
@@ -145,10 +164,10 @@ def main() -> None:
     # Reference: the pure pipeline, one process, no database or broker, same texts.
     sample = texts[:2000]
     pipeline.analyse(sample[:100])  # load the model and jieba first
-    started = time.perf_counter()
+    started = time.process_time()
     for start in range(0, len(sample), 100):
         pipeline.analyse(sample[start : start + 100])
-    reference = len(sample) / (time.perf_counter() - started)
+    reference = len(sample) / (time.process_time() - started)
 
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "surveyhub", "worker", "-Q", "nlp",
@@ -168,6 +187,10 @@ def main() -> None:
         sent = analysis_send(item_ids=ids)
         enqueue_seconds = time.perf_counter() - started
         peaks: dict[int, int] = {}
+        # CPU seconds of the worker's processes: on a shared machine, items per CPU-second
+        # says what the worker costs whatever else runs beside it.
+        cpu: dict[int, float] = {pid: cpu_seconds(pid) for pid in process_tree(worker.pid)}
+        cpu_before = dict(cpu)
         pending = FeedbackItem.objects.filter(analysis_status=AnalysisStatus.PENDING)
         deadline = time.monotonic() + args.timeout
         left = len(ids)
@@ -175,10 +198,12 @@ def main() -> None:
             time.sleep(1)
             for pid in process_tree(worker.pid):
                 peaks[pid] = max(peaks.get(pid, 0), vm_hwm_kib(pid))
+                cpu[pid] = max(cpu.get(pid, 0.0), cpu_seconds(pid))
             left = pending.count()
         elapsed = time.perf_counter() - started
         for pid in process_tree(worker.pid):
             peaks[pid] = max(peaks.get(pid, 0), vm_hwm_kib(pid))
+            cpu[pid] = max(cpu.get(pid, 0.0), cpu_seconds(pid))
     finally:
         worker.terminate()
         worker.wait(timeout=60)
@@ -195,7 +220,15 @@ def main() -> None:
     print(
         f"throughput: {done / elapsed:,.0f} items/s with 1 worker, concurrency {args.concurrency}"
     )
-    print(f"reference (pure pipeline, 1 process, no DB/broker): {reference:,.0f} items/s")
+    worker_cpu = sum(cpu.values()) - sum(cpu_before.values())
+    print(
+        f"worker CPU: {worker_cpu:,.1f} s for {done:,} items = "
+        f"{done / max(worker_cpu, 1e-9):,.0f} items per CPU-second (analysis, database, cases)"
+    )
+    print(
+        f"reference (pure pipeline, 1 process, no DB/broker): {reference:,.0f} items per CPU-second"
+    )
+    print(f"machine load average (1, 5, 15 min): {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
     print(f"statuses: {statuses}")
     for pid, kib in sorted(peaks.items()):
         role = "main" if pid == worker.pid else "pool child"

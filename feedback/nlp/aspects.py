@@ -16,6 +16,7 @@ from pathlib import Path
 
 from feedback.nlp import sentiment
 from feedback.nlp.features import word_polarity
+from feedback.nlp.memo import BoundedMemo
 from feedback.nlp.normalize import normalize
 from feedback.nlp.segment import cut, split_clauses
 
@@ -74,6 +75,10 @@ class AspectLexicon:
         """The aspect's name in ``language`` ("zh" or "en"), the key when unknown."""
         return self.aspects.get(aspect, {}).get(language, aspect)
 
+    def mentions_any(self, text: str) -> bool:
+        """True when some trigger word occurs in the text (one scan: most texts stop here)."""
+        return self._scan is not None and self._scan.search(text) is not None
+
     def match(self, clause: str) -> list[str]:
         """Aspect keys whose trigger words occur in a normalised clause (lexicon order)."""
         if self._scan is None:
@@ -84,20 +89,33 @@ class AspectLexicon:
         return sorted(found, key=self._order.__getitem__)
 
 
+@cache
+def _default_lexicon() -> AspectLexicon:
+    """The shipped lexicon, compiled once per process."""
+    return AspectLexicon()
+
+
 def _has_opinion(words: list[str]) -> bool:
     return any(word_polarity(w) for w in words)
 
 
+# Clause → words, and clause → score under ``_CLAUSE_SCORES.model``: customers repeat the
+# same clauses ("物流很快", "客服态度很好") across thousands of comments.
+_CLAUSE_WORDS = BoundedMemo(cut, 100_000)
+_CLAUSE_SCORES = BoundedMemo(None, 100_000)
+
+
 class _Cuts(dict):
-    """Segmentation of the clauses of one batch: each distinct clause is cut once."""
+    """Segmentation of the clauses of one batch: whole texts from the caller, else memo."""
 
     def __missing__(self, clause: str) -> list[str]:
-        words = self[clause] = cut(clause)
-        return words
+        return _CLAUSE_WORDS[clause]
 
 
 def _aspect_clauses(text: str, lexicon: AspectLexicon, cuts: _Cuts) -> list[tuple[list[str], str]]:
     """(aspects, clause) pairs; an aspect with no opinion borrows the next clause's."""
+    if not lexicon.mentions_any(text):
+        return []
     clauses = split_clauses(text)
     pairs: list[tuple[list[str], str]] = []
     i = 0
@@ -127,15 +145,20 @@ def analyse_aspects_normalized(
     ``known``: text → (words, score) already computed by the caller; a clause that is a
     whole text of the batch ("物流太慢了") takes them instead of being cut and scored again.
     """
-    lexicon = lexicon or AspectLexicon()
+    lexicon = lexicon or _default_lexicon()
     known = known or {}
     cuts = _Cuts((text, words) for text, (words, _) in known.items())
     per_text = [_aspect_clauses(t, lexicon, cuts) if t else [] for t in texts]
     clauses = [clause for pairs in per_text for _, clause in pairs]
-    unknown = list(dict.fromkeys(c for c in clauses if c not in known))
+    model = sentiment.get_model()
+    if getattr(_CLAUSE_SCORES, "model", None) is not model:
+        _CLAUSE_SCORES.clear()
+        _CLAUSE_SCORES.model = model
+    by_clause = {c: known[c][1] if c in known else _CLAUSE_SCORES.get(c) for c in clauses}
+    unknown = [c for c, value in by_clause.items() if value is None]
     fresh = sentiment.score_segmented(unknown, [cuts[c] for c in unknown])
-    by_clause = {c: score for c, (_, score) in known.items()}
-    by_clause.update(zip(unknown, (float(v) for v in fresh), strict=True))
+    for clause, value in zip(unknown, fresh, strict=True):
+        by_clause[clause] = _CLAUSE_SCORES.store(clause, float(value))
     scores = iter([by_clause[c] for c in clauses])
     results: list[list[AspectSentiment]] = []
     for pairs in per_text:

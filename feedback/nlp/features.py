@@ -5,15 +5,16 @@ Shared by training and scoring so both see exactly the same features.
 
 from __future__ import annotations
 
-import math
 import re
 from functools import cache, lru_cache
+from itertools import chain, pairwise
 from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 from sklearn.utils import murmurhash3_32
 
+from feedback.nlp.memo import BoundedMemo, register
 from feedback.nlp.segment import CONTRAST_WORDS, cut
 
 # Bump when the features change: it is part of the model version, so a stale model
@@ -48,6 +49,7 @@ def polarity_lexicon() -> dict[str, str]:
     return lexicon
 
 
+@register
 @lru_cache(maxsize=200_000)  # the vocabulary of comments is small; lookups are per word
 def word_polarity(word: str) -> str | None:
     """Polarity ("pos"/"neg") of an opinion word, also after a degree prefix; else None."""
@@ -127,6 +129,7 @@ def sentiment_tokens(text: str, words: list[str] | None = None) -> list[str]:
 _BREAK, _NEGATOR, _WORD = "break", "negator", "word"
 
 
+@register
 @lru_cache(maxsize=200_000)
 def _word_kind(word: str) -> tuple[str, str | None]:
     """(what the word does in the feature loop, its polarity): looked up once per word."""
@@ -161,28 +164,164 @@ def _lexicon_verdict(hits: dict[str, int]) -> list[str]:
     return features
 
 
-@lru_cache(maxsize=1_000_000)  # feature strings repeat a lot ("c:好", "p:pos"): hash once
+@register
+@lru_cache(maxsize=100_000)  # training hashes each feature string many times
 def feature_index(token: str) -> int:
     """Column of a feature string: MurmurHash3 (seed 0) modulo ``N_FEATURES``."""
     return murmurhash3_32(token, seed=0, positive=True) % N_FEATURES
+
+
+# (last characters of a word, first of the next) → column of "c:" + both.
+_CHAR_COLUMNS = BoundedMemo(lambda pair: feature_index("c:" + pair[0] + pair[1]), 200_000)
+# (previous word, word) → column of "b:" + previous + "|" + word.
+_BIGRAM_COLUMNS = BoundedMemo(lambda pair: feature_index(f"b:{pair[0]}|{pair[1]}"), 200_000)
+
+
+@register
+@lru_cache(maxsize=100_000)
+def _word_columns(word: str) -> tuple:
+    """What the feature loop needs of a word, computed once per word: (kind, polarity,
+    column of w:word, of n:word, of p:polarity, of p:not-polarity, columns of the word's own
+    characters and character pairs, its first and last character (None if it has none))."""
+    kind, polarity = _word_kind(word)
+    chars = _CHAR_RE.findall(word)
+    own = [*chars, *map(str.__add__, chars, chars[1:])]
+    return (
+        kind,
+        polarity,
+        feature_index("w:" + word),
+        feature_index("n:" + word),
+        feature_index("p:" + polarity) if polarity else -1,
+        feature_index("p:not-" + polarity) if polarity else -1,
+        tuple(feature_index("c:" + c) for c in own),
+        chars[0] if chars else None,
+        chars[-1] if chars else None,
+        word[:1].isascii() and word[:1].isalpha(),
+        word[-1:].isascii() and word[-1:].isalpha(),
+    )
+
+
+def feature_columns(text: str, words: list[str]) -> list[int]:
+    """Columns of ``sentiment_tokens(text, words)``: the same features (possibly repeated),
+    from cached per-word columns instead of building and hashing strings (the scoring hot
+    path). Character pairs across two words are the only character features looked up."""
+    columns: list[int] = []
+    append = columns.append
+    extend = columns.extend
+    char = _CHAR_COLUMNS
+    bigram = _BIGRAM_COLUMNS
+    infos = list(map(_word_columns, words))
+    hits: dict[str, int] = {}
+    previous = "^"
+    negated_left = 0
+    last_opinion: tuple[int, str] | None = None
+    for i, word in enumerate(words):
+        kind, polarity, w_col, n_col, p_col, not_p_col, _, _, _, _, _ = infos[i]
+        if kind is _BREAK:
+            negated_left = 0
+            previous = "^"
+            last_opinion = None
+            if word in CONTRAST_WORDS:
+                append(w_col)
+            continue
+        if kind is _NEGATOR:
+            if last_opinion is not None and word in POST_NEGATORS and _clause_ends(words, i + 1):
+                index, polarity = last_opinion
+                columns[index] = feature_index("p:not-" + polarity)
+                hits[polarity] -= 1
+                hits["not-" + polarity] = hits.get("not-" + polarity, 0) + 1
+                last_opinion = None
+            else:
+                # Two negators cancel out: 不是不好 is not negative.
+                negated_left = 0 if negated_left else NEGATION_SCOPE
+            append(w_col)
+            append(bigram[previous, word])
+            previous = word
+            continue
+        if negated_left:
+            append(n_col)
+            if polarity:
+                append(not_p_col)
+                hits["not-" + polarity] = hits.get("not-" + polarity, 0) + 1
+            negated_left -= 1
+        else:
+            append(w_col)
+            if polarity:
+                append(p_col)
+                hits[polarity] = hits.get(polarity, 0) + 1
+                last_opinion = (len(columns) - 1, polarity)
+        append(bigram[previous, word])
+        previous = word
+    extend(map(feature_index, _lexicon_verdict(hits)))
+    own: list[int] = []
+    last = None
+    ends_latin = False
+    for info in infos:
+        first = info[7]
+        if first is not None:
+            if ends_latin and info[9]:
+                # jieba split a run of letters ("dis|app|ointed"): characters come from the
+                # text, where the run is whole. Also for PII placeholders ("<phone>").
+                break
+            own.extend(info[6])
+            if last is not None:
+                own.append(char[last, first])
+            last = info[8]
+        ends_latin = info[10]
+    else:
+        if "<" not in text:
+            columns.extend(own)
+            return columns
+    chars = _CHAR_RE.findall(text)
+    extend([char[c, ""] for c in chars])
+    extend([char[pair] for pair in pairwise(chars)])
+    return columns
 
 
 def vectorize(texts: list[str], words: list[list[str]] | None = None) -> sparse.csr_matrix:
     """Hash a batch of normalised texts into one sparse matrix: binary features, each row
     l2-normalised."""
     if words is None:
-        features = [sentiment_tokens(t) for t in texts]
-    else:
-        features = [sentiment_tokens(t, w) for t, w in zip(texts, words, strict=True)]
-    indptr = [0]
-    indices: list[int] = []
-    data: list[float] = []
-    for tokens in features:
-        columns = sorted(set(map(feature_index, tokens)))
-        indices.extend(columns)
-        data.extend([1.0 / math.sqrt(len(columns))] * len(columns) if columns else [])
-        indptr.append(len(indices))
+        words = [cut(t) for t in texts]
+    n_rows = len(texts)
+    rows = [feature_columns(t, w) for t, w in zip(texts, words, strict=True)]
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=n_rows)
+    flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=int(lengths.sum()))
+    # Binary features: one (row, column) key per distinct feature of a row, sorted.
+    keys = np.unique(np.repeat(np.arange(n_rows, dtype=np.int64), lengths) * N_FEATURES + flat)
+    row_of, columns = np.divmod(keys, N_FEATURES)
+    counts = np.bincount(row_of, minlength=n_rows)
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    scale = 1.0 / np.sqrt(np.maximum(counts, 1))
     return sparse.csr_matrix(
-        (np.array(data, dtype=np.float32), np.array(indices, dtype=np.int32), indptr),
-        shape=(len(features), N_FEATURES),
+        (scale[row_of].astype(np.float32), columns.astype(np.int32), indptr.astype(np.int32)),
+        shape=(n_rows, N_FEATURES),
     )
+
+
+def distinct_columns(texts: list[str], words: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of ``vectorize`` without the matrix: every row's distinct columns, one
+    after the other (unsorted), and how many each row has. Enough for a linear model."""
+    flat: list[int] = []
+    lengths: list[int] = []
+    for text, text_words in zip(texts, words, strict=True):
+        distinct = set(feature_columns(text, text_words))
+        flat.extend(distinct)
+        lengths.append(len(distinct))
+    return np.array(flat, dtype=np.int64), np.array(lengths, dtype=np.int64)
+
+
+def linear_scores(texts: list[str], words: list[list[str]], weights: np.ndarray) -> np.ndarray:
+    """``vectorize(texts, words) @ weights`` (weights: features × models), computed by
+    gathering the weights of each row's columns: no sparse matrix, no sorting."""
+    flat, lengths = distinct_columns(texts, words)
+    rows = np.repeat(np.arange(len(texts)), lengths)
+    # The same l2 scaling as ``vectorize`` (float32 like its data).
+    scale = (1.0 / np.sqrt(np.maximum(lengths, 1))).astype(np.float32).astype(np.float64)
+    gathered = np.asarray(weights[flat], dtype=np.float64).reshape(len(flat), -1)
+    sums = np.stack(
+        [np.bincount(rows, gathered[:, j], minlength=len(texts)) for j in range(gathered.shape[1])],
+        axis=1,
+    )
+    return sums * scale[:, None]

@@ -89,14 +89,23 @@ def tfidf_keywords(
     tokens: list[str], idf: IdfTable | None = None, top_k: int = DEFAULT_TOP_K
 ) -> list[str]:
     """The ``top_k`` tokens by TF × IDF; ties keep first-appearance order (deterministic)."""
-    tokens = [t for t in tokens if is_keyword_token(t)]
+    return rank_keyword_tokens(list(filter(is_keyword_token, tokens)), idf, top_k)
+
+
+def rank_keyword_tokens(
+    tokens: list[str], idf: IdfTable | None = None, top_k: int = DEFAULT_TOP_K
+) -> list[str]:
+    """``tfidf_keywords`` of tokens already filtered by ``is_keyword_token`` (the pipeline's
+    path: its tokens are filtered once for keywords and topics)."""
     if not tokens:
         return []
-    table = idf or IdfTable.default()
-    counts = Counter(tokens)
-    first_seen = {token: i for i, token in reversed(list(enumerate(tokens)))}
-    ranked = sorted(counts, key=lambda t: (-counts[t] * table.weight(t), first_seen[t]))
-    return ranked[:top_k]
+    weight = (idf or IdfTable.default()).weight
+    counts: dict[str, int] = {}  # first-appearance order: the stable sort keeps it on ties
+    for token in tokens:
+        counts[token] = counts.get(token, 0) + 1
+    if len(counts) == 1:
+        return list(counts)[:top_k]
+    return sorted(counts, key=lambda t: -counts[t] * weight(t))[:top_k]
 
 
 def textrank_keywords(

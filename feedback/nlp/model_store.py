@@ -8,7 +8,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
@@ -86,6 +86,13 @@ class LinearModel:
     offset: float = 0.0
     # The polarity logit is multiplied by P(opinion) ** opinion_power.
     opinion_power: float = 1.0
+
+    @cached_property
+    def weights_matrix(self) -> np.ndarray:
+        """Features × models (polarity, then neutrality if present), for one gather."""
+        if self.neutral_coef is None:
+            return self.coef.reshape(-1, 1)
+        return np.column_stack([self.coef, self.neutral_coef])
 
 
 def save_model(model: LinearModel, path: Path) -> None:

@@ -121,8 +121,16 @@ def _han_table() -> dict[int, str]:
     return table
 
 
+@cache
+def _traditional_re() -> re.Pattern:
+    """Any character ``_han_table`` converts: one C scan finds out if a text has one."""
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_han_table())) + "]")
+
+
 def to_simplified(text: str) -> str:
     """Convert traditional characters to simplified, one character at a time (fast)."""
+    if _traditional_re().search(text) is None:
+        return text  # most comments: nothing to convert
     return text.translate(_han_table())
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from feedback.nlp import sentiment
 from feedback.nlp.aspects import AspectLexicon, AspectSentiment, analyse_aspects_normalized
-from feedback.nlp.keywords import DEFAULT_TOP_K, IdfTable, tfidf_keywords
+from feedback.nlp.keywords import DEFAULT_TOP_K, IdfTable, rank_keyword_tokens
 from feedback.nlp.normalize import normalize
 from feedback.nlp.segment import cut, is_keyword_token
 
@@ -53,14 +53,15 @@ def analyse(
     results = [
         Analysis(n.text, None, None, error=n.error, truncated=n.truncated) for n in normalized
     ]
+    table = idf or IdfTable.default()
     for position, i in enumerate(ok):
-        tokens = [w for w in words[position] if is_keyword_token(w)]
+        tokens = list(filter(is_keyword_token, words[position]))
         value = float(scores[position])
         results[i] = Analysis(
             text_normalized=ok_texts[position],
             sentiment_score=value,
             sentiment_label=sentiment.label(value),
-            keywords=tfidf_keywords(tokens, idf, top_k),
+            keywords=rank_keyword_tokens(tokens, table, top_k),
             aspects=aspects[position] if aspects is not None else [],
             tokens=tokens,
             truncated=normalized[i].truncated,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from feedback.nlp.features import is_boundary, vectorize
+from feedback.nlp.features import is_boundary, linear_scores
 from feedback.nlp.model_store import LinearModel
 from feedback.nlp.segment import CONTRAST_WORDS
 
@@ -50,13 +50,15 @@ def logits_segmented(model: LinearModel, texts: list[str], words: list[list[str]
     tail_rows = [i for i, tail in enumerate(tails) if tail]
     batch_texts = texts + ["".join(tails[i]) for i in tail_rows]
     batch_words = words + [tails[i] for i in tail_rows]
-    matrix = vectorize(batch_texts, batch_words)
-    logits = np.asarray(matrix @ model.coef + model.intercept, dtype=np.float64).ravel()
+    # One gather for both models: polarity, and (when present) the neutrality model.
+    weights = model.weights_matrix
+    scores = linear_scores(batch_texts, batch_words, weights)
+    logits = scores[:, 0] + model.intercept
     full = logits[: len(texts)].copy()
     for row, tail_logit in zip(tail_rows, logits[len(texts) :], strict=True):
         full[row] = (1 - CONTRAST_TAIL_WEIGHT) * full[row] + CONTRAST_TAIL_WEIGHT * tail_logit
     if model.neutral_coef is not None:
-        neutral = matrix[: len(texts)] @ model.neutral_coef + model.neutral_intercept
-        opinion = 1.0 - 1.0 / (1.0 + np.exp(-np.asarray(neutral, dtype=np.float64).ravel()))
+        neutral = scores[: len(texts), 1] + model.neutral_intercept
+        opinion = 1.0 - 1.0 / (1.0 + np.exp(-neutral))
         full = full * opinion**model.opinion_power
     return full + model.offset

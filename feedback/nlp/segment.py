@@ -12,6 +12,7 @@ from pathlib import Path
 import jieba_fast_dat
 
 from feedback.nlp import snownlp_data
+from feedback.nlp.memo import register
 from feedback.nlp.normalize import PII_MASK_RE
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -87,6 +88,7 @@ def cut(text: str) -> list[str]:
     return [w for w in get_tokenizer().lcut(text) if w.strip()]
 
 
+@register
 @lru_cache(maxsize=200_000)
 def is_keyword_token(token: str) -> bool:
     """True for words worth showing as keywords: no digits, punctuation or stop-words."""
