@@ -10,7 +10,7 @@ from functools import reduce
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from feedback.cases.events import case_event_add, user_label
@@ -140,7 +140,9 @@ def _extend(case: Case, *, matches: list[RuleMatch], item_ids: Sequence[int], pr
         case.due_first_response_at = min(filter(None, [case.due_first_response_at, due_first]))
         case.due_at = min(filter(None, [case.due_at, due]))
         fields += ["priority", "due_first_response_at", "due_at"]
-    new_items = set(item_ids) - set(case.feedback_items.values_list("pk", flat=True))
+    # Only the given items are looked up: a case may gather thousands of comments.
+    linked = case.feedback_items.filter(pk__in=list(item_ids)).values_list("pk", flat=True)
+    new_items = set(item_ids) - set(linked)
     if new_items:
         case.feedback_items.add(*new_items)
     if case.triggers != before["triggers"] or "priority" in fields or new_items:
@@ -239,32 +241,43 @@ def cases_open_for_feedback(*, item_ids: Iterable[int]) -> list[Case]:
     threshold (or escalation words). Call it after storing analysis results; re-running it
     on the same items changes nothing."""
     rules = active_rules()
+    # Whether each item is in a case already, and whether its response's case is settled:
+    # read with the items (one query for the batch, not two per item).
+    settled = Case.objects.filter(response_id=OuterRef("response_id")).exclude(
+        status__in=OPEN_CASE_STATUSES
+    )
+    in_a_case = Case.feedback_items.through.objects.filter(feedbackitem_id=OuterRef("pk"))
     items = (
         FeedbackItem.objects.filter(pk__in=list(item_ids))
         .exclude(cases__isnull=False, cases__status__in=[CaseStatus.RESOLVED, CaseStatus.CLOSED])
+        .annotate(response_case_settled=Exists(settled), in_a_case=Exists(in_a_case))
         .select_related("customer", "response")
         .order_by("pk")
     )
-    opened: list[Case] = []
+    # Items bound for the same case (one response's, or one customer's without a response)
+    # open or extend it once, together: the case's priority is the most urgent and its
+    # triggers the union of theirs, as one item after another would leave them.
+    groups: dict[tuple, tuple[FeedbackItem, list[int], list[RuleMatch]]] = {}
     for item in items:
         if item.sentiment_corrected and item.sentiment_label != SentimentLabel.NEGATIVE:
             continue
         matches = match_sentiment(rules, score=item.sentiment_score, text=item.text)
         if not matches:
             continue
-        if item.response_id and _has_settled_case(item.response_id):
+        if item.response_id and item.response_case_settled:
             continue
-        if item.customer_id is None and item.response_id is None and item.cases.exists():
+        if item.customer_id is None and item.response_id is None and item.in_a_case:
             continue
-        opened.append(
-            _open_or_extend(
-                customer=item.customer,
-                response=item.response,
-                item_ids=[item.pk],
-                matches=matches,
-            )
+        key = ("response", item.response_id) if item.response_id else ("customer", item.customer_id)
+        _, ids, found = groups.setdefault(key, (item, [], []))
+        ids.append(item.pk)
+        found.extend(matches)
+    return [
+        _open_or_extend(
+            customer=first.customer, response=first.response, item_ids=ids, matches=found
         )
-    return opened
+        for first, ids, found in groups.values()
+    ]
 
 
 # Workflow --------------------------------------------------------------------------------
