@@ -14,6 +14,27 @@ class SurveyHubAdminSite(admin.AdminSite):
     # Failed log-ins are counted and locked out; the form says so clearly.
     login_form = ThrottledAdminAuthenticationForm
 
+    def index(self, request, extra_context=None):
+        """Managers (whoever may view evaluations) open on their tasks — this quarter's index
+        and dimensions, open alerts, actions due, overdue cases; the table list is one click
+        away (`?tables=1`), as is the dashboard."""
+        if request.GET.get("tables") or not request.user.has_perm(
+            "analytics.view_evaluationsnapshot"
+        ):
+            return super().index(request, extra_context)
+        from django.template.response import TemplateResponse
+
+        from analytics.actions.blocks import manager_overview
+
+        context = {
+            **self.each_context(request),
+            "title": _("Today's tasks"),
+            **manager_overview(request.user),
+            **(extra_context or {}),
+        }
+        request.current_app = self.name
+        return TemplateResponse(request, "admin/manager_home.html", context)
+
     def get_urls(self):
         from analytics.dashboard.views import dashboard_export, dashboard_view
 

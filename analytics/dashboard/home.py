@@ -7,8 +7,10 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 
+from analytics.actions.blocks import scorecard_block, tasks_block
 from analytics.dashboard.queries import current_period
 from analytics.models import EvaluationSnapshot
+from analytics.workspace.words import period_label
 from feedback.cases.queries import CaseFilters, case_queue, case_queue_counts
 from surveys.models import Survey
 from surveys.models.responses import ResponseStatus
@@ -41,6 +43,15 @@ def staff_home(request):
             EvaluationSnapshot.objects.filter(period=period.code).order_by("-version").first()
         )
         context["period"] = period
+        context["period_label"] = period_label(period.code)
         context["index"] = snapshot.overall_index if snapshot else None
         context.setdefault("counts", case_queue_counts(user=user, now=now))
+        # The manager's tasks: the dimensions, open alerts, actions due (analytics.actions).
+        context["scorecard"] = scorecard_block()
+        context["tasks"] = tasks_block()
+        if "overdue_cases" not in context:
+            overdue = CaseFilters(view="overdue")
+            context["overdue_cases"] = list(
+                case_queue(user=user, filters=overdue, now=now)[:HOME_ROWS]
+            )
     return render(request, "staff/home.html", context)
