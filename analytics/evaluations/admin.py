@@ -9,6 +9,7 @@ from analytics.models import (
     EvaluationSnapshot,
     PostPurchaseRule,
     Report,
+    ReportDownload,
     ScorecardTarget,
 )
 from surveyhub.admin_mixins import NoAddOrChange
@@ -43,6 +44,23 @@ class ClvRunAdmin(NoAddOrChange, admin.ModelAdmin):
                     "n_customers", "created_at"]  # fmt: skip
 
 
+class ReportDownloadInline(admin.TabularInline):
+    """Who downloaded the report, when and how (read-only: the download views write it)."""
+
+    model = ReportDownload
+    fields = readonly_fields = ["downloaded_at", "user", "via"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Report)
 class ReportAdmin(NoAddOrChange, admin.ModelAdmin):
-    list_display = ["period", "format", "status", "created_by", "created_at"]
+    """Reports are requested from the evaluation workspace (its "报告" block) or the API."""
+
+    list_display = ["period", "format", "status", "scheduled", "emailed_to",
+                    "created_by", "created_at"]  # fmt: skip
+    list_filter = ["format", "status", "scheduled"]
+    inlines = [ReportDownloadInline]

@@ -7,6 +7,7 @@ from analytics.evaluations.errors import EvaluationError
 from analytics.evaluations.periods import local_today
 from analytics.evaluations.post_purchase import post_purchase_invitations_run
 from analytics.evaluations.scorecard import evaluation_compute_current
+from analytics.workspace.nightly import figures_warm
 from surveyhub.tasking.declare import surveyhub_task
 from surveyhub.tasking.queues import Queue
 
@@ -32,8 +33,11 @@ def fit_clv() -> int | None:
     expires=6 * 3600,
 )  # fmt: skip
 def compute_evaluations() -> list[str]:
-    """Nightly: snapshot this quarter, last quarter (late data) and this month."""
-    return [f"{s.period} v{s.version}" for s in evaluation_compute_current()]
+    """Nightly: snapshot this quarter, last quarter (late data) and this month, then the
+    evaluation workspace's figures and drill-downs of each (read by its pages)."""
+    snapshots = evaluation_compute_current()
+    figures_warm(snapshots)
+    return [f"{s.period} v{s.version}" for s in snapshots]
 
 
 @surveyhub_task(name="analytics.post_purchase_invitations", queue=Queue.DEFAULT, expires=12 * 3600)

@@ -6,25 +6,22 @@ One JSON-ready dict serves the page and the API (`evaluation_detail`)."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from analytics.evaluations.periods import (
     Period,
     PeriodError,
-    local_midnight,
     local_today,
     period_parse,
 )
-from analytics.metric_queries.filters import MetricFilters, latest_clv_run
-from analytics.metric_queries.satisfaction_value import behaviour_by_nps_group, value_at_risk
-from analytics.metric_queries.survey_metrics import metric_summary
 from analytics.metrics.scorecard import STANDARD_INDICATORS, Dimension
-from analytics.models import EvaluationSnapshot, Purchase
+from analytics.models import EvaluationSnapshot
 from analytics.workspace import words
+from analytics.workspace.figures import coverage, figures_of
 from analytics.workspace.health import clv_health
-from feedback.models.cases import Case
+from analytics.workspace.same_days import same_days_words
 from surveyhub.api.errors import DomainError
 
 TREND_PERIODS = 8
@@ -99,22 +96,24 @@ def evaluated_periods() -> list[dict]:
     return [{"code": c, "label": words.period_label(c)} for c in seen]
 
 
-def provisional(period: Period, snapshot: EvaluationSnapshot) -> dict:
+def provisional(period: Period, snapshot: EvaluationSnapshot, same_days: dict | None) -> dict:
     """A snapshot computed before its period ended is provisional: it covers only the days up
-    to its computation and is compared with the whole previous period (stated, not hidden)."""
-    computed = snapshot.computed_at.astimezone(local_midnight(period.start).tzinfo).date()
-    total = (period.end - period.start).days + 1
-    if computed > period.end:
+    to its computation. Its changes compare these days with the whole previous period (as the
+    scorecard does), so beside them the workspace shows the same number of days of the
+    previous period (`same_days`) and says which comparison is which."""
+    covered, total = coverage(period, snapshot)
+    if covered >= total:
         return {"provisional": False, "days_covered": total, "days_total": total,
-                "comparison": "complete", "note": ""}  # fmt: skip
-    covered = max(0, min((computed - period.start).days + 1, total))
+                "comparison": "complete", "note": "", "same_days": None}  # fmt: skip
     note = _(
-        "Provisional: computed on day %(days)s of %(total)s. Changes compare these %(days)s "
-        "days with the whole previous period, so a rate that grows with time (retention, "
-        "repurchase) looks lower than it will be."
+        "Provisional: computed on day %(days)s of %(total)s. The changes on the cards compare "
+        "these %(days)s days with the whole previous period, so a rate that grows with time "
+        "(retention, repurchase) looks lower than it will be; the same-days comparison below "
+        "sets them against the previous period's first %(days)s days."
     ) % {"days": covered, "total": total}
     return {"provisional": True, "days_covered": covered, "days_total": total,
-            "comparison": "whole_previous_period", "note": note}  # fmt: skip
+            "comparison": "same_days" if same_days else "whole_previous_period", "note": note,
+            "same_days": same_days_words(same_days) if same_days else None}  # fmt: skip
 
 
 def _periods_back(period: Period, count: int) -> list[Period]:
@@ -155,49 +154,20 @@ def trend(period: Period) -> dict:
     }
 
 
-def sample_sizes(period: Period, snapshot: EvaluationSnapshot) -> dict[str, dict]:
-    """Each indicator's n and what it counts, from the data as it is now."""
-    summary = metric_summary(MetricFilters(start=period.start, end=period.end))
-
-    def customers(p: Period) -> int:
-        return (
-            Purchase.objects.filter(
-                ordered_at__gte=local_midnight(p.start),
-                ordered_at__lt=local_midnight(p.end_exclusive),
-                amount__gte=0,
-            )
-            .values("customer_id")
-            .distinct()
-            .count()
-        )
-
-    opened = Case.objects.filter(
-        created_at__gte=local_midnight(period.start),
-        created_at__lt=local_midnight(period.end_exclusive),
-    )
-    counts = opened.aggregate(n=_count(), answered=_count(Q(first_response_at__isnull=False)))
-    active = customers(period)
-    run_customers = snapshot.clv_run.n_customers if snapshot.clv_run_id else None
+def sample_sizes(numbers: dict[str, int | None]) -> dict[str, dict]:
+    """Each indicator's n in words: "n = 1,234 answers"."""
     answers = pgettext("sample size", "answers")
     cust = pgettext("sample size", "customers")
     cases = pgettext("sample size", "cases")
-    sizes = {
-        "nps": (summary.nps.n, answers), "promoter_share": (summary.nps.n, answers),
-        "csat": (summary.csat.n, answers), "ces": (summary.ces.n, answers),
-        "repurchase_rate": (active, cust), "cross_sell_rate": (active, cust),
-        "retention_rate": (customers(period.previous()), cust),
-        "clv": (run_customers, cust), "clv_change": (run_customers, cust),
-        "first_response_time": (counts["answered"], cases),
-        "resolution_rate": (counts["n"], cases),
+    what = {
+        "nps": answers, "promoter_share": answers, "csat": answers, "ces": answers,
+        "repurchase_rate": cust, "cross_sell_rate": cust, "retention_rate": cust, "clv": cust,
+        "clv_change": cust, "first_response_time": cases, "resolution_rate": cases,
     }  # fmt: skip
     return {
-        code: {"n": n, "text": "—" if n is None else f"n = {words.number(n, 0)} {what}"}
-        for code, (n, what) in sizes.items()
+        code: {"n": n, "text": "—" if n is None else f"n = {words.number(n, 0)} {what[code]}"}
+        for code, n in numbers.items()
     }
-
-
-def _count(condition: Q | None = None) -> Count:
-    return Count("pk", filter=condition)
 
 
 def _rounded(value, digits: int = 1):
@@ -296,25 +266,23 @@ def _difference(current, previous):
     return float(current) - float(previous)
 
 
-def headline(period: Period) -> dict:
+def headline(period: Period, numbers: dict) -> dict:
     """Customers who answered NPS in the period before `period`, and what they did in it;
-    the value at risk among the period's detractors."""
+    the value at risk among the period's detractors (`numbers`: `headline_numbers`)."""
     answered = period.previous()
-    behaviour = behaviour_by_nps_group(period=answered)
     groups = []
     for code in ("promoter", "passive", "detractor"):
-        row = behaviour.get(code, {})
+        row = numbers["groups"].get(code, {})
         groups.append({
             "group": code, "label": str(words.NPS_GROUPS[code]),
             "customers": row.get("customers", 0),
+            "customers_text": words.number(row.get("customers", 0), 0),
             "retention_rate": _rounded(row.get("retention_rate")),
             "retention_text": words.value_text("retention_rate", row.get("retention_rate")),
-            "repurchase_rate": _rounded(row.get("repurchase_rate_next_period")),
-            "repurchase_text": words.value_text(
-                "repurchase_rate", row.get("repurchase_rate_next_period")),
+            "repurchase_rate": _rounded(row.get("repurchase_rate")),
+            "repurchase_text": words.value_text("repurchase_rate", row.get("repurchase_rate")),
         })  # fmt: skip
-    risk = value_at_risk(period=period)
-    run = latest_clv_run()
+    risk = numbers["risk"]
     return {
         "answered_in": answered.code,
         "answered_label": words.period_label(answered.code),
@@ -322,15 +290,12 @@ def headline(period: Period) -> dict:
         "measured_label": words.period_label(period.code),
         "groups": groups,
         "value_at_risk": {
-            "detractors": risk.detractors,
-            "detractor_revenue": float(risk.detractor_revenue),
-            "detractor_revenue_text": words.money(risk.detractor_revenue),
-            "detractor_clv": float(risk.detractor_clv),
-            "detractor_clv_text": words.money(risk.detractor_clv),
-            "open_case_customers": risk.open_case_customers,
-            "open_case_clv": float(risk.open_case_clv),
-            "open_case_clv_text": words.money(risk.open_case_clv),
-            "clv_as_of": run.as_of.isoformat() if run else None,
+            **risk,
+            "detractors_text": words.number(risk["detractors"], 0),
+            "detractor_revenue_text": words.money(risk["detractor_revenue"]),
+            "detractor_clv_text": words.money(risk["detractor_clv"]),
+            "open_case_customers_text": words.number(risk["open_case_customers"], 0),
+            "open_case_clv_text": words.money(risk["open_case_clv"]),
         },
     }
 
@@ -339,12 +304,14 @@ def evaluation_detail(
     snapshot: EvaluationSnapshot, *, full: bool = True, previous: dict | None = None
 ) -> dict:
     """Everything the workspace shows of one snapshot; `full` adds sample sizes, the trend,
-    the headline and the CLV health (the list endpoint leaves them out and hands in the
-    previous periods' snapshots it read at once, `latest_snapshots`)."""
+    the headline, the same-days comparison, the cases and the CLV health from the snapshot's
+    kept figures (the list endpoint leaves them out and hands in the previous periods'
+    snapshots it read at once, `latest_snapshots`)."""
     period = period_parse(snapshot.period)
     code = period.previous().code
     previous = previous.get(code) if previous is not None else latest_snapshot(code)
-    samples = sample_sizes(period, snapshot) if full else None
+    figures = figures_of(snapshot) if full else None
+    samples = sample_sizes(figures["samples"]) if full else None
     data = {
         "period": period.code,
         "period_label": words.period_label(period.code),
@@ -356,11 +323,36 @@ def evaluation_detail(
         "previous_period": period.previous().code,
         "previous_label": words.period_label(period.previous().code),
         "running": period.start <= local_today() <= period.end,
-        **provisional(period, snapshot),
+        **provisional(period, snapshot, figures["same_days"] if full else None),
         **scorecard_view(snapshot, previous, samples),
     }
     if full:
         data["trend"] = trend(period)
-        data["headline"] = headline(period)
+        data["headline"] = headline(period, figures["headline"])
+        data["cases"] = case_words(figures["cases"])
         data["clv_health"] = clv_health(snapshot.clv_run)
     return data
+
+
+def case_words(numbers: dict) -> dict:
+    """The period's cases in words: totals and one row per status and priority, by label."""
+    from feedback.models.cases import CasePriority, CaseStatus
+
+    def rows(counts: dict, choices) -> list[dict]:
+        return [
+            {"code": value, "label": str(label), "n": counts.get(value, 0)}
+            for value, label in choices
+            if counts.get(value)
+        ]
+
+    opened = numbers["opened"]
+    rate = 100.0 * numbers["resolved"] / opened if opened else None
+    resolved = numbers["resolved"]
+    in_time = 100.0 * numbers["resolved_in_time"] / resolved if resolved else None
+    return {
+        **{k: v for k, v in numbers.items() if not k.startswith("by_")},
+        "resolved_rate_text": words.value_text("resolution_rate", rate),
+        "in_time_rate_text": words.value_text("resolution_rate", in_time),
+        "by_status": rows(numbers["by_status"], CaseStatus.choices),
+        "by_priority": rows(numbers["by_priority"], CasePriority.choices),
+    }

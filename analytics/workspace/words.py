@@ -3,9 +3,10 @@ words and numbers rounded with their units (one place, shared by the page and th
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+
+from surveyhub.formatting import format_money, format_number
 
 # code → (name, definition, unit). Units: "pct" %, "points" NPS, "money", "hours", "ces".
 INDICATORS = {
@@ -65,22 +66,13 @@ def label(code: str) -> str:
 
 
 def number(value: float | None, digits: int = 1) -> str:
-    """A rounded number with the language's grouping; "—" without a value."""
-    if value is None:
-        return "—"
-    rounded = round(float(value), digits) or 0.0  # never "−0.0"
-    text = f"{rounded:,.{digits}f}"  # the same in Chinese and English
-    return text.replace("-", "−") if text.startswith("-") else text
+    """A rounded number with grouping and a true minus sign; "—" without a value."""
+    return format_number(value, decimals=digits)
 
 
 def money(value: float | None, digits: int = 0) -> str:
-    if value is None:
-        return "—"
-    currency = getattr(settings, "DEFAULT_CURRENCY", "CNY")
-    amount = number(value, digits)
-    if currency == "CNY":
-        return _("¥%(amount)s") % {"amount": amount}
-    return f"{amount} {currency}"
+    """An amount in the site's currency, rounded to whole units by default: ¥12,345."""
+    return format_money(value, decimals=digits)
 
 
 def value_text(code: str, value: float | None) -> str:
@@ -130,3 +122,33 @@ def period_label(code: str) -> str:
         return _("Q%(quarter)s %(year)s") % {"quarter": quarter, "year": year}
     year, month = code.split("-")
     return _("%(month)s/%(year)s") % {"month": int(month), "year": year}
+
+
+def breakdown_label(by: str, key: str, stores: dict[str, str] | None = None) -> str:
+    """A breakdown group by its label: RFM segment and value tier names, channel names;
+    regions, stores and categories are already words."""
+    from analytics.evaluations.segments import segment_label
+    from analytics.models import ValueTier
+    from surveys.models import Channel
+
+    if not key:
+        return pgettext("breakdown", "Not known")
+    if by == "segment":
+        return segment_label(key)
+    if by == "value_tier":
+        return str(dict(ValueTier.choices).get(key, key))
+    if by == "channel":
+        return str(dict(Channel.choices).get(key, key))
+    if by == "store":
+        return (stores if stores is not None else store_labels()).get(key, key)
+    return key
+
+
+def store_labels() -> dict[str, str]:
+    """Store code → the store's name in the active language (the managed store list)."""
+    from django.utils.translation import get_language
+
+    from surveys.models import Store
+
+    language = get_language() or "zh-hans"
+    return {store.code: store.label(language) for store in Store.objects.all()}

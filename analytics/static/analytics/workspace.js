@@ -24,4 +24,5 @@
       plugins: { legend: { position: "bottom" } }
     }
   });
+  canvas.setAttribute("data-ready", "1");  // drawn (animation is off): the bench waits for it
 }());
