@@ -33,13 +33,22 @@ class ImportJobSerializer(serializers.ModelSerializer):
     errors = serializers.SerializerMethodField()
     error_report_url = serializers.SerializerMethodField()
     message = serializers.CharField(source="message_text", read_only=True)
+    stores_added = serializers.ListField(
+        child=serializers.CharField(), read_only=True,
+        help_text=_("Codes of the stores this import added to the managed store list."),
+    )  # fmt: skip
+    stores_added_label = serializers.CharField(
+        source="stores_added_text", read_only=True,
+        help_text=_("The import summary's line on the stores it added, for display."),
+    )  # fmt: skip
 
     class Meta:
         model = ImportJob
         fields = [
             "id", "kind", "status", "progress", "original_name", "encoding", "dry_run",
             "create_customers", "mapping", "rows_total", "rows_ok", "rows_failed",
-            "rows_created", "rows_updated", "customers_created", "detected_encoding",
+            "rows_created", "rows_updated", "customers_created", "stores_added",
+            "stores_added_label", "detected_encoding",
             "detected_delimiter", "columns", "errors", "error_report_url", "message",
             "created_at", "started_at", "finished_at",
         ]  # fmt: skip

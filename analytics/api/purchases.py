@@ -2,6 +2,7 @@
 
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 
@@ -19,12 +20,16 @@ class PurchaseSerializer(serializers.ModelSerializer):
     )
     currency = serializers.CharField(max_length=3, required=False, allow_blank=True)
     ordered_at = DateTimeField()
+    store = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True,
+        help_text=_lazy("Code of the store of the managed list the order was made in (imports)."),
+    )  # fmt: skip
 
     class Meta:
         model = Purchase
         fields = ["id", "customer", "order_id", "ordered_at", "amount", "currency", "category",
-                  "channel", "quantity", "is_refund", "created_at"]  # fmt: skip
-        read_only_fields = ["is_refund", "created_at"]
+                  "channel", "quantity", "store", "is_refund", "created_at"]  # fmt: skip
+        read_only_fields = ["is_refund", "store", "created_at"]
         extra_kwargs = {"order_id": {"validators": []}}
 
 

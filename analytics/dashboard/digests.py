@@ -22,6 +22,7 @@ from analytics.metrics.csat import csat_change_test
 from analytics.metrics.nps import nps_change_test
 from analytics.metrics.stats import DifferenceTest
 from analytics.models import DigestRun
+from analytics.workspace import words
 from feedback.cases.queries import overdue_q
 from feedback.models.cases import Case
 from surveyhub.security.roles import Role
@@ -98,7 +99,12 @@ def weekly_digest_send(*, today: dt.date) -> int:
                 return 0
             digest = digest_build(week_start=week_start)
             with translation.override(settings.LANGUAGE_CODE):
-                context = {"digest": digest, "site_url": settings.SITE_URL}
+                # Changes with sign and unit: NPS points, CSAT percentage points.
+                changes = {
+                    "nps": words.change_text("nps", digest.nps_test.difference),
+                    "csat": words.change_text("csat", digest.csat_test.difference),
+                }
+                context = {"digest": digest, "changes": changes, "site_url": settings.SITE_URL}
                 subject = _("SurveyHub weekly digest, %(start)s – %(end)s") % {
                     "start": digest.week_start.isoformat(),
                     "end": digest.week_end.isoformat(),

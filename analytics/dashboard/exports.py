@@ -14,7 +14,7 @@ from analytics.metric_queries.filters import MetricFilters, latest_clv_run
 from analytics.metric_queries.purchase_metrics import rfm_report
 from analytics.metric_queries.survey_metrics import metric_trend
 from analytics.models import ValueTier
-from analytics.reports.services import status_labels
+from analytics.workspace.words import STATUSES
 from surveyhub.spreadsheets.formula_guard import safe_cell
 
 Table = tuple[str, list[str], list[list[Any]]]
@@ -24,13 +24,19 @@ def dashboard_tables(*, filters: MetricFilters, interval: str) -> list[Table]:
     """Title, header and rows of every chart's data under the filters."""
     tables: list[Table] = []
     tiles = queries.dashboard_tiles()
-    status = status_labels()
+    status = {code: str(label) for code, label in STATUSES.items()}
     tables.append(
         (
             _("Scorecard %(period)s") % {"period": tiles["period"]},
             [_("Indicator"), pgettext("number", "Value"), _("Target"), _("Change"), _("Status")],
             [
-                [t["label"], t["value"], t["target"], t["change"], status.get(t["status"], "")]
+                [
+                    t["label"],
+                    t["value_text"],
+                    t["target_text"],
+                    t["change_text"],
+                    status.get(t["status"], ""),
+                ]  # rounded, with unit and currency: each row has its own unit
                 for t in tiles["tiles"]
             ],
         )

@@ -32,10 +32,12 @@ from analytics.metric_queries.filters import (
 from analytics.metric_queries.survey_metrics import INTERVALS
 from analytics.models import CustomerValue, Purchase
 from analytics.models.evaluations import INDICATOR_CHOICES, EvaluationSnapshot
+from analytics.workspace import words
 from feedback.analysis.queries import aspect_choices
 from feedback.cases.queries import overdue_q, resolved_in_time_q
 from feedback.models.cases import OPEN_CASE_STATUSES
 from feedback.models.cases import Case as TriageCase
+from surveyhub.formatting import format_money
 from surveys.models import Customer, Response, Store, Survey
 from surveys.models.responses import Channel
 from surveys.scoring.expressions import nps_group_q
@@ -91,6 +93,10 @@ def dashboard_tiles(*, period: Period | None = None) -> dict[str, Any]:
                 "change": row.get("change"),
                 "direction": row.get("direction"),
                 "status": row.get("status") or "no_data",
+                # Rounded with unit and currency, in the reader's language.
+                "value_text": words.value_text(code, row.get("value")),
+                "target_text": words.value_text(code, row.get("target")),
+                "change_text": words.change_text(code, row.get("change")),
             }
         )
     return {
@@ -224,6 +230,7 @@ def satisfaction_value_matrix(*, filters: MetricFilters, limit: int = 10) -> dic
                 "name": row["customer__name"],
                 "external_id": row["customer__external_id"],
                 "clv": str(row["clv"]),
+                "clv_text": format_money(row["clv"], decimals=0),
                 "segment": row["rfm_segment"],
                 "nps_score": row["score"],
                 "open_case": row["open_case"],

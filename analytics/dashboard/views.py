@@ -18,6 +18,7 @@ from rest_framework.exceptions import ValidationError
 
 from analytics.api.evaluations import EVALUATION_PERMISSION
 from analytics.dashboard import exports as dashboard_exports
+from analytics.dashboard.charts import FILTERS, filter_label, ignored_notes
 from analytics.dashboard.queries import current_period, filter_choices, has_purchases
 from analytics.evaluations.periods import local_today
 from analytics.metric_queries.filters import MetricFilters, latest_clv_run
@@ -33,12 +34,9 @@ def _require_manager(request) -> None:
 
 def _filter_label(name: str) -> str:
     """The label the filter form shows for a query parameter (errors name it, not its code)."""
-    labels = {
-        "from": pgettext("date range", "From"), "to": pgettext("date range", "To"),
-        "survey": _("Survey"), "channel": _("Channel"), "store": _("Store"),
-        "region": _("Region"), "category": _("Product category"), "segment": _("RFM segment"),
-        "value_tier": _("Value tier"), "interval": _("Interval"),
-    }  # fmt: skip
+    if name in FILTERS:
+        return filter_label(name)
+    labels = {"value_tier": _("Value tier"), "interval": _("Interval")}
     return labels.get(name, _("Filters"))
 
 
@@ -117,6 +115,8 @@ def dashboard_view(request):
         "has_purchases": has_purchases(),
         "has_clv_run": run is not None,
         "import_url": reverse("analytics:imports"),
+        "rfm_as_of": run.as_of if run else None,
+        "chart_notes": {chart.replace("-", "_"): note for chart, note in ignored_notes().items()},
         "config_json": json.dumps(config, ensure_ascii=False),
         "query": params.urlencode(),
     }

@@ -33,6 +33,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
              "名称", "名字"),
     "region": ("region", "city", "province", "area", "地区", "城市", "省份", "区域", "所在地区",
                "所在城市"),
+    "store": ("store", "store_name", "shop", "门店", "门店名称", "店铺", "店铺名称", "店名",
+              "购买门店", "所属门店", "归属门店"),
+    "store_code": ("store_code", "store_id", "store no", "shop_code", "门店编码", "门店代码",
+                   "门店编号", "门店id", "店铺编码", "店铺编号"),
     "language": ("language", "lang", "语言"),
     "tags": ("tags", "tag", "标签"),
     "unsubscribed": ("unsubscribed", "退订", "已退订"),
@@ -51,6 +55,8 @@ FIELD_LABELS = {
     "email": _("email"),
     "name": _("name"),
     "region": _("region"),
+    "store": _("store"),
+    "store_code": _("store code"),
     "language": _("language"),
     "tags": _("tags"),
     "unsubscribed": _("unsubscribed"),
@@ -59,9 +65,9 @@ FIELD_LABELS = {
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
     ImportKind.PURCHASES: ("order_id", "customer_id", "ordered_at", "amount", "currency",
                            "category", "channel", "quantity", "phone", "email", "name",
-                           "region"),
+                           "region", "store", "store_code"),
     ImportKind.CUSTOMERS: ("customer_id", "name", "phone", "email", "region", "language",
-                           "tags", "unsubscribed"),
+                           "tags", "unsubscribed", "store", "store_code"),
 }  # fmt: skip
 REQUIRED: dict[str, tuple[str, ...]] = {
     ImportKind.PURCHASES: ("order_id", "ordered_at", "amount"),

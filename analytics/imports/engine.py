@@ -32,6 +32,7 @@ from analytics.imports.rows import (
     PurchaseRecord,
     RowChecker,
 )
+from analytics.imports.stores import ImportStores
 from analytics.imports.writers import purchases_existing, purchases_upsert
 from analytics.models import ImportKind
 from surveyhub.spreadsheets.reading import Table, UnreadableFile, open_table
@@ -70,6 +71,8 @@ class ImportResult:
     rows_created: int = 0
     rows_updated: int = 0
     customers_created: int = 0
+    # Codes of the stores this import added to the managed list (dry run: would add).
+    stores_added: list[str] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
     encoding: str = ""
     delimiter: str = ""
@@ -123,6 +126,7 @@ class _Importer:
         self.by_external: dict[str, int] = {}
         self.by_phone: dict[str, int] = {}
         self.by_email: dict[str, int] = {}
+        self.stores = ImportStores(dry_run=options.dry_run, added=result.stores_added)
         self._report = tempfile.NamedTemporaryFile(  # noqa: SIM115 — closed in close()
             "w", suffix=".csv", newline="", encoding="utf-8", delete=False
         )
@@ -318,7 +322,7 @@ class _Importer:
         self._resolve(keys_list)
         if self.options.create_customers:
             self._create_missing(keys_list)
-        rows = []
+        kept: list[tuple[PurchaseRecord, int]] = []
         for record in records:
             customer_id = self._lookup(record.customer)
             if customer_id is None:
@@ -338,20 +342,24 @@ class _Importer:
                 self._reject(record.row, [CellProblem(column, value, MSG_UNKNOWN_CUSTOMER)])
                 continue
             self._remember(record.customer, customer_id)
-            rows.append(
-                (
-                    record.order_id,
-                    customer_id,
-                    record.ordered_at,
-                    record.amount,
-                    record.currency,
-                    record.category,
-                    record.channel,
-                    record.quantity,
-                    record.amount < 0,
-                    self.options.job_id,
-                )
+            kept.append((record, customer_id))
+        store_ids = self.stores.ids([record.store for record, _customer in kept])
+        rows = [
+            (
+                record.order_id,
+                customer_id,
+                record.ordered_at,
+                record.amount,
+                record.currency,
+                record.category,
+                record.channel,
+                record.quantity,
+                record.amount < 0,
+                self.options.job_id,
+                store_id,
             )
+            for (record, customer_id), store_id in zip(kept, store_ids, strict=True)
+        ]
         repeated: set[str] = set()
         if self.options.dry_run:
             existing = purchases_existing([row[0] for row in rows])
@@ -375,6 +383,10 @@ class _Importer:
 
     def _flush_customers(self, records: list[CustomerRecord]) -> None:
         self._resolve([record.customer for record in records])
+        # Rows of unknown customers rejected below add no store either.
+        reject = not self.options.create_customers
+        named = [None if reject and not self._lookup(r.customer) else r.store for r in records]
+        store_of = dict(zip(map(id, records), self.stores.ids(named), strict=True))
         updates: list[tuple[int, CustomerData]] = []
         new: list[CustomerRecord] = []
         for record in records:
@@ -382,7 +394,7 @@ class _Importer:
             if customer_id is None:
                 new.append(record)
             else:
-                updates.append((customer_id, _customer_data(record)))
+                updates.append((customer_id, _customer_data(record, store_of[id(record)])))
         if new and not self.options.create_customers:
             for record in new:
                 keys = record.customer
@@ -396,6 +408,7 @@ class _Importer:
                 data.language = new[position].language
                 data.tags = new[position].tags
                 data.unsubscribed = new[position].unsubscribed
+                data.store_id = store_of[id(new[position])]
 
             before = self.result.customers_created
             self._create_missing([record.customer for record in new], extra=extra)
@@ -410,7 +423,7 @@ def _close_thread_connection() -> None:
     connection.close()  # `connection` resolves to the calling thread's own connection
 
 
-def _customer_data(record: CustomerRecord) -> CustomerData:
+def _customer_data(record: CustomerRecord, store_id: int | None) -> CustomerData:
     keys = record.customer
     return CustomerData(
         external_id=keys.external_id or None,
@@ -421,6 +434,7 @@ def _customer_data(record: CustomerRecord) -> CustomerData:
         language=record.language,
         tags=record.tags,
         unsubscribed=record.unsubscribed,
+        store_id=store_id,
     )
 
 

@@ -320,6 +320,7 @@ def _finish(job: ImportJob, result: ImportResult) -> None:
     job.rows_created = result.rows_created
     job.rows_updated = result.rows_updated
     job.customers_created = result.customers_created
+    job.stores_added = result.stores_added
     job.detected_encoding = result.encoding
     job.detected_delimiter = result.delimiter
     job.columns = result.columns

@@ -5,7 +5,7 @@ import io
 import json
 from collections.abc import Iterator
 
-from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from surveyhub.spreadsheets.formula_guard import safe_cell
 
@@ -21,6 +21,33 @@ def error_message(message_id: str, params: dict | None) -> str:
     """A stored message ID, translated into the active language and filled in."""
     text = gettext(message_id)
     return text % params if params else text
+
+
+SUMMARY_STORES_SHOWN = 20
+
+
+def stores_added_text(labels: list[str], *, dry_run: bool) -> str:
+    """The import summary's line on the stores it added to the managed list ("" for none):
+    "新增门店 3 个：SH09、杭州西湖店、HZ02"; a dry run says it would add them."""
+    if not labels:
+        return ""
+    shown = pgettext("list separator", ", ").join(labels[:SUMMARY_STORES_SHOWN])
+    if len(labels) > SUMMARY_STORES_SHOWN:
+        shown += " …"
+    values = {"count": len(labels), "stores": shown}
+    if dry_run:
+        return (
+            ngettext(
+                "Would add %(count)s new store: %(stores)s",
+                "Would add %(count)s new stores: %(stores)s",
+                len(labels),
+            )
+            % values
+        )
+    return ngettext(
+        "%(count)s new store added: %(stores)s", "%(count)s new stores added: %(stores)s",
+        len(labels),
+    ) % values  # fmt: skip
 
 
 def report_rows(stored: io.TextIOBase) -> Iterator[list]:

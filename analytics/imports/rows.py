@@ -35,6 +35,11 @@ MSG_CURRENCY_INVALID = _("Currency must be a three-letter code such as CNY.")
 MSG_LANGUAGE_INVALID = _("Language must be zh-hans (中文) or en (English).")
 MSG_UNKNOWN_CUSTOMER = _("Unknown customer: no customer has this ID, phone or email.")
 MSG_TOO_LONG = _("Too long: at most %(limit)s characters.")
+MSG_STORE_INVALID = _(
+    "Not a store: expected a store code such as SH01 or a store name such as 上海南京路店."
+)
+# A store named only by the store column becomes a new store with that text as its code.
+STORE_CODE_LIMIT = 64
 
 LIMITS = {
     "order_id": 64,
@@ -44,10 +49,13 @@ LIMITS = {
     "name": 200,
     "region": 100,
     "email": 254,
+    "store": 100,
+    "store_code": STORE_CODE_LIMIT,
 }
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _TAG_SPLIT = re.compile(r"[,，、;；|/]")
+_HAS_WORD = re.compile(r"\w")
 _LANGUAGES = {
     "zh-hans": "zh-hans", "zh": "zh-hans", "zh-cn": "zh-hans", "zh_cn": "zh-hans",
     "chinese": "zh-hans", "中文": "zh-hans", "简体中文": "zh-hans", "cn": "zh-hans",
@@ -64,6 +72,15 @@ class CustomerKeys:
     region: str
 
 
+@dataclass(frozen=True, slots=True)
+class StoreKey:
+    """A row's store as written: its code (store code column), its name (store column), or
+    both. Matched against the managed list by `surveys.customers.stores`."""
+
+    code: str
+    name: str
+
+
 @dataclass(slots=True)
 class PurchaseRecord:
     row: int
@@ -75,6 +92,7 @@ class PurchaseRecord:
     category: str
     channel: str
     quantity: int
+    store: StoreKey | None = None
 
 
 @dataclass(slots=True)
@@ -84,6 +102,7 @@ class CustomerRecord:
     language: str
     tags: list[str]
     unsubscribed: bool | None
+    store: StoreKey | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +197,7 @@ class RowChecker:
             quantity = self._parse(cells, "quantity", parse_quantity, None, problems)
         category = self._text(cells, "category", problems)
         channel = self._text(cells, "channel", problems)
+        store = self.store_key(cells, problems)
         if problems:
             return problems
         self.seen_orders.add(order_id)
@@ -191,6 +211,7 @@ class RowChecker:
             category=category,
             channel=channel,
             quantity=quantity,
+            store=store,
         )
 
     def customer(self, row: list, number: int) -> CustomerRecord | list[CellProblem]:
@@ -209,11 +230,30 @@ class RowChecker:
             if len(tag) > 64:
                 problems.append(CellProblem("tags", tag, MSG_TOO_LONG, {"limit": 64}))
         unsubscribed = self._parse(cells, "unsubscribed", parse_bool, None, problems)
+        store = self.store_key(cells, problems)
         if problems:
             return problems
         return CustomerRecord(
-            row=number, customer=keys, language=language, tags=tags, unsubscribed=unsubscribed
-        )
+            row=number, customer=keys, language=language, tags=tags, unsubscribed=unsubscribed,
+            store=store,
+        )  # fmt: skip
+
+    def store_key(self, cells: dict, problems: list[CellProblem]) -> StoreKey | None:
+        """The row's store (None without one). A cell of punctuation only ("-", "/") is no
+        store; a store given by name alone must fit a code, as it may become a new one."""
+        count = len(problems)
+        code = to_halfwidth(self._text(cells, "store_code", problems))
+        name = self._text(cells, "store", problems)
+        if len(problems) > count:
+            return None
+        for column, text in (("store_code", code), ("store", name)):
+            if text and not _HAS_WORD.search(text):
+                problems.append(CellProblem(column, text, MSG_STORE_INVALID))
+                return None
+        if not code and len(name) > STORE_CODE_LIMIT:
+            problems.append(CellProblem("store", name, MSG_TOO_LONG, {"limit": STORE_CODE_LIMIT}))
+            return None
+        return StoreKey(code=code, name=name) if code or name else None
 
     @staticmethod
     def _parse(cells: dict, name: str, parser, required_message, problems):

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, JsonResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from analytics.imports.columns import FIELD_LABELS
 from analytics.imports.forms import ImportUploadForm
 from analytics.imports.jobs import ImportError_, import_job_create
 from analytics.imports.report import error_message, report_csv_lines, report_xlsx
@@ -76,7 +77,13 @@ def import_detail(request, pk: int):
         {**error, "text": error_message(error["message"], error.get("params"))}
         for error in job.errors
     ]
-    return render(request, "analytics/imports/detail.html", {"job": job, "errors": errors})
+    columns = [
+        (header, FIELD_LABELS.get(field, field)) for field, header in (job.columns or {}).items()
+    ]
+    context = {
+        "job": job, "errors": errors, "columns": columns, "stores_added": job.stores_added_text,
+    }  # fmt: skip
+    return render(request, "analytics/imports/detail.html", context)
 
 
 @require_GET

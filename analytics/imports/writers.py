@@ -19,8 +19,10 @@ UPSERT_FIELDS = (
     "quantity",
     "is_refund",
     "import_job_id",
+    "store_id",
 )
-# (order_id, customer_id, ordered_at, amount, currency, category, channel, qty, refund, job id)
+# (order_id, customer_id, ordered_at, amount, currency, category, channel, qty, refund, job id,
+#  store id). A row without a store (None) keeps the store the order already has.
 Row = tuple
 
 
@@ -48,7 +50,12 @@ _STAGE = "analytics_purchase_stage"
 def _upsert_postgresql(rows: list[Row], job_id: int | None) -> tuple[int, int, set[str]]:
     table = connection.ops.quote_name(Purchase._meta.db_table)
     columns = ", ".join(("order_id", *UPSERT_FIELDS))
-    updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in UPSERT_FIELDS)
+    updates = ", ".join(
+        f"{name} = COALESCE(EXCLUDED.{name}, {table}.{name})"
+        if name == "store_id"
+        else f"{name} = EXCLUDED.{name}"
+        for name in UPSERT_FIELDS
+    )
     with connection.cursor() as cursor:
         # Chunks need not wait for their own WAL flush: the job's final status is committed
         # synchronously afterwards, and WAL is flushed in order, so a job reported finished
@@ -58,8 +65,8 @@ def _upsert_postgresql(rows: list[Row], job_id: int | None) -> tuple[int, int, s
             f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE} ("
             "order_id varchar(64), customer_id bigint, ordered_at timestamptz, "
             "amount numeric(12, 2), currency varchar(3), category varchar(100), "
-            "channel varchar(50), quantity integer, is_refund boolean, import_job_id bigint"
-            ") ON COMMIT DELETE ROWS"
+            "channel varchar(50), quantity integer, is_refund boolean, import_job_id bigint, "
+            "store_id bigint) ON COMMIT DELETE ROWS"
         )
         # Also emptied explicitly: inside an outer transaction nothing commits between chunks.
         cursor.execute(f"TRUNCATE {_STAGE}")
@@ -108,15 +115,24 @@ def _upsert_generic(rows: list[Row], job_id: int | None) -> tuple[int, int, set[
             quantity=quantity,
             is_refund=is_refund,
             import_job_id=import_job_id,
+            store_id=store_id,
         )
         for (order_id, customer_id, ordered_at, amount, currency, category, channel, quantity,
-             is_refund, import_job_id) in rows
+             is_refund, import_job_id, store_id) in rows
     ]  # fmt: skip
-    Purchase.objects.bulk_create(
-        purchases,
-        batch_size=500,
-        update_conflicts=True,
-        unique_fields=["order_id"],
-        update_fields=[*(f.removesuffix("_id") for f in UPSERT_FIELDS), "updated_at"],
-    )
+    fields = [f.removesuffix("_id") for f in UPSERT_FIELDS]
+    # Rows without a store leave a known order's store alone (as the COALESCE above).
+    for with_store in (True, False):
+        batch = [p for p in purchases if (p.store_id is not None) is with_store]
+        if batch:
+            Purchase.objects.bulk_create(
+                batch,
+                batch_size=500,
+                update_conflicts=True,
+                unique_fields=["order_id"],
+                update_fields=[
+                    *(f for f in fields if with_store or f != "store"),
+                    "updated_at",
+                ],
+            )
     return len(rows) - existing, existing, repeated

@@ -16,7 +16,7 @@ from analytics.metrics.rfm import SEGMENTS
 from analytics.models import ClvRun, CustomerValue, Purchase
 from feedback.models import FeedbackItem
 from surveys.filters import parse_day, parse_int
-from surveys.models import Response, ResponseStatus
+from surveys.models import Customer, Response, ResponseStatus
 
 # Filters ---------------------------------------------------------------------------------
 
@@ -101,6 +101,31 @@ def completed_responses(filters: MetricFilters = MetricFilters()) -> QuerySet[Re
             values = values.filter(value_tier=filters.value_tier)
         qs = qs.filter(customer_id__in=values.values("customer_id"))
     return qs
+
+
+def customers_q(filters: MetricFilters, field: str = "customer_id", run: ClvRun | None = None) -> Q:
+    """The filters that describe customers rather than answers, as a condition on `field` (a
+    customer id): region, product category bought, store (home store, or bought there) and,
+    in `run` (default: the latest CLV run), RFM segment and value tier. Dates, survey and
+    channel describe answers and are not part of it."""
+    q = Q()
+    if filters.region:
+        q &= Q(**{f"{field}__in": Customer.objects.filter(region=filters.region).values("pk")})
+    if filters.category:
+        buyers = Purchase.objects.filter(category=filters.category, is_refund=False)
+        q &= Q(**{f"{field}__in": buyers.values("customer_id")})
+    if filters.store:
+        home = Customer.objects.filter(store__code=filters.store).values("pk")
+        buyers = Purchase.objects.filter(store__code=filters.store, is_refund=False)
+        q &= Q(**{f"{field}__in": home}) | Q(**{f"{field}__in": buyers.values("customer_id")})
+    if filters.segment or filters.value_tier:
+        values = CustomerValue.objects.filter(run=run or latest_clv_run())
+        if filters.segment:
+            values = values.filter(rfm_segment=filters.segment)
+        if filters.value_tier:
+            values = values.filter(value_tier=filters.value_tier)
+        q &= Q(**{f"{field}__in": values.values("customer_id")})
+    return q
 
 
 def feedback_under(filters: MetricFilters = MetricFilters()) -> QuerySet[FeedbackItem]:

@@ -11,7 +11,7 @@ from django.db.models import Count, Q, Sum
 
 from analytics.evaluations.periods import Period, local_midnight, local_zone
 from analytics.evaluations.segments import segment_label
-from analytics.metric_queries.filters import MetricFilters, completed_responses
+from analytics.metric_queries.filters import MetricFilters, completed_responses, customers_q
 from analytics.metric_queries.survey_metrics import (
     _score_counts,
     _summary_of,
@@ -21,6 +21,7 @@ from analytics.metric_queries.survey_metrics import (
 from analytics.metrics import loyalty
 from analytics.metrics.rfm import SEGMENTS, rfm_segment_summary, rfm_table
 from analytics.models import ClvRun, CustomerValue, Purchase
+from surveys.models import Customer
 
 # Purchases, loyalty, RFM -----------------------------------------------------------------
 
@@ -113,6 +114,11 @@ def rfm_report(*, as_of: dt.date, filters: MetricFilters = MetricFilters()) -> l
     if run is not None:
         return _rfm_report_from_run(run, filters)
     table = rfm_as_of(as_of)
+    population = customers_q(filters, field="pk")
+    if population and len(table):
+        # The customer filters narrow the segments' customers and revenue too.
+        kept = Customer.objects.filter(population).values_list("pk", flat=True)
+        table = table[table.index.isin(list(kept))]
     summary = rfm_segment_summary(table) if len(table) else None
     per_customer = _nps_by_customer(filters=filters)
     joined = per_customer.join(table["segment_code"], how="inner") if len(table) else None
@@ -145,6 +151,7 @@ def _rfm_report_from_run(run: ClvRun, filters: MetricFilters) -> list[dict]:
     totals = {
         row["rfm_segment"]: row
         for row in CustomerValue.objects.filter(run=run)
+        .filter(customers_q(filters, run=run))
         .values("rfm_segment")
         .annotate(customers=Count("pk"), revenue=Sum("spend"))
         .order_by()

@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
-from analytics.imports.report import error_message
+from analytics.imports.report import error_message, stores_added_text
+from surveys.models import Store
 
 
 class Purchase(models.Model):
@@ -23,6 +24,11 @@ class Purchase(models.Model):
     channel = models.CharField(_("channel"), max_length=50, blank=True)
     quantity = models.IntegerField(_("quantity"), default=1)
     is_refund = models.BooleanField(_("refund"), default=False)
+    # Where it was bought: a store of the managed list (imports add the ones not listed yet).
+    store = models.ForeignKey(
+        "surveys.Store", null=True, blank=True, on_delete=models.PROTECT, db_index=False,
+        related_name="purchases", verbose_name=_("store"),
+    )  # fmt: skip
     # The import that last wrote this row (none when created through the API or the demo).
     # Also how an import recognises an order ID repeated further down the same file without
     # keeping every ID in memory. Not indexed (only ever read together with order_id) and no
@@ -43,6 +49,8 @@ class Purchase(models.Model):
             models.Index(fields=["customer", "ordered_at"], name="purchase_customer_date"),
             models.Index(fields=["ordered_at"], name="purchase_date"),
             models.Index(fields=["category", "ordered_at"], name="purchase_category_date"),
+            # The dashboard's store filter on purchase-based charts.
+            models.Index(fields=["store", "ordered_at"], name="purchase_store_date"),
             # "Customers who bought in category X" (the dashboard's category filter).
             models.Index(
                 fields=["category", "customer"],
@@ -97,6 +105,8 @@ class ImportJob(models.Model):
     detected_encoding = models.CharField(_("detected encoding"), max_length=20, blank=True)
     detected_delimiter = models.CharField(_("detected delimiter"), max_length=4, blank=True)
     columns = models.JSONField(_("columns used"), default=dict, blank=True)
+    # The stores this import added to the managed list (their codes; dry run: would add).
+    stores_added = models.JSONField(_("stores added"), default=list, blank=True)
     # The first rejected rows ({row, column, value, message}); all of them are in the report.
     errors = models.JSONField(_("errors"), default=list, blank=True)
     error_report = models.FileField(
@@ -115,6 +125,18 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.original_name} #{self.pk}"
+
+    @property
+    def stores_added_text(self) -> str:
+        """The summary's line on the stores this import added ("" for none), by name."""
+        names = dict(Store.objects.filter(code__in=self.stores_added).values_list("code", "name"))
+        labels = [
+            pgettext("store", "%(name)s (%(code)s)") % {"name": names[code], "code": code}
+            if names.get(code, code) != code
+            else code
+            for code in self.stores_added
+        ]
+        return stores_added_text(labels, dry_run=self.dry_run)
 
     @property
     def message_text(self) -> str:

@@ -8,11 +8,14 @@ from surveys.customers.panels import CustomerPanel, PanelContent, register_custo
 
 def purchases_panel(customer, request) -> PanelContent:
     """The customer's latest purchases with totals (refunds netted)."""
+    purchases = customer_purchases(customer.pk)
     return PanelContent(
         template="analytics/panels/purchases.html",
         context={
-            "purchases": customer_purchases(customer.pk),
+            "purchases": purchases,
             "totals": customer_purchase_totals(customer.pk),
+            # The store column only when an order has one (a narrow phone has little room).
+            "with_store": any(purchase.store_id for purchase in purchases),
         },
     )
 

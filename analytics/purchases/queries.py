@@ -11,7 +11,8 @@ def import_jobs() -> QuerySet[ImportJob]:
 
 def customer_purchases(customer_id: int, *, limit: int = 20) -> list[Purchase]:
     """A customer's latest purchases, newest first."""
-    return list(Purchase.objects.filter(customer_id=customer_id).order_by("-ordered_at")[:limit])
+    purchases = Purchase.objects.filter(customer_id=customer_id).select_related("store")
+    return list(purchases.order_by("-ordered_at")[:limit])
 
 
 def customer_purchase_totals(customer_id: int) -> dict:
@@ -28,7 +29,7 @@ def purchases_for_api(
     *, start=None, end=None, category: str = "", customer_external_id: str = ""
 ) -> QuerySet[Purchase]:
     """Purchases for the API, newest first, with the customer loaded; dates are inclusive."""
-    purchases = Purchase.objects.select_related("customer").order_by("-ordered_at", "-id")
+    purchases = Purchase.objects.select_related("customer", "store").order_by("-ordered_at", "-id")
     if start:
         purchases = purchases.filter(ordered_at__date__gte=start)
     if end:

@@ -50,6 +50,7 @@ class CustomerData:
     language: str = ""
     tags: list[str] = field(default_factory=list)
     unsubscribed: bool | None = None
+    store_id: int | None = None  # the home store, from the managed list
 
 
 def customer_phone_clean(phone: str) -> str:
@@ -227,6 +228,7 @@ def customers_bulk_create(*, rows: list[CustomerData]) -> list[Customer]:
             region=row.region,
             language=row.language or "zh-hans",
             unsubscribed=bool(row.unsubscribed),
+            store_id=row.store_id,
         )
         for row in rows
     ]
@@ -248,7 +250,7 @@ def customers_bulk_update(*, updates: list[tuple[int, CustomerData]]) -> int:
         customer = by_id.get(pk)
         if customer is None:
             continue
-        for name in ("external_id", "name", "email", "phone", "region", "language"):
+        for name in ("external_id", "name", "email", "phone", "region", "language", "store_id"):
             value = getattr(row, name)
             if value and getattr(customer, name) != value:
                 setattr(customer, name, value)
@@ -314,7 +316,7 @@ def customer_merge(*, keep: Customer, duplicate: Customer) -> Customer:
         duplicate.external_id = None
         duplicate.save(update_fields=["external_id"])
         keep.external_id = external_id
-    for name in ("name", "email", "phone", "region"):
+    for name in ("name", "email", "phone", "region", "store_id"):
         if not getattr(keep, name) and getattr(duplicate, name):
             setattr(keep, name, getattr(duplicate, name))
     keep.attributes = {**duplicate.attributes, **keep.attributes}

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Language(models.TextChoices):
@@ -35,6 +36,11 @@ class Customer(models.Model):
         _("language"), max_length=10, choices=Language.choices, default=Language.ZH_HANS
     )
     tags = models.ManyToManyField(CustomerTag, blank=True, related_name="customers")
+    # The store the customer belongs to (from a customer import's store column).
+    store = models.ForeignKey(
+        "Store", null=True, blank=True, on_delete=models.PROTECT, related_name="customers",
+        verbose_name=_("home store"),
+    )  # fmt: skip
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
     consent = models.BooleanField(_("consented to contact"), default=True)
     unsubscribed = models.BooleanField(_("unsubscribed"), default=False, db_index=True)
@@ -71,14 +77,24 @@ class Customer(models.Model):
         return self.name or self.external_id or self.email or f"#{self.pk}"
 
 
+class StoreSource(models.TextChoices):
+    ADMIN = "admin", _("Added by hand")
+    IMPORT = "import", _("Added by an import")
+
+
 class Store(models.Model):
     """A store of the managed list: what staff filters and menus offer. A public link's
-    `?store=` is kept on the response as given, but only a listed code is ever offered."""
+    `?store=` is kept on the response as given, but only a listed code is ever offered.
+    Staff add stores by hand (admin) or through an import naming a store not listed yet."""
 
     code = models.CharField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    source = models.CharField(
+        pgettext_lazy("store", "added"), max_length=10, choices=StoreSource.choices,
+        default=StoreSource.ADMIN,
+    )  # fmt: skip
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -67,7 +67,7 @@ def test_matrix_puts_customers_by_value_tier_and_latest_nps_group(api, dataset):
     assert data["high_value_detractors"] == [
         {
             "customer": dataset.high.pk, "name": "高价值客户",
-            "external_id": dataset.high.external_id, "clv": "5000.00",
+            "external_id": dataset.high.external_id, "clv": "5000.00", "clv_text": "CN¥5,000",
             "segment": "important_value", "nps_score": 0, "open_case": dataset.open_case.pk,
         }
     ]  # fmt: skip
@@ -110,6 +110,14 @@ def test_tiles_read_the_latest_scorecard_snapshot_of_the_current_quarter(api, db
         "missed",
     )
     assert nps["label"] == "NPS"
+    # Rounded with unit and currency for people: NPS points, shares in %, CLV in yuan, hours.
+    texts = {
+        t["code"]: (t["value_text"], t["target_text"], t["change_text"]) for t in data["tiles"]
+    }
+    assert texts["nps"] == ("10.0", "12.0", "+1.0 points")
+    assert texts["retention_rate"] == ("13.0%", "12.0%", "+1.0 pp")
+    assert texts["clv"] == ("CN¥15", "CN¥12", "+CN¥1")
+    assert texts["first_response_time"] == ("16.0 h", "12.0 h", "+1.0 h")
 
 
 def test_tiles_are_computed_live_when_the_quarter_has_no_snapshot(api, db):
