@@ -6,9 +6,15 @@ from surveys.api.results import (
     ExportXlsxView,
     SurveyResultsView,
 )
+from surveys.api.results_other import OtherTextsView
 
 urlpatterns = [
     path("surveys/<int:pk>/results/", SurveyResultsView.as_view(), name="survey-results"),
+    path(
+        "surveys/<int:pk>/results/other-texts/",
+        OtherTextsView.as_view(),
+        name="survey-results-other-texts",
+    ),
     path(
         "surveys/<int:pk>/responses/export.csv",
         ExportCsvView.as_view(),

@@ -1,7 +1,8 @@
 """Raw-data exports of a survey's filtered responses: one row per response, one column per
 question (a multiple choice expands to one 0/1 column per option), metadata first.
 
-CSV is streamed as it is read (UTF-8 with BOM, so Excel opens it); XLSX is written with
+CSV is streamed as it is read (UTF-8 with BOM, so Excel opens it) — on PostgreSQL written
+by the server with COPY (`export_copy`), on SQLite row by row here; XLSX is written with
 openpyxl's write-only workbook and SPSS .sav with pyreadstat into a temporary file that is
 then streamed. Responses are read in id order in batches, so memory stays flat for CSV and
 XLSX whatever the survey's size; every text cell goes through the formula guard.
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from surveyhub.spreadsheets.formula_guard import safe_cell
 from surveys.models import Answer, Channel, Question, QuestionType, Response
+from surveys.questions.words import WORD_TYPES, file_words_in
 from surveys.responding.answers import OTHER, SCALES
 from surveys.results.filters import CHOICE_TYPES, TEXT_TYPES
 from surveys.results.queries import option_labels, question_text
@@ -42,7 +44,7 @@ class Column:
     label: str  # what a person reads
     key: str = ""  # the question key; "" for metadata
     option: str | None = None  # multiple choice: the option this 0/1 column is for
-    part: str = "value"  # "value", "other" (the "other" text), "flag" (0/1)
+    part: str = "value"  # "value", "other" (the "other" text), "flag" (0/1), "file" (its name)
     numeric: bool = False
     value_labels: tuple[tuple[object, str], ...] = ()
 
@@ -70,9 +72,9 @@ def export_columns(questions: dict[str, Question], language: str) -> list[Column
     columns = [Column(n, _meta_label(n), numeric=n in NUMERIC_META) for n, _label in META]
     for key, question in questions.items():
         text = question_text(question, language)
-        if question.type in SCALES:
+        if question.type in SCALES or question.type == QuestionType.SLIDER:
             columns.append(Column(key, text, key, numeric=True))
-        elif question.type == QuestionType.MULTIPLE:
+        elif question.type in (QuestionType.MULTIPLE, QuestionType.IMAGE_MULTIPLE):
             labels = option_labels(question, language)
             yes_no = ((0, _("No")), (1, _("Yes")))
             for value, label in labels.items():
@@ -81,8 +83,9 @@ def export_columns(questions: dict[str, Question], language: str) -> list[Column
         elif question.type in CHOICE_TYPES or question.type == QuestionType.CONSENT:
             labels = option_labels(question, language)
             columns.append(Column(key, text, key, value_labels=tuple(labels.items())))
-        elif question.type in TEXT_TYPES:
-            columns.append(Column(key, text, key))
+        elif question.type in TEXT_TYPES or question.type in WORD_TYPES:
+            part = "file" if question.type == QuestionType.FILE else "value"
+            columns.append(Column(key, text, key, part=part))
         if question.allow_other and question.type in CHOICE_TYPES:
             other = _("“Other” text")
             columns.append(Column(f"{key}_other_text", f"{text}: {other}", key, part="other"))
@@ -103,6 +106,7 @@ def _answers_of(ids: list[int]) -> dict[int, dict[str, tuple]]:
             if isinstance(choices, str):  # SQLite hands out the JSON text
                 choices = json.loads(choices) if choices != "[]" else []
             found[response_id][key] = (number, text, choices or [], other)
+    file_words_in(found)  # uploaded files by their name, not their token
     return found
 
 
@@ -163,6 +167,11 @@ def stream_csv(responses, columns, *, codes: bool) -> Iterator[bytes]:
     yield "\ufeff".encode() + buffer.getvalue().encode()
     buffer.seek(0)
     buffer.truncate()
+    if connection.vendor == "postgresql":
+        from surveys.results.export_copy import copy_csv_rows
+
+        yield from copy_csv_rows(responses, columns, len(META), codes=codes)
+        return
     for n, row in enumerate(response_rows(responses, columns, codes=codes), 1):
         writer.writerow(["" if v is None else safe_cell(v) for v in row])
         if n % BATCH == 0:

@@ -43,11 +43,13 @@ from surveys.scoring.rules import NPS_GROUPS
 
 MAX_YEAR = 9998
 MIN_YEAR = 2000
-CHOICE_TYPES = {QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.DROPDOWN}
+CHOICE_TYPES = {QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.DROPDOWN,
+                QuestionType.IMAGE_SINGLE, QuestionType.IMAGE_MULTIPLE}  # fmt: skip
 TEXT_TYPES = {QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT}
 QUALITY_FLAGS = {
     "speeders": gettext_lazy("Speeders"),
     "straightliners": gettext_lazy("Straight-liners"),
+    "duplicates": gettext_lazy("Duplicate devices"),
 }
 # The registered audience filters of analytics (surveys never imports it) that a response's
 # customer can be filtered by: query parameter → audience filter key.

@@ -1,11 +1,25 @@
 """Response quality flags: speeders (completed in under a third of the survey's median
-time) and straight-liners (the same score on every item of a multi-item scale)."""
+time), straight-liners (the same score on every item of a multi-item scale) and duplicate
+devices (a response completed after another one of the survey from the same device key:
+excluding them keeps the first response of each device)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Min, QuerySet
+from django.db import connection
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 
 from surveys.models import Answer, QuestionType, Response, ResponseStatus, Survey
 
@@ -23,7 +37,17 @@ def _durations(survey: Survey) -> QuerySet[Response]:
 
 
 def median_duration(survey: Survey) -> dt.timedelta | None:
-    """The median time from start to completion of the survey's completed responses."""
+    """The median time from start to completion of the survey's completed responses (on
+    PostgreSQL one sort: percentile_cont, the mean of the two middle ones for an even n)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY completed_at - started_at)"
+                " FROM surveys_response WHERE survey_id = %s AND status = %s"
+                " AND completed_at IS NOT NULL",
+                [survey.pk, ResponseStatus.COMPLETED],
+            )
+            return cursor.fetchone()[0]
     durations = _durations(survey)
     n = durations.count()
     if not n:
@@ -36,8 +60,11 @@ def median_duration(survey: Survey) -> dt.timedelta | None:
 
 
 def speeder_threshold(survey: Survey) -> dt.timedelta | None:
-    median = median_duration(survey)
-    return None if median is None else median * SPEEDER_SHARE_OF_MEDIAN
+    """A third of the median duration; computed once per survey object (one request)."""
+    if not hasattr(survey, "_speeder_threshold"):
+        median = median_duration(survey)
+        survey._speeder_threshold = None if median is None else median * SPEEDER_SHARE_OF_MEDIAN
+    return survey._speeder_threshold
 
 
 def flagged_response_ids(survey: Survey, flag: str) -> QuerySet:
@@ -57,7 +84,44 @@ def flagged_response_ids(survey: Survey, flag: str) -> QuerySet:
             .filter(items__gte=STRAIGHT_LINE_MIN_ITEMS, low=F("high"))
             .values("response_id")
         )
+    if flag == "duplicates":
+        return (
+            Response.objects.filter(survey=survey, status=ResponseStatus.COMPLETED)
+            .filter(_duplicate_q())
+            .values("pk")
+        )
     raise ValueError(flag)
+
+
+def _duplicate_q() -> Q:
+    """A response with a device key that an earlier completed response of its survey has."""
+    earlier = Response.objects.filter(
+        survey_id=OuterRef("survey_id"), device_key=OuterRef("device_key"),
+        status=ResponseStatus.COMPLETED, pk__lt=OuterRef("pk"),
+    )  # fmt: skip
+    return ~Q(device_key="") & Exists(earlier)
+
+
+def with_any_flag(survey: Survey, responses: QuerySet[Response], flags) -> QuerySet:
+    """Those of `responses` that carry at least one of `flags`."""
+    condition = Q(pk__in=[])
+    threshold = speeder_threshold(survey) if "speeders" in flags else None
+    if threshold is not None:
+        condition |= Q(duration__lt=threshold)
+    if "straightliners" in flags:
+        condition |= Q(pk__in=flagged_response_ids(survey, "straightliners"))
+    if "duplicates" in flags:
+        condition |= _duplicate_q()
+    return responses.alias(duration=_duration()).filter(condition)
+
+
+def response_flags(response: Response) -> list[str]:
+    """The quality flags one response carries (for its detail page)."""
+    found = []
+    for flag in ("speeders", "straightliners", "duplicates"):
+        if flagged_response_ids(response.survey, flag).filter(pk=response.pk).exists():
+            found.append(flag)
+    return found
 
 
 def _duration():
@@ -72,6 +136,8 @@ def without_flag(survey: Survey, responses: QuerySet[Response], flag: str) -> Qu
         if threshold is None:
             return responses
         return responses.alias(duration=_duration()).exclude(duration__lt=threshold)
+    if flag == "duplicates":
+        return responses.exclude(_duplicate_q())
     return responses.exclude(pk__in=flagged_response_ids(survey, flag))
 
 
@@ -84,4 +150,5 @@ def quality_counts(survey: Survey, responses: QuerySet[Response]) -> dict[str, i
     counts["straightliners"] = responses.filter(
         pk__in=flagged_response_ids(survey, "straightliners")
     ).count()
+    counts["duplicates"] = responses.filter(_duplicate_q()).count()
     return counts

@@ -6,18 +6,22 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 
+from django.db import connection
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from surveys.models import Answer, Question, QuestionType, Response, Survey
+from surveys.questions.results import extra_result
 from surveys.responding.answers import OTHER, SCALES
 from surveys.results import stats
+from surveys.results.cube import cube_cell_counts, cube_facet, usable_cube
 from surveys.results.filters import (
     CHOICE_TYPES,
     ResultFilters,
     filtered_responses,
     survey_questions,
 )
+from surveys.results.quality import with_any_flag
 
 CHOICE_LIKE = {*CHOICE_TYPES, QuestionType.CONSENT}
 
@@ -39,11 +43,13 @@ def option_labels(question: Question, language: str) -> dict[str, str]:
     return labels
 
 
-def answer_counts(responses: QuerySet[Response]) -> dict[str, dict]:
+def answer_counts(responses: QuerySet[Response] | list[int]) -> dict[str, dict]:
     """question key → {"answered": n, "numbers": Counter, "choices": Counter} over the
-    answers of `responses`, from one GROUP BY (a multiple choice counts each option)."""
+    answers of `responses` (or of a list of response ids), from one GROUP BY (a multiple
+    choice counts each option)."""
+    ids = responses if isinstance(responses, list) else responses.values("pk")
     rows = (
-        Answer.objects.filter(response_id__in=responses.values("pk"))
+        Answer.objects.filter(response_id__in=ids)
         .values_list("question_key", "number", "choices")
         .annotate(n=Count("pk"))
         .order_by()
@@ -100,18 +106,70 @@ def question_result(question: Question, entry: Mapping, language: str) -> dict:
         result["distribution"] = _distribution(
             ((v, labels.get(v, v), chosen.get(v, 0)) for v in values), answered
         )
+    else:  # slider, region (surveys.questions.results)
+        result.update(extra_result(question, entry))
     return result
+
+
+def _merge(into: dict[str, dict], counts: Mapping[str, dict], sign: int = 1) -> None:
+    for key, entry in counts.items():
+        target = into[key]
+        target["answered"] += sign * entry["answered"]
+        for name in ("numbers", "choices"):
+            for value, n in entry[name].items():
+                target[name][value] += sign * n
+    for entry in into.values():
+        for name in ("numbers", "choices"):
+            entry[name] = Counter({v: n for v, n in entry[name].items() if n})
+
+
+# A live count of at most this many responses reads their ids first, so the answers are
+# fetched by index rather than by a semi-join that scans the whole answer table.
+# (PostgreSQL: SQLite limits the parameters of a statement.)
+LIVE_IDS_MAX = 20_000
+
+
+def _live_counts(responses: QuerySet[Response]) -> tuple[int, dict[str, dict]]:
+    if connection.vendor != "postgresql":
+        return responses.count(), answer_counts(responses)
+    ids = list(responses.order_by().values_list("pk", flat=True)[: LIVE_IDS_MAX + 1])
+    if len(ids) > LIVE_IDS_MAX:
+        return responses.count(), answer_counts(responses)
+    if not ids:
+        return 0, {}
+    return len(ids), answer_counts(ids)
+
+
+def result_counts(survey: Survey, filters: ResultFilters) -> tuple[int, dict[str, dict]]:
+    """The number of filtered responses and their per-question counts: from the survey's
+    pre-aggregate when it is fresh and the filters are expressible on it (the cells, plus the
+    tail completed since its watermark counted live, minus the excluded flagged responses
+    counted live), else by one live GROUP BY over the answers. Both are exact."""
+    cube = usable_cube(survey)
+    facet = cube_facet(filters) if cube else None
+    if facet is None:
+        return _live_counts(filtered_responses(survey, filters))
+    total, counts = cube_cell_counts(cube, facet, filters.start, filters.end)
+    tail = filtered_responses(survey, filters).filter(completed_at__gte=cube.watermark)
+    _merge(counts, answer_counts(tail))
+    total += tail.count()
+    if filters.exclude:
+        kept = filtered_responses(survey, filters.with_changes(exclude=frozenset()))
+        removed = with_any_flag(survey, kept.filter(completed_at__lt=cube.watermark),
+                                filters.exclude)  # fmt: skip
+        _merge(counts, answer_counts(removed), sign=-1)
+        total -= removed.count()
+    return total, counts
 
 
 def survey_results(*, survey: Survey, filters: ResultFilters, language: str) -> dict:
     """Every question's result over the survey's completed responses that pass `filters`."""
-    responses = filtered_responses(survey, filters)
-    counts = answer_counts(responses)
+    total, counts = result_counts(survey, filters)
     empty = {"answered": 0, "numbers": Counter(), "choices": Counter()}
     questions = survey_questions(survey)
     return {
         "survey": survey.pk,
-        "responses": responses.count(),
+        "responses": total,
         "questions": [
             question_result(question, counts.get(key, empty), language)
             for key, question in questions.items()

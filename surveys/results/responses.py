@@ -11,16 +11,19 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
-from surveys.models import Answer, Response, Survey
+from surveys.models import Answer, Response, ResponseStatus, Survey
 from surveys.privacy.access_log import personal_data_listed, personal_data_viewed
+from surveys.questions.words import file_url, stored_words
 from surveys.results.access import can_read_responses
 from surveys.results.annotations import response_extras
 from surveys.results.filters import (
+    QUALITY_FLAGS,
     ResultsFilterError,
     filtered_responses,
     parse_filters,
     survey_questions,
 )
+from surveys.results.quality import response_flags
 from surveys.results.queries import option_labels, question_text
 from surveys.results.views import filter_choices
 
@@ -80,7 +83,11 @@ def answer_rows(response: Response, language: str) -> list[dict]:
         question = answer.question
         current = questions.get(answer.question_key, question)
         labels = option_labels(question, language)
-        if answer.number is not None:
+        words = stored_words(question.type, answer.number, answer.text, answer.choices,
+                             response.pk)  # fmt: skip
+        if words is not None:  # slider, region, hidden field, file (surveys.questions.words)
+            shown = words
+        elif answer.number is not None:
             shown = str(answer.number)
         elif answer.choices:
             shown = "、".join(str(labels.get(c, c)) for c in answer.choices)
@@ -89,6 +96,7 @@ def answer_rows(response: Response, language: str) -> list[dict]:
         rows.append({
             "key": answer.question_key, "question": question_text(current, language),
             "type": question.get_type_display(), "value": shown, "other": answer.other_text,
+            "file_url": file_url(response.pk, answer) if question.type == "file" else "",
         })  # fmt: skip
     return rows
 
@@ -110,8 +118,34 @@ def response_detail(request, pk, response_id):
     if response.completed_at and response.started_at:
         duration = round((response.completed_at - response.started_at).total_seconds())
     return render(request, "surveys/results/response_detail.html", {
+        **_device_and_flags(response),
         "survey": survey, "title": survey.title_in(language), "response": response,
         "answers": answer_rows(response, language), "duration": duration,
         "extras": response_extras(response.pk, request.user), "can_read_responses": True,
         "can_see_customer": request.user.has_perm("surveys.view_customer"),
     })  # fmt: skip
+
+
+SAME_DEVICE_SHOWN = 10
+
+
+def _device_and_flags(response: Response) -> dict:
+    """The response's device (a short form of its key) with the other completed responses of
+    the survey from it, and the quality flags it carries, in words."""
+    same = []
+    if response.device_key:
+        same = list(
+            Response.objects.filter(
+                survey_id=response.survey_id, device_key=response.device_key,
+                status=ResponseStatus.COMPLETED,
+            )
+            .exclude(pk=response.pk)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:SAME_DEVICE_SHOWN]
+        )  # fmt: skip
+    flags = response_flags(response) if response.status == ResponseStatus.COMPLETED else []
+    return {
+        "device_short": response.device_key[:8],
+        "same_device": same,
+        "quality_flags": [QUALITY_FLAGS[flag] for flag in flags],
+    }

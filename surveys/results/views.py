@@ -32,12 +32,18 @@ from surveys.results.filters import (
     parse_filters,
     survey_questions,
 )
+from surveys.results.other_texts import (
+    other_questions,
+    other_text_counts,
+    other_text_page,
+    other_text_rows,
+)
 from surveys.results.quality import quality_counts
 from surveys.results.queries import question_text, survey_results
 from surveys.scoring.rules import NPS_GROUPS, NpsGroup, nps_group_range
 
 PAGE_PARAMS = ("xa", "xb", "compare_from", "compare_to", "compare_version", "search", "page",
-               "print")  # fmt: skip
+               "print", "other", "other_page")  # fmt: skip
 OPTIONS_SHOWN = 200
 
 
@@ -124,7 +130,30 @@ def results_page(request, pk):
             responses, questions, search=params.get("search", ""), page=params.get("page", "1"),
             language=language,
         )  # fmt: skip
+        context["other_texts"] = _other_texts(params, responses, questions, language, errors)
     return render(request, "surveys/results/results.html", context, status=400 if errors else 200)
+
+
+def _other_texts(params, responses, questions, language, errors) -> list[dict]:
+    """Per choice question offering "Other": its texts, paged (`other`=key, `other_page`)."""
+    offering = other_questions(questions)
+    picked = params.get("other", "")
+    if picked and picked not in offering:
+        errors["other"] = [_("This survey has no choice question “%(key)s” with “Other”.")
+                           % {"key": picked[:40]}]  # fmt: skip
+    counts = other_text_counts(responses, list(offering))
+    sections = []
+    for key, question in offering.items():
+        if not counts.get(key):
+            continue
+        page = other_text_page(
+            responses, key, params.get("other_page", "1") if key == picked else 1
+        )
+        sections.append({
+            "key": key, "text": question_text(question, language), "count": counts[key],
+            "page": page, "rows": other_text_rows(page),
+        })  # fmt: skip
+    return sections
 
 
 results_page = login_required(results_page)
