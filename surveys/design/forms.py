@@ -14,7 +14,7 @@ from surveys.design.logic_words import (
     question_title,
 )
 from surveys.design.survey_templates import TEMPLATES
-from surveys.models import OptionOrder, QuestionType, ScaleStyle, SurveyKind
+from surveys.models import OptionOrder, QuestionType, ScaleStyle, SurveyKind, WechatIdentity
 
 LANGUAGE_CHOICES = [("zh-hans", "简体中文"), ("en", "English")]
 
@@ -73,6 +73,12 @@ class SurveySettingsForm(forms.Form):
         label=_("One question per page"), required=False,
         help_text=_("A tap on a scale or a single choice moves on; a progress bar shows how far."),
     )  # fmt: skip
+    wechat_identity = forms.TypedChoiceField(
+        label=_("WeChat identity"), choices=WechatIdentity.choices, initial="off",
+        required=False, empty_value=WechatIdentity.OFF,
+        help_text=_("With a WeChat official account set up: store who answered in WeChat, or "
+                    "take one answer per WeChat user (then the survey opens only in WeChat)."),
+    )  # fmt: skip
     # Branding (empty fields take the organisation's default, set in the admin).
     colour = forms.RegexField(
         label=_("Brand colour"), regex=r"^#[0-9a-fA-F]{6}$", required=False,
@@ -98,6 +104,38 @@ class SurveySettingsForm(forms.Form):
 
     BRANDING_FIELDS = ("colour", "logo", "cover", "end_button_label", "end_button_label_en",
                        "end_button_url", "end_redirect_url")  # fmt: skip
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        one = super().clean
+        if isinstance(data, list | tuple):
+            return [one(item, initial) for item in data if item]
+        return [one(data, initial)] if data else []
+
+
+FILE_KIND_CHOICES = [
+    ("image", _("Images (PNG, JPEG, GIF, WebP)")), ("pdf", "PDF"),
+    ("office", _("Word, Excel or PowerPoint")), ("text", _("Plain text")),
+]  # fmt: skip
+CONFIG_FIELDS = ("slider_min", "slider_max", "slider_step", "low_label", "high_label",
+                 "low_label_en", "high_label_en", "region_levels", "file_max_kb", "file_kinds",
+                 "option_images")  # fmt: skip
+
+
+TYPE_FIELDS = {
+    QuestionType.SLIDER: CONFIG_FIELDS[:7], QuestionType.REGION: ("region_levels",),
+    QuestionType.FILE: ("file_max_kb", "file_kinds"),
+    QuestionType.IMAGE_SINGLE: ("option_images",), QuestionType.IMAGE_MULTIPLE: ("option_images",),
+}  # fmt: skip
 
 
 class QuestionForm(forms.Form):
@@ -127,6 +165,38 @@ class QuestionForm(forms.Form):
 
     def clean_scale_style(self):
         return self.cleaned_data["scale_style"] or ScaleStyle.NUMBERS
+
+    # The settings of the newer types (Question.config); each applies to its type only.
+    slider_min = forms.IntegerField(label=_("Slider: lowest value"), required=False, initial=0)
+    slider_max = forms.IntegerField(label=_("Slider: highest value"), required=False,
+                                    initial=100)  # fmt: skip
+    slider_step = forms.IntegerField(label=_("Slider: step"), required=False, initial=1)
+    low_label = forms.CharField(label=_("Slider: words at the low end"), max_length=40,
+                                required=False)  # fmt: skip
+    high_label = forms.CharField(label=_("Slider: words at the high end"), max_length=40,
+                                 required=False)  # fmt: skip
+    low_label_en = forms.CharField(label=_("Slider: words at the low end (English)"),
+                                   max_length=40, required=False)  # fmt: skip
+    high_label_en = forms.CharField(label=_("Slider: words at the high end (English)"),
+                                    max_length=40, required=False)  # fmt: skip
+    region_levels = forms.TypedChoiceField(
+        label=_("Region: ask down to"), coerce=int, required=False, initial=3,
+        choices=[(3, _("District / county")), (2, _("City")), (1, _("Province"))],
+    )  # fmt: skip
+    file_max_kb = forms.IntegerField(
+        label=_("File upload: size limit (KB)"), required=False, initial=5120,
+        help_text=_("At most 10240 KB (10 MB)."),
+    )  # fmt: skip
+    file_kinds = forms.MultipleChoiceField(
+        label=_("File upload: kinds accepted"), required=False, initial=["image", "pdf"],
+        widget=forms.CheckboxSelectMultiple, choices=FILE_KIND_CHOICES,
+        help_text=_("Judged by the file's content, not its name."),
+    )  # fmt: skip
+    option_images = MultipleFileField(
+        label=_("Image choice: pictures of the options"), required=False,
+        help_text=_("One picture per option, in the options' order (PNG, JPEG, GIF or WebP, "
+                    "at most 300 KB each). Left empty, the pictures stay as they are."),
+    )  # fmt: skip
 
     logic_question = forms.ChoiceField(label=_("Show only when"), required=False)
     logic_op = forms.ChoiceField(
@@ -194,6 +264,8 @@ class QuestionForm(forms.Form):
 
     def spec(self) -> dict:
         data = dict(self.cleaned_data)
+        settings = {name: data.pop(name, None) for name in CONFIG_FIELDS}
+        data["config"] = _config_of(data["type"], settings)
         question, op = data.pop("logic_question"), data.pop("logic_op")
         value = data.pop("logic_value")
         data["show_if"] = None
@@ -204,9 +276,25 @@ class QuestionForm(forms.Form):
                                "value": None if op == "answered" else value}  # fmt: skip
         return data
 
+    def main_fields(self) -> list:
+        return [f for f in self if f.name != "key" and f.name not in CONFIG_FIELDS]
+
+    def type_fields(self) -> list:
+        """The type settings to show: those of the question's type when it is known (editing),
+        else all of them (a new question; the designer picks the type on the same form)."""
+        kind = self.data.get("type") if self.is_bound else self.initial.get("type")
+        names = TYPE_FIELDS.get(kind) if kind else None
+        if kind and names is None:
+            return []
+        return [f for f in self if f.name in (names or CONFIG_FIELDS)]
+
+    def option_images_uploaded(self) -> list:
+        return list(self.cleaned_data.get("option_images") or [])
+
     @staticmethod
     def initial_for(spec: dict) -> dict:
-        initial = {k: v for k, v in spec.items() if k not in {"options", "show_if"}}
+        initial = {k: v for k, v in spec.items() if k not in {"options", "show_if", "config"}}
+        initial.update(_config_initial(spec.get("type"), spec.get("config") or {}))
         initial["options"] = "\n".join(
             " | ".join([o["value"], o["label"], o.get("label_en", "")]) for o in spec["options"]
         )
@@ -218,6 +306,37 @@ class QuestionForm(forms.Form):
                 logic_value=",".join(value) if isinstance(value, list) else value,
             )
         return initial
+
+
+def _config_of(kind: str, settings: dict) -> dict:
+    """Question.config from the form's type-setting fields (design.services checks it)."""
+    if kind == QuestionType.SLIDER:
+        pairs = {"min": "slider_min", "max": "slider_max", "step": "slider_step",
+                 "low_label": "low_label", "high_label": "high_label",
+                 "low_label_en": "low_label_en", "high_label_en": "high_label_en"}  # fmt: skip
+        return {key: settings[name] for key, name in pairs.items()
+                if settings.get(name) not in (None, "")}  # fmt: skip
+    if kind == QuestionType.REGION:
+        return {"levels": settings.get("region_levels") or 3}
+    if kind == QuestionType.FILE:
+        config = {"kinds": settings.get("file_kinds") or ["image", "pdf"]}
+        if settings.get("file_max_kb") is not None:
+            config["max_kb"] = settings["file_max_kb"]
+        return config
+    return {}
+
+
+def _config_initial(kind: str, config: dict) -> dict:
+    if kind == QuestionType.SLIDER:
+        return {"slider_min": config.get("min"), "slider_max": config.get("max"),
+                "slider_step": config.get("step"),
+                **{n: config.get(n, "") for n in ("low_label", "high_label", "low_label_en",
+                                                  "high_label_en")}}  # fmt: skip
+    if kind == QuestionType.REGION:
+        return {"region_levels": config.get("levels", 3)}
+    if kind == QuestionType.FILE:
+        return {"file_max_kb": config.get("max_kb"), "file_kinds": config.get("kinds")}
+    return {}
 
 
 def _logic_value(op: str, raw: str, target: dict):

@@ -29,7 +29,8 @@ SCALE_RANGES = {
     QuestionType.RATING: (1, 5),
 }  # fmt: skip
 CHOICE_TYPES = {QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.DROPDOWN,
-                QuestionType.RANKING}  # fmt: skip
+                QuestionType.RANKING, QuestionType.IMAGE_SINGLE,
+                QuestionType.IMAGE_MULTIPLE}  # fmt: skip
 
 
 def question_title(spec: Mapping[str, Any], limit: int = 80) -> str:

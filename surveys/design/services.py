@@ -25,12 +25,14 @@ from surveys.models import (
     SurveyVersion,
 )
 from surveys.privacy.consent import consent_record
+from surveys.questions.specs import normalised_config, spec_errors
 
 CHOICE_TYPES = {QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.DROPDOWN,
-                QuestionType.MATRIX, QuestionType.RANKING}  # fmt: skip
+                QuestionType.MATRIX, QuestionType.RANKING, QuestionType.IMAGE_SINGLE,
+                QuestionType.IMAGE_MULTIPLE}  # fmt: skip
 QUESTION_FIELDS = (
     "key", "type", "required", "text", "text_en", "help_text", "help_text_en", "options",
-    "allow_other", "option_order", "show_if", "max_length", "scale_style",
+    "allow_other", "option_order", "show_if", "max_length", "scale_style", "config",
 )  # fmt: skip
 VERSION_FIELDS = (
     "intro", "intro_en", "thank_you", "thank_you_en", "consent_text", "consent_text_en",
@@ -61,6 +63,8 @@ def _check_question_spec(spec: Mapping[str, Any]) -> dict[str, str]:
             errors["options"] = _("Option values must be unique and not empty.")
         elif any(not str(o.get("label", "")).strip() for o in options):
             errors["options"] = _("Every option needs a label.")
+    for name, message in spec_errors(spec).items():
+        errors.setdefault(name, message)
     return errors
 
 
@@ -91,6 +95,7 @@ def _normalised_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
     clean = {name: spec[name] for name in QUESTION_FIELDS if name in spec}
     clean.setdefault("options", [])
     clean.setdefault("show_if", None)
+    clean["config"] = normalised_config(clean)
     if clean.get("show_if") == {}:
         clean["show_if"] = None
     return clean
@@ -194,7 +199,7 @@ def survey_editable_version(*, survey: Survey) -> SurveyVersion:
 def survey_update(*, survey: Survey, **changes: Any) -> Survey:
     """Change survey fields and version texts; a version with answers is copied first."""
     survey_fields = {"title", "title_en", "languages", "opens_at", "closes_at", "slug",
-                     "one_question_per_page"}  # fmt: skip
+                     "one_question_per_page", "wechat_identity"}  # fmt: skip
     unknown = set(changes) - survey_fields - set(VERSION_FIELDS) - {"questions"}
     if unknown:
         raise SurveyError(_("Unknown field(s): %(fields)s.") % {"fields": ", ".join(unknown)})

@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 from surveys.design import services as design
 from surveys.design.forms import NewSurveyForm, QuestionForm, SurveySettingsForm
 from surveys.design.logic_words import condition_sentence, condition_warnings
+from surveys.design.option_images import options_with_images
 from surveys.distribution.links import survey_public_url
 from surveys.errors import SurveyError
 from surveys.models import QuestionType, Survey
 from surveys.queries import surveys_with_counts
-from surveys.responding.branding import branding_initial, survey_branding_update
+from surveys.responding.branding import branding_initial, image_url, survey_branding_update
 
 
 def _can_change(request) -> None:
@@ -70,6 +71,7 @@ def builder(request, pk):
         "title": survey.title, "title_en": survey.title_en, "languages": survey.languages,
         "opens_at": survey.opens_at, "closes_at": survey.closes_at,
         "one_question_per_page": survey.one_question_per_page,
+        "wechat_identity": survey.wechat_identity,
         **{name: getattr(version, name) for name in design.VERSION_FIELDS},
         **branding_initial(survey),
     })  # fmt: skip
@@ -106,10 +108,12 @@ def question_add(request, pk):
     _can_change(request)
     survey = get_object_or_404(Survey, pk=pk)
     specs = design.survey_questions_specs(survey)
-    form = QuestionForm(request.POST, questions=specs)
+    form = QuestionForm(request.POST, request.FILES, questions=specs)
     if form.is_valid():
         try:
-            key = design.question_add(survey=survey, spec=form.spec())
+            with transaction.atomic():
+                spec = options_with_images(form.spec(), form.option_images_uploaded())
+                key = design.question_add(survey=survey, spec=spec)
         except SurveyError as exc:
             return _question_form_page(request, survey, form, exc, None)
         messages.success(request, _("Question added."))
@@ -130,12 +134,14 @@ def question_edit(request, pk, key):
     form = QuestionForm(initial=QuestionForm.initial_for(spec), questions=specs, position=position)
     if request.method == "POST":
         _can_change(request)
-        form = QuestionForm(request.POST, questions=specs, position=position)
+        form = QuestionForm(request.POST, request.FILES, questions=specs, position=position)
         if form.is_valid():
             changes = form.spec()
             changes["key"] = changes.get("key") or key  # left empty: the key stays
             try:
-                design.question_change(survey=survey, key=key, changes=changes)
+                with transaction.atomic():
+                    changes = options_with_images(changes, form.option_images_uploaded(), spec)
+                    design.question_change(survey=survey, key=key, changes=changes)
             except SurveyError as exc:
                 return _question_form_page(request, survey, form, exc, key)
             messages.success(request, _("Question saved."))
@@ -166,10 +172,18 @@ def _question_form_page(request, survey, form, exc, key):
         messages.error(request, exc.message)
         for message in exc.errors.values():
             form.add_error(None, message)
+    spec = next((s for s in design.survey_questions_specs(survey) if s["key"] == key), {})
     return render(
         request, "surveys/builder/question_form.html",
-        {"survey": survey, "form": form, "key": key}, status=200 if exc is None else 400,
+        {"survey": survey, "form": form, "key": key, "pictures": _pictures(spec)},
+        status=200 if exc is None else 400,
     )  # fmt: skip
+
+
+def _pictures(spec: dict) -> list[dict]:
+    """An image-choice question's options with their pictures, shown above the form."""
+    return [{"label": o.get("label", ""), "url": image_url(o.get("image"))}
+            for o in spec.get("options") or () if o.get("image")]  # fmt: skip
 
 
 @login_required

@@ -16,6 +16,7 @@ from surveys.models import (
     Invitation,
     PersonalDataAccess,
     Response,
+    ResponseFile,
 )
 from surveys.privacy.consent import consent_summary
 from surveys.privacy.personal_data import (
@@ -132,6 +133,8 @@ def access_log_export(ids: list[int]) -> list[dict]:
 
 
 def _answers_text_erase(responses) -> int:
+    # Uploaded files can show anything about the person: they go with the free text.
+    ResponseFile.objects.filter(response__in=responses).delete()
     answers = Answer.objects.filter(response__in=responses)
     changed = answers.exclude(text="").exclude(text=ERASED_TEXT).update(text=ERASED_TEXT)
     changed += (
