@@ -19,8 +19,12 @@ def _split(text: str) -> list[str]:
 class DistributionForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
     channel = forms.ChoiceField(
-        label=_("Channel"), choices=DistributionChannel.choices, initial="email"
-    )
+        label=_("Channel"), choices=DistributionChannel.choices, initial="email",
+        help_text=_(
+            "SMS texts each customer's mobile a short personal link; "
+            "it needs an SMS provider set up on the server."
+        ),
+    )  # fmt: skip
     everyone = forms.BooleanField(label=_("Every customer in the directory"), required=False)
     tags = forms.CharField(
         label=_("Tags"), required=False, help_text=_("Comma-separated; customers with any of them.")
@@ -82,7 +86,7 @@ class DistributionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors or cleaned.get("channel") != DistributionChannel.EMAIL:
+        if self.errors or cleaned.get("channel") == DistributionChannel.LINK:
             return cleaned
         try:
             cleaned["audience"] = audience_clean(self.audience())

@@ -3,6 +3,7 @@ no-consent and recently contacted customers becomes invitation rows) and cancell
 The only code that writes them; emails go out in `mailing`."""
 
 import logging
+import re
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from surveyhub.tasking.declare import enqueue_on_commit
+from surveys.channels.sms.providers import sms_configured
 from surveys.distribution import contact_cap
 from surveys.distribution.audience import AudienceError, audience_build, audience_clean
 from surveys.distribution.tokens import hash_token, new_seed, token_for
@@ -30,6 +32,9 @@ from surveys.models import (
 from surveys.privacy.suppression import suppressed_customer_ids
 
 logger = logging.getLogger(__name__)
+
+# Numbers that can receive a text: Chinese mobiles, or any number given with another country.
+_TEXTABLE = re.compile(r"^\+(861[3-9]\d{9}|(?!86)\d{8,15})$")
 
 MAX_REMINDERS = 5
 MAX_REMINDER_AFTER_DAYS = 90
@@ -88,7 +93,9 @@ def distribution_create(
         ]
     if survey.status == SurveyStatus.CLOSED:
         errors["survey"] = [_("This survey is closed; reopen it or choose another survey.")]
-    if channel == DistributionChannel.EMAIL:
+    if channel == DistributionChannel.SMS:
+        errors.update(_sms_refusals(max_reminders))
+    if channel in (DistributionChannel.EMAIL, DistributionChannel.SMS):
         try:
             audience = audience_clean(audience)
         except AudienceError as exc:
@@ -110,6 +117,18 @@ def distribution_create(
         raise DistributionError(_("The distribution is not valid."), exc.message_dict) from exc
     distribution.save()
     return distribution
+
+
+def _sms_refusals(max_reminders: int) -> dict[str, list[str]]:
+    errors = {}
+    if not sms_configured():
+        errors["channel"] = [
+            _("SMS is not set up on this server yet: ask your administrator to configure an "
+              "SMS provider, or choose email.")
+        ]  # fmt: skip
+    if max_reminders:
+        errors["max_reminders"] = [_("SMS invitations send no reminders; set 0.")]
+    return errors
 
 
 # Sending ---------------------------------------------------------------------------------
@@ -146,10 +165,12 @@ def distribution_send(*, distribution: Distribution, by=None) -> Distribution:
             return distribution
         if distribution.status == DistributionStatus.CANCELLED:
             raise DistributionError(_("This distribution was cancelled; create a new one."))
-        if distribution.channel != DistributionChannel.EMAIL:
+        if distribution.channel == DistributionChannel.LINK:
             raise DistributionError(
                 _("A link distribution sends nothing: share the survey's link or QR code.")
             )
+        if distribution.channel == DistributionChannel.SMS and not sms_configured():
+            raise DistributionError(_sms_refusals(0)["channel"][0])
         now = timezone.now()
         refusal = _survey_refusal(distribution.survey, now)
         if refusal:
@@ -169,15 +190,21 @@ def distribution_send(*, distribution: Distribution, by=None) -> Distribution:
 
 
 def _enqueue_batch(distribution_id: int) -> None:
+    # One task for every channel: it dispatches to the mailer or the SMS sender.
     enqueue_on_commit("surveys.send_distribution_batch", distribution_id)
 
 
-def _skip_reason(customer: Customer, recently_contacted: set[int]) -> str:
+def _skip_reason(
+    customer: Customer, recently_contacted: set[int], channel: str = DistributionChannel.EMAIL
+) -> str:
     if customer.unsubscribed:
         return SkipReason.UNSUBSCRIBED
     if not customer.consent:
         return SkipReason.NO_CONSENT
-    if not customer.email:
+    if channel == DistributionChannel.SMS:
+        if not _TEXTABLE.match(customer.phone or ""):  # none, or a landline
+            return SkipReason.NO_PHONE
+    elif not customer.email:
         return SkipReason.NO_EMAIL
     if customer.pk in recently_contacted:
         return SkipReason.FREQUENCY_CAP
@@ -208,7 +235,7 @@ def _invitations_create(*, distribution: Distribution, now: datetime) -> int:
         if customer.pk in already:
             continue
         seed = new_seed()
-        reason = _skip_reason(customer, recently_contacted)
+        reason = _skip_reason(customer, recently_contacted, distribution.channel)
         if customer.pk in suppressed:
             reason = SkipReason.UNSUBSCRIBED
         invitations.append(

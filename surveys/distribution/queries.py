@@ -3,7 +3,8 @@
 What each count means (the same on the staff pages and in the API):
 - invited: invitations we meant to mail (everyone not skipped);
 - sent: handed to the mail server — delivered plus bounced;
-- delivered: sent and not bounced (the server accepted it; we get no later receipt);
+- delivered: sent and not bounced (email: the server accepted it, we get no later receipt;
+  SMS: the provider's delivery receipt said so — a text still waiting for one is only sent);
 - bounced: the address was rejected for good (5xx), never retried;
 - failed: gave up after repeated temporary errors, or the distribution was cancelled;
 - pending: not mailed yet;
@@ -14,7 +15,7 @@ What each count means (the same on the staff pages and in the API):
 
 from django.db.models import Count, Q, QuerySet
 
-from surveys.models import Distribution, InvitationStatus, ResponseStatus, SkipReason
+from surveys.models import Distribution, InvitationStatus, ResponseStatus, SkipReason, SmsDelivery
 
 COUNT_NAMES = (
     "invited", "sent", "delivered", "bounced", "failed", "pending", "opened", "started",
@@ -37,7 +38,7 @@ def _count_conditions(prefix: str = "") -> dict[str, Q]:
     return {
         "invited": q(status__in=INVITED_STATUSES),
         "sent": q(status__in=(InvitationStatus.SENT, InvitationStatus.BOUNCED)),
-        "delivered": q(status=InvitationStatus.SENT),
+        "delivered": q(status=InvitationStatus.SENT) & ~q(delivery=SmsDelivery.SUBMITTED),
         "bounced": q(status=InvitationStatus.BOUNCED),
         "failed": q(status=InvitationStatus.FAILED),
         "pending": q(status=InvitationStatus.PENDING),

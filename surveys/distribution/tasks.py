@@ -15,12 +15,13 @@ from django.conf import settings
 
 from surveyhub.tasking.declare import TRANSIENT_ERRORS, enqueue, surveyhub_task
 from surveyhub.tasking.queues import Queue
+from surveys.channels.sms import sending as sms_sending
 from surveys.distribution import mailing, scheduling
-from surveys.models import Distribution
+from surveys.models import Distribution, DistributionChannel
 
 logger = logging.getLogger(__name__)
 
-EMAIL_RETRY = (*TRANSIENT_ERRORS, mailing.EmailTemporarilyFailed)
+EMAIL_RETRY = (*TRANSIENT_ERRORS, mailing.EmailTemporarilyFailed, sms_sending.SmsTemporarilyFailed)
 
 
 def _run_batches(task, distribution_id: int, run: Callable[[Distribution], object]) -> None:
@@ -50,14 +51,16 @@ def _run_batches(task, distribution_id: int, run: Callable[[Distribution], objec
     autoretry_for=EMAIL_RETRY, max_retries=10,
 )  # fmt: skip
 def send_distribution_batch(self, distribution_id: int) -> None:
-    """Mail the next batch of a distribution's pending invitations, then queue the next."""
-    _run_batches(
-        self,
-        distribution_id,
-        lambda d: mailing.distribution_send_batch(
-            distribution=d, limit=settings.SURVEYHUB_EMAIL_BATCH_SIZE
-        ),
-    )
+    """Mail (or text, for an SMS distribution) the next batch of a distribution's pending
+    invitations, then queue the next."""
+    _run_batches(self, distribution_id, _send_batch)
+
+
+def _send_batch(distribution: Distribution):
+    limit = settings.SURVEYHUB_EMAIL_BATCH_SIZE
+    if distribution.channel == DistributionChannel.SMS:
+        return sms_sending.distribution_send_sms_batch(distribution=distribution, limit=limit)
+    return mailing.distribution_send_batch(distribution=distribution, limit=limit)
 
 
 @surveyhub_task(

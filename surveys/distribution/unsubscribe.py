@@ -28,6 +28,21 @@ def masked_email(email: str) -> str:
     return f"{shown}{at}{domain}"
 
 
+def masked_phone(phone: str) -> str:
+    """+86 138****8000: the last four digits, as Chinese services show a number."""
+    digits = (phone or "").removeprefix("+86")
+    if len(digits) < 7:
+        return ""
+    return f"{digits[:3]}****{digits[-4:]}"
+
+
+def masked_contact(invitation: Invitation) -> str:
+    """What the unsubscribe page shows of where the invitation went: masked phone or email."""
+    if invitation.distribution.channel == "sms":
+        return masked_phone(invitation.customer.phone)
+    return masked_email(invitation.customer.email)
+
+
 # Unsubscribing ---------------------------------------------------------------------------
 
 

@@ -34,7 +34,7 @@ from surveys.distribution.queries import (
 from surveys.distribution.unsubscribe import (
     customer_unsubscribe,
     invitation_by_token,
-    masked_email,
+    masked_contact,
 )
 from surveys.models import Distribution, Survey
 
@@ -64,7 +64,7 @@ def unsubscribe(request, token):
             state = "already" if invitation.customer.unsubscribed else "confirm"
         survey = invitation.distribution.survey
         context = {
-            "state": state, "email": masked_email(invitation.customer.email),
+            "state": state, "email": masked_contact(invitation),
             "survey_title": survey.title_in(invitation.language or "zh-hans"),
         }  # fmt: skip
         return render(request, template, context)

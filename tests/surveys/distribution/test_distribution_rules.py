@@ -141,9 +141,11 @@ def test_every_broken_rule_is_reported_at_once(survey):
 
 
 def test_an_unknown_channel_is_refused_listing_the_channels(survey):
-    error = _refusal(survey, channel="sms")
+    error = _refusal(survey, channel="fax")
 
-    assert error.errors == {"channel": ["Unknown channel “sms”; expected one of: email, link."]}
+    assert error.errors == {
+        "channel": ["Unknown channel “fax”; expected one of: email, link, sms."]
+    }
 
 
 def test_a_closed_survey_takes_no_new_distribution(survey):

@@ -1,0 +1,1 @@
+"""Channels beyond email: WeChat (share cards, JS-SDK, OAuth identity) and SMS invitations."""

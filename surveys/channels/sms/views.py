@@ -1,0 +1,59 @@
+"""Public SMS pages: the short personal links and the providers' delivery receipt callbacks."""
+
+import hmac
+import json
+import logging
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from surveyhub.security.ratelimit import public_page
+from surveys.channels.sms.providers import PROVIDERS, ReceiptError
+from surveys.channels.sms.sending import receipts_record
+from surveys.channels.sms.short_links import invitation_by_short_code
+from surveys.distribution.tokens import token_for
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+@require_GET
+@public_page(invitation_kwarg="code")
+def short_link(request, code, unsubscribe=False):
+    """/r/<code>/ → the personal invitation page; /r/<code>/u/ → its unsubscribe page."""
+    invitation = invitation_by_short_code(code)
+    if invitation is None:
+        return render(
+            request, "surveys/respond/unavailable.html", {"reason": "invalid_sms"}, status=404
+        )
+    token = token_for(invitation.token_seed)
+    name = "unsubscribe" if unsubscribe else "respond-invitation"
+    return redirect(reverse(name, kwargs={"token": token}))
+
+
+# Delivery receipts: the providers push reports to a URL we give them; they sign nothing, so
+# the URL carries a secret (SURVEYHUB_SMS_CALLBACK_TOKEN). No CSRF token from a provider.
+@csrf_exempt
+@require_POST
+def delivery_receipts(request, provider, token):
+    secret = settings.SURVEYHUB_SMS_CALLBACK_TOKEN
+    if provider not in PROVIDERS or not secret or not hmac.compare_digest(token, secret):
+        return JsonResponse({"detail": _("There is no receipt address here.")}, status=404)
+    adapter = PROVIDERS[provider]
+    try:
+        receipts = adapter.parse_receipts(request.body)
+    except ReceiptError as exc:
+        message = _("The delivery report is not in the provider's documented form: %(why)s.")
+        return JsonResponse({"detail": message % {"why": exc}}, status=400)
+    matched = receipts_record(receipts=receipts)
+    logger.info("%s receipts: %s reports, %s invitations", provider, len(receipts), matched)
+    return HttpResponse(
+        json.dumps(adapter.receipt_answer(), ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
