@@ -27,10 +27,11 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATABASE = "surveyhub_submit_bench"
+# Its own database (another name, and other Redis databases, keep concurrent runs apart).
+DATABASE = os.environ.get("SURVEYHUB_SUBMIT_BENCH_DB", "surveyhub_submit_bench")
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
-BROKER_URL = "redis://127.0.0.1:6379/14"
-CACHE_URL = "redis://127.0.0.1:6379/13"
+BROKER_URL = os.environ.get("SURVEYHUB_BENCH_BROKER_URL", "redis://127.0.0.1:6379/14")
+CACHE_URL = os.environ.get("SURVEYHUB_BENCH_CACHE_URL", "redis://127.0.0.1:6379/13")
 ANSWERS = {"nps": 4, "reason": ["delivery", "service"], "comment": "物流太慢了，客服态度也一般😤"}
 
 
@@ -156,7 +157,9 @@ def _run_wrk(url: str, body: str, *, seconds: int, connections: int) -> dict:
     )
     script.close()
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name, url],
+        # --timeout 10s: on a loaded machine a slow answer is slow, not a socket error.
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency",
+         "-s", script.name, url],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     os.unlink(script.name)
@@ -172,7 +175,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_until_up(base: str, timeout: float = 30) -> None:
+def _wait_until_up(base: str, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

@@ -6,14 +6,21 @@ size limit (an SVG can carry script, so it is refused). They are stored content-
 """
 
 import hashlib
+import logging
+import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
 from surveys.errors import SurveyError
-from surveys.models import BrandImage, SurveyBranding
+from surveys.models import BrandImage, OrganisationBranding, SurveyBranding
+
+logger = logging.getLogger(__name__)
 
 LOGO_MAX_BYTES = 100 * 1024
 COVER_MAX_BYTES = 300 * 1024
@@ -114,11 +121,70 @@ LOOK_SQL = (
 )
 
 
+# Per process: (survey, its last edit, language, branding generation) → (Look, expiry).
+# Saving any branding row or image forgets them here at once and, after the commit, moves the
+# generation in the shared cache; other processes read the generation at most every
+# GENERATION_SECONDS, and no entry lives past LOOK_SECONDS (a cache that is down or per
+# process still cannot keep an old look for long).
+_LOOKS: dict[tuple, tuple[Look, float]] = {}
+LOOKS_MAX = 1024
+LOOK_SECONDS = 60.0
+GENERATION_KEY = "branding:generation"
+GENERATION_SECONDS = 2.0
+_generation = {"value": "", "read_at": float("-inf")}
+
+
+def _current_generation() -> str:
+    now = time.monotonic()
+    if now - _generation["read_at"] > GENERATION_SECONDS:
+        try:
+            value = cache.get(GENERATION_KEY)
+        except Exception:  # the cache is down: entries still expire after LOOK_SECONDS
+            logger.warning("branding generation unreadable; looks expire by age only")
+            value = None
+        _generation.update(value=value or "", read_at=now)
+    return _generation["value"]
+
+
+def _forget_looks(**kwargs) -> None:
+    _LOOKS.clear()
+
+    def publish():
+        _LOOKS.clear()
+        token = uuid.uuid4().hex
+        _generation.update(value=token, read_at=time.monotonic())
+        try:
+            cache.set(GENERATION_KEY, token, None)
+        except Exception:
+            logger.warning("branding generation not published; other processes catch up by age")
+
+    transaction.on_commit(publish)
+
+
+for _model in (SurveyBranding, OrganisationBranding, BrandImage):
+    post_save.connect(_forget_looks, sender=_model, dispatch_uid=f"look-save-{_model.__name__}")
+    post_delete.connect(_forget_looks, sender=_model, dispatch_uid=f"look-del-{_model.__name__}")
+
+
 def look_for(survey, language: str) -> Look:
+    """The survey's look, from this process's memory when it is fresh (see `_LOOKS`)."""
+    key = (survey.pk, survey.updated_at, language, _current_generation())
+    now = time.monotonic()
+    found = _LOOKS.get(key)
+    if found is not None and found[1] > now:
+        return found[0]
+    look = look_read(survey, language)
+    if len(_LOOKS) >= LOOKS_MAX:
+        _LOOKS.clear()
+    _LOOKS[key] = (look, now + LOOK_SECONDS)
+    return look
+
+
+def look_read(survey, language: str) -> Look:
     """The survey's own look, each empty part taken from the organisation's default.
 
-    One statement, written out: it runs on every respondent page, and the ORM's compiling of
-    the same query (joins, subqueries) cost more than running it."""
+    One statement, written out: the ORM's compiling of the same query (joins, subqueries)
+    cost more than running it."""
     with connection.cursor() as cursor:
         cursor.execute(LOOK_SQL, [survey.pk])
         (colour, logo, cover, label, label_en, button_url, redirect_url,

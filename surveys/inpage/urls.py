@@ -1,0 +1,11 @@
+"""What another site's page calls: the script, its config, and "closed without answering"."""
+
+from django.urls import path
+
+from surveys.inpage import views
+
+urlpatterns = [
+    path("surveyhub.js", views.script, name="inpage-script"),
+    path("config/<str:key>/", views.config, name="inpage-config"),
+    path("dismiss/<str:key>/", views.dismiss, name="inpage-dismiss"),
+]
