@@ -36,6 +36,7 @@ bench-smoke: setup  ## every benchmark with --smoke (PostgreSQL, Redis, wrk, Chr
 # Mutation testing (mutmut) of the rule modules, group by group, in mutants/ (never the tree);
 # prints the score per group and the surviving mutants. Too slow for every CI run: see README.
 mutation: setup  ## MUTATION_GROUPS="metrics nlp" for some groups; tools/mutation.py --list
+	$(PY) tools/named_mutations.py
 	$(PY) tools/mutation.py $(MUTATION_GROUPS)
 
 setup: $(VENV)/.installed node_modules/.installed compile-messages

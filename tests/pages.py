@@ -76,6 +76,19 @@ EXCLUDED = {
     "favicon.ico": "a fixed image, no stored data (test_small_fixes)",
     # Uploaded logos and cover images: checked image bytes, never HTML (test_branding).
     "brand/": "uploaded brand images, bytes only (test_branding)",
+    # Files respondents uploaded: attachments (nosniff, sandbox CSP) for staff who may read
+    # responses, never a page (test_new_types_in_the_api: who may download).
+    "files/": "uploaded answer files, attachments only (test_new_types_in_the_api)",
+    # The 省/市/区 lists of the region question: JSON from package data, no stored data.
+    "regions/": "administrative divisions as JSON (test_new_types_on_pages)",
+    # In-page surveys on other sites: our script (static JS) and its JSON config/dismiss calls.
+    "embed/": "the in-page survey script and its JSON calls, no HTML (tests/surveys/inpage/)",
+    # SMS short links redirect to the invitation's i/ and u/ pages (walked there) or show our
+    # own "link not valid" page; delivery receipts are the providers' POST callbacks.
+    "r/": "SMS short links: redirects to i/ and u/ (test_sms_invitations)",
+    "sms/receipts/": "SMS providers' delivery callbacks, POST only (test_sms_invitations)",
+    # WeChat's OAuth return: checks the code with WeChat and redirects, shows no stored data.
+    "wx/oauth/": "WeChat OAuth redirect (test_wechat)",
 }
 
 
@@ -122,6 +135,65 @@ def _evaluated_period() -> str:
     return latest.first() or evaluation_compute(period=period_containing(local_today())).period
 
 
+WALKED_INDICATORS = ["nps", "repurchase_rate", "clv", "resolution_rate"]
+
+
+def _report() -> int:
+    """A finished Excel report of the evaluated period (made once): its download is walked."""
+    from analytics.models import Report
+    from analytics.reports.services import report_generate, report_request
+
+    done = Report.objects.filter(status="succeeded").values_list("pk", flat=True).first()
+    if done:
+        return done
+    report = report_request(period=_evaluated_period(), format="xlsx")
+    return report_generate(report_id=report.pk).pk
+
+
+def _alerts_and_actions() -> dict[str, list]:
+    """A rule, a robot, a fired alert with a delivery and an action (made once), named with
+    Chinese text, an emoji and an XSS payload (tests/security/xss.py): the alert and action
+    pages are walked with them, and must show the names as text."""
+    import datetime as dt
+
+    from analytics.alerts.services import alert_fire
+    from analytics.models import AlertDelivery, AlertRobot, AlertRule, ImprovementAction
+    from tests.security.xss import mixed
+
+    robot = AlertRobot.objects.first() or AlertRobot.objects.create(
+        name=f"运营群 🤖 {mixed(5)}", kind="wecom", url="http://127.0.0.1:9/webhook/send?key=k"
+    )
+    rule = AlertRule.objects.first()
+    if rule is None:
+        rule = AlertRule.objects.create(name=f"NPS 周环比 📉 {mixed(4)}", kind="nps_drop",
+                                        threshold=5)  # fmt: skip
+        rule.robots.add(robot)
+    alert = rule.alerts.first() or alert_fire(rule, key="nps:2026-W48", details={
+        "metric": "nps", "current": 12.0, "previous": 31.5, "difference": -19.5,
+        "p_value": 0.003, "n_current": 210, "n_previous": 198, "window": "week",
+        "current_key": "2026-W48", "previous_key": "2026-W47",
+    })  # fmt: skip
+    delivery = alert.deliveries.first() or AlertDelivery.objects.create(alert=alert, robot=robot)
+    action = ImprovementAction.objects.first()
+    if action is None:
+        from django.contrib.auth import get_user_model
+
+        owner = get_user_model().objects.order_by("pk").first() or (
+            get_user_model().objects.create(username="改进负责人", is_staff=True)
+        )
+        action = ImprovementAction.objects.create(
+            title=f"回访贬损者 📞 {mixed(5)}", indicator="nps", baseline_period="2026Q3",
+            expected_change=5, owner=owner, due_date=dt.date(2026, 12, 31), alert=alert,
+        )  # fmt: skip
+    return {
+        "staff/alerts/rules/<int:pk>": [rule.pk],
+        "staff/alerts/robots/<int:pk>": [robot.pk],
+        "staff/alerts/<int:pk>": [alert.pk],
+        "staff/alerts/deliveries/<int:pk>": [delivery.pk],
+        "staff/actions/<int:pk>": [action.pk],
+    }
+
+
 class Unbuildable(LookupError):
     """A route with a parameter that ARGUMENTS does not say how to fill."""
 
@@ -154,6 +226,9 @@ def argument_values(
         "staff/customers/segments/rfm/<str:code>": ["important_value"],
         "staff/customers/segments/stage/<str:code>": ["new"],
         "staff/evaluations/<str:period>": [_evaluated_period()],
+        "staff/evaluations/<str:period>/indicators/<str:code>": WALKED_INDICATORS,
+        "staff/evaluations/reports/<int:pk>": [_report()],
+        **_alerts_and_actions(),
         "staff/distributions/survey/<int:survey_id>": [survey.pk],
         "staff/distributions/<int:pk>": [distribution.pk],
         "staff/distributions/links/<int:survey_id>": [survey.pk],

@@ -53,6 +53,20 @@ def require_program(program: str, *, package: str) -> None:
         unavailable(f"needs {program} (apt-get install -y {package})")
 
 
+def require_pdf_rendering() -> None:
+    """WeasyPrint with its system libraries (Pango) and Chinese fonts, or unavailable()."""
+    try:
+        import weasyprint  # noqa: F401 - loads Pango
+    except OSError as error:
+        unavailable(
+            f"PDF reports need Pango ({error}): apt-get install -y libpango-1.0-0 "
+            "libpangoft2-1.0-0 fonts-noto-cjk fontconfig"
+        )
+    fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False)
+    if "Noto Sans CJK" not in fonts.stdout:
+        unavailable("PDF reports need Chinese fonts: apt-get install -y fonts-noto-cjk fontconfig")
+
+
 def require_postgresql(why: str) -> None:
     """The test database is PostgreSQL, or unavailable() saying what needs it."""
     from django.db import connection

@@ -16,7 +16,7 @@ from surveys.design.services import question_change, survey_questions_specs, sur
 from surveys.distribution.tokens import hash_token, new_seed, token_for
 from surveys.models import Customer, Distribution, Invitation, Response
 from tests.factories import CustomerFactory, FeedbackItemFactory, UserFactory, published_survey
-from tests.security.xss import PAYLOADS, mixed
+from tests.security.xss import DOM_PAYLOAD, PAYLOADS, mixed
 
 EVIL_EMAIL = 'x"><img src=x onerror=alert(1)>@example.cn'
 
@@ -69,7 +69,9 @@ def build_world(capture_on_commit) -> World:
     """Payloads through every door: survey texts, an invitation answered on a phone (so
     feedback and a case follow), another channel's feedback, two imports, a note, a reply."""
     survey = poisoned_survey()
-    customer = CustomerFactory(name=mixed(9), email=EVIL_EMAIL, region=mixed(1))
+    # The DOM payload too: the browser tests can only see markup that leaves an element behind
+    # (mixed(9) is a <style> one, which a page may hold legitimately).
+    customer = CustomerFactory(name=mixed(9) + DOM_PAYLOAD, email=EVIL_EMAIL, region=mixed(1))
     invitation, url = invite(survey, customer)
     agent = UserFactory(username="agent-x", first_name=mixed(2), role=Role.AGENT)
     phone = Client()

@@ -3,6 +3,7 @@ feedback, customer names and emails, imported files, case notes and replies, sur
 are shown as text on every page, JSON response and email that shows them."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib import admin
@@ -51,8 +52,7 @@ QUIET = {
     "staff/customers/segments/": "segments of a CLV run (see test_relationship_xss.py)",
     "staff/customers/segments/rfm/<str:code>/": "a segment (see test_relationship_xss.py)",
     "staff/customers/segments/stage/<str:code>/": "a segment (see test_relationship_xss.py)",
-    "staff/evaluations/": "the scorecard: figures and our own labels, no stored text",
-    "staff/evaluations/<str:period>/": "the scorecard: figures and our own labels, no stored text",
+    "staff/alerts/robots/new/": "the empty form for a new group robot",
 }
 # Not shown as a page by a browser: downloads, JSON and images (a payload in them is data).
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -168,6 +168,10 @@ def test_staff_pages_show_every_payload_as_text(world, admin_client):
     """Every staff page of the URL resolver (tests/pages.py), each object's page built from the
     poisoned world, and the searches."""
     urls, quiet = walked("staff", world)
+    # The drill-downs of the purchase and value indicators break the period's purchases and
+    # its CLV run down by group: the poisoned world has neither in the evaluated period (its
+    # orders are from January), so they show figures and our own labels only.
+    quiet += [url for url in urls if re.search(r"/indicators/(clv|repurchase_rate)/$", url)]
     _check(admin_client, [*urls, *SEARCHES], quiet=quiet, exact=True)
 
 
