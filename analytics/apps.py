@@ -13,6 +13,8 @@ class AnalyticsConfig(AppConfig):
         register_panels()
 
         # Evaluations: audience filters, the value panel, and their admin pages.
+        from analytics.actions import admin as action_admin  # noqa: F401
+        from analytics.alerts import admin as alert_admin  # noqa: F401
         from analytics.evaluations import admin as evaluation_admin  # noqa: F401
         from analytics.hooks import register_hooks
 

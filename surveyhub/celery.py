@@ -46,6 +46,12 @@ app.conf.beat_schedule = {
         "schedule": 300.0,
         "options": {"expires": 240},
     },
+    # Results: fold new responses into the big surveys' pre-aggregates (exact meanwhile).
+    "surveys-refresh-result-cubes": {
+        "task": "surveys.refresh_result_cubes",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
     "feedback-sweep-unanalysed": {
         "task": "feedback.sweep_unanalysed",
         "schedule": 300.0,
@@ -83,6 +89,23 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=10, minute=0),
         "options": {"expires": 12 * 3600},
     },
+    # Alerts: rules checked hourly (once per occasion); deliveries and their retries every minute.
+    "analytics-evaluate-alerts": {
+        "task": "analytics.evaluate_alerts",
+        "schedule": crontab(minute=40),
+        "options": {"expires": 3000},
+    },
+    "analytics-send-alert-deliveries": {
+        "task": "analytics.send_alert_deliveries",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # The last quarter's PDF and Excel reports, mailed to the Managers (once per quarter).
+    "analytics-quarterly-reports": {
+        "task": "analytics.quarterly_reports",
+        "schedule": crontab(hour=6, minute=30, day_of_month="1-3", month_of_year="1,4,7,10"),
+        "options": {"expires": 12 * 3600},
+    },
     "analytics-send-weekly-digest": {
         "task": "analytics.send_weekly_digest",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
@@ -115,12 +138,14 @@ TASK_PACKAGES = [
     "surveys.distribution",
     "surveys.responding",
     "surveys.privacy",
+    "surveys.results",
     "feedback.analysis",
     "feedback.cases",
     "analytics.imports",
     "analytics.evaluations",
     "analytics.dashboard",
     "analytics.reports",
+    "analytics.alerts",
 ]
 app.autodiscover_tasks(TASK_PACKAGES)
 

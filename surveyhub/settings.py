@@ -144,7 +144,11 @@ DEFAULT_CURRENCY = env_str("SURVEYHUB_CURRENCY", "CNY")
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [("vendor/chart.js", BASE_DIR / "node_modules" / "chart.js" / "dist")]
+STATICFILES_DIRS = [
+    ("vendor/chart.js", BASE_DIR / "node_modules" / "chart.js" / "dist"),
+    # WeChat's JS-SDK (jweixin 1.6), served from our origin inside WeChat only.
+    ("vendor/weixin-js-sdk", BASE_DIR / "node_modules" / "weixin-js-sdk"),
+]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("SURVEYHUB_MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
@@ -230,6 +234,34 @@ if min(SURVEYHUB_EMAIL_BATCH_SIZE, SURVEYHUB_EMAILS_PER_MINUTE, SURVEYHUB_EMAIL_
     raise ImproperlyConfigured(
         "SURVEYHUB_EMAIL_BATCH_SIZE, SURVEYHUB_EMAILS_PER_MINUTE and "
         "SURVEYHUB_EMAIL_MAX_ATTEMPTS must be at least 1."
+    )
+
+# WeChat official account (surveys/channels/wechat/): unset → share cards only, no JS-SDK
+# config and no OAuth identity. The base URLs are WeChat's; tests point them at a local fake.
+SURVEYHUB_WECHAT_APP_ID = env_str("SURVEYHUB_WECHAT_APP_ID", "")
+SURVEYHUB_WECHAT_APP_SECRET = env_str("SURVEYHUB_WECHAT_APP_SECRET", "")
+SURVEYHUB_WECHAT_API_URL = env_str("SURVEYHUB_WECHAT_API_URL", "https://api.weixin.qq.com/")
+SURVEYHUB_WECHAT_OAUTH_URL = env_str(
+    "SURVEYHUB_WECHAT_OAUTH_URL", "https://open.weixin.qq.com/connect/"
+)
+# SMS invitations (surveys/channels/sms/): provider "aliyun" or "tencent" ("" → SMS off).
+SURVEYHUB_SMS_PROVIDER = env_str("SURVEYHUB_SMS_PROVIDER", "")
+if SURVEYHUB_SMS_PROVIDER not in ("", "aliyun", "tencent"):
+    raise ImproperlyConfigured("SURVEYHUB_SMS_PROVIDER must be aliyun, tencent or empty.")
+SURVEYHUB_SMS_ACCESS_KEY_ID = env_str("SURVEYHUB_SMS_ACCESS_KEY_ID", "")
+SURVEYHUB_SMS_ACCESS_KEY_SECRET = env_str("SURVEYHUB_SMS_ACCESS_KEY_SECRET", "")
+SURVEYHUB_SMS_SIGN_NAME = env_str("SURVEYHUB_SMS_SIGN_NAME", "")
+SURVEYHUB_SMS_TEMPLATE = env_str("SURVEYHUB_SMS_TEMPLATE", "")
+SURVEYHUB_SMS_TEMPLATE_EN = env_str("SURVEYHUB_SMS_TEMPLATE_EN", "")
+SURVEYHUB_SMS_APP_ID = env_str("SURVEYHUB_SMS_APP_ID", "")  # Tencent: SmsSdkAppId
+SURVEYHUB_SMS_REGION = env_str("SURVEYHUB_SMS_REGION", "")
+SURVEYHUB_SMS_ENDPOINT = env_str("SURVEYHUB_SMS_ENDPOINT", "")  # default: the provider's
+SURVEYHUB_SMS_CALLBACK_TOKEN = env_str("SURVEYHUB_SMS_CALLBACK_TOKEN", "")
+SURVEYHUB_SMS_MAX_ATTEMPTS = env_int("SURVEYHUB_SMS_MAX_ATTEMPTS", 5)
+SURVEYHUB_SMS_TIMEOUT = env_int("SURVEYHUB_SMS_TIMEOUT", 10)
+if min(SURVEYHUB_SMS_MAX_ATTEMPTS, SURVEYHUB_SMS_TIMEOUT) < 1:
+    raise ImproperlyConfigured(
+        "SURVEYHUB_SMS_MAX_ATTEMPTS and SURVEYHUB_SMS_TIMEOUT must be at least 1."
     )
 
 # Cache and public rate limits ----------------------------------------------------------

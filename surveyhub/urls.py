@@ -28,6 +28,8 @@ urlpatterns = [
     path("staff/", staff_home, name="staff-home"),
     path("staff/api-token/", token_views.my_api_token, name="my-api-token"),
     path("staff/customers/", include("analytics.relationship.urls")),
+    path("staff/alerts/", include("analytics.alerts.urls")),
+    path("staff/actions/", include("analytics.actions.urls")),
     path("staff/evaluations/", include("analytics.workspace.urls")),
     path("staff/", include("surveys.urls")),
     path("staff/analytics/", include("analytics.urls")),
@@ -38,6 +40,7 @@ urlpatterns = [
     # The split view serves its start-up script as a file: no inline script, CSP-friendly.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("shared/results/", include("surveys.results.public_urls")),
+    path("embed/v1/", include("surveys.inpage.urls")),  # in-page surveys on other sites
     path("", include("surveys.responding.urls")),
 ]
 

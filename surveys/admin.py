@@ -21,8 +21,8 @@ class CustomerTagAdmin(admin.ModelAdmin):
 class StoreAdmin(admin.ModelAdmin):
     """The managed list of stores: only these are offered by the staff filters."""
 
-    list_display = ["code", "name", "name_en", "is_active", "created_at"]
-    list_filter = ["is_active"]
+    list_display = ["code", "name", "name_en", "is_active", "source", "created_at"]
+    list_filter = ["is_active", "source"]
     search_fields = ["code", "name", "name_en"]
 
 
@@ -41,4 +41,6 @@ class SurveyAdmin(admin.ModelAdmin):
 
 
 # The organisation's default branding lives with the respondent pages it styles.
+# In-page surveys on the company's own site (surveys/inpage/).
+import surveys.inpage.admin  # noqa: E402
 import surveys.responding.admin  # noqa: E402, F401

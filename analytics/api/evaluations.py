@@ -29,7 +29,7 @@ from analytics.metric_queries.filters import MetricFilters, latest_clv_run
 from analytics.metric_queries.purchase_metrics import rfm_report
 from analytics.metric_queries.survey_metrics import INTERVALS, METRICS, metric_summary, metric_trend
 from analytics.models import ClvRun, CustomerValue, EvaluationSnapshot, Report, ReportFormat
-from analytics.reports.services import report_request
+from analytics.reports.services import report_downloaded, report_request
 from analytics.workspace.queries import evaluation_detail
 from surveyhub.api.permissions import ModelPermissions
 from surveys.filters import MAX_YEAR
@@ -317,7 +317,7 @@ class ReportSerializer(serializers.ModelSerializer):
     class Meta:
         model = Report
         fields = ["id", "period", "format", "status", "error", "download_url", "created_at",
-                  "finished_at"]  # fmt: skip
+                  "finished_at", "language", "email_managers", "emailed_to"]  # fmt: skip
         read_only_fields = fields
 
     def get_download_url(self, report: Report) -> str | None:
@@ -329,8 +329,11 @@ class ReportSerializer(serializers.ModelSerializer):
 
 
 class ReportCreateSerializer(serializers.Serializer):
-    period = serializers.CharField(max_length=8)
+    period = serializers.CharField(max_length=20, help_text="a quarter (2026Q3) or a month")
     format = serializers.ChoiceField(choices=ReportFormat.choices, default=ReportFormat.XLSX)
+    email_managers = serializers.BooleanField(
+        default=False, help_text="mail the finished file to every Manager"
+    )
 
 
 class ReportViewSet(
@@ -355,6 +358,7 @@ class ReportViewSet(
             period=data.validated_data["period"],
             format=data.validated_data["format"],
             by=request.user,
+            email_managers=data.validated_data["email_managers"],
         )
         return Response(self.get_serializer(report).data, status=202)
 
@@ -364,6 +368,7 @@ class ReportViewSet(
         report = self.get_object()
         if report.status != "succeeded" or not report.file:
             raise Http404
+        report_downloaded(report, user=request.user, via="api")
         return FileResponse(
             report.file.open("rb"), as_attachment=True, filename=report.file.name.rsplit("/")[-1]
         )

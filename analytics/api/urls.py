@@ -1,6 +1,8 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from analytics.actions.api import ActionViewSet
+from analytics.alerts.api import AlertRuleViewSet, AlertViewSet
 from analytics.api import cross_sell, dashboard, evaluations, relationship
 from analytics.api.imports import ImportJobViewSet
 from analytics.api.purchases import PurchaseViewSet
@@ -12,6 +14,9 @@ router.register("imports", ImportJobViewSet, basename="import")
 router.register("purchases", PurchaseViewSet, basename="purchase")
 router.register("evaluations", evaluations.EvaluationViewSet, basename="evaluation")
 router.register("reports", evaluations.ReportViewSet, basename="report")
+router.register("alert-rules", AlertRuleViewSet, basename="alert-rule")
+router.register("alerts", AlertViewSet, basename="alert")
+router.register("actions", ActionViewSet, basename="action")
 
 urlpatterns = [
     *router.urls,

@@ -1,5 +1,17 @@
 """The models of analytics, one module per area, re-exported here: app label and migrations stay."""
 
+from analytics.models.actions import ActionSource, ActionStatus, ImprovementAction
+from analytics.models.alerts import (
+    Alert,
+    AlertDelivery,
+    AlertRobot,
+    AlertRule,
+    AlertRuleKind,
+    AlertStatus,
+    AlertWindow,
+    DeliveryStatus,
+    RobotKind,
+)
 from analytics.models.evaluations import (
     DIMENSION_CHOICES,
     INDICATOR_CHOICES,
@@ -25,27 +37,42 @@ from analytics.models.purchases import (
     Purchase,
 )
 from analytics.models.relationship import SegmentPlaybook
+from analytics.models.reports import ReportDownload, WorkspaceFigures
 
 __all__ = [
     "DIMENSION_CHOICES",
     "INDICATOR_CHOICES",
+    "ActionSource",
+    "ActionStatus",
+    "Alert",
+    "AlertDelivery",
+    "AlertRobot",
+    "AlertRule",
+    "AlertRuleKind",
+    "AlertStatus",
+    "AlertWindow",
     "ChurnBand",
     "ClvRun",
     "CustomerValue",
+    "DeliveryStatus",
     "DigestRun",
     "DimensionWeight",
     "EvaluationSnapshot",
     "ImportJob",
     "ImportKind",
     "ImportStatus",
+    "ImprovementAction",
     "LifecycleStage",
     "PostPurchaseRule",
     "PostPurchaseRun",
     "Purchase",
     "Report",
+    "ReportDownload",
     "ReportFormat",
     "ReportStatus",
+    "RobotKind",
     "ScorecardTarget",
     "SegmentPlaybook",
     "ValueTier",
+    "WorkspaceFigures",
 ]

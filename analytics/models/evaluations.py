@@ -291,6 +291,7 @@ class PostPurchaseRun(models.Model):
 
 class ReportFormat(models.TextChoices):
     XLSX = "xlsx", _("Excel")
+    PDF = "pdf", _("PDF")
     HTML = "html", _("Printable HTML")
 
 
@@ -316,6 +317,11 @@ class Report(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The language the report is written in (the requester's, or the site's for scheduled ones).
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    scheduled = models.BooleanField(_("scheduled"), default=False)
+    email_managers = models.BooleanField(_("email to managers"), default=False)
+    emailed_to = models.PositiveIntegerField(_("emailed to"), default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -54,7 +54,14 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
             "privacysettings": (),
         },
         "feedback": {"*": (VIEW,), "case": (VIEW, CHANGE, REASSIGN), "topic": (VIEW, CHANGE)},
-        "analytics": {"*": (VIEW,), "report": (VIEW, ADD)},
+        "analytics": {
+            "*": (VIEW,),
+            "report": (VIEW, ADD),
+            # Alerts: managers read them, close them and re-send a failed delivery; rules
+            # and robots are the Admin's. Improvement actions are the managers' own.
+            "alert": (VIEW, CHANGE),
+            "improvementaction": (VIEW, ADD, CHANGE),
+        },
     },
     # Designs and distributes surveys. The customer directory is theirs to pick audiences
     # from (PRODUCT.md, the distributor), but not what customers answered: responses and

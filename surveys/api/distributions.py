@@ -30,7 +30,7 @@ class DistributionInputSerializer(serializers.Serializer):
     max_reminders = serializers.IntegerField(required=False, default=0, min_value=0, max_value=5)
 
     def validate(self, attrs):
-        if attrs["channel"] == DistributionChannel.EMAIL:
+        if attrs["channel"] in (DistributionChannel.EMAIL, DistributionChannel.SMS):
             # An AudienceError is answered under `audience` by the exception handler.
             attrs["audience"] = audience_clean(attrs["audience"])
         return attrs
@@ -75,7 +75,7 @@ class DistributionViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):  # fmt: skip
-    """Email and link distributions of surveys, with their invitation counts."""
+    """Email, SMS and link distributions of surveys, with their invitation counts."""
 
     serializer_class = DistributionSerializer
     permission_classes = [ModelPermissions]  # `send` needs ChangePermission: get_permissions

@@ -1,3 +1,4 @@
+from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -13,8 +14,10 @@ from surveys.models import (
     Response,
     Survey,
     SurveyKind,
+    WechatIdentity,
 )
 from surveys.privacy.consent import consent_summary
+from surveys.questions.words import answer_file, answer_words
 
 
 class QuestionSerializer(serializers.ModelSerializer):
@@ -22,16 +25,57 @@ class QuestionSerializer(serializers.ModelSerializer):
     option_order = serializers.ChoiceField(choices=OptionOrder.choices, required=False)
     options = serializers.ListField(child=serializers.DictField(), required=False)
     show_if = serializers.DictField(required=False, allow_null=True)
+    config = serializers.DictField(
+        required=False,
+        help_text="Settings of the type. slider: min, max, step (whole numbers within ±10000), "
+        "low_label, high_label (+ _en); region: levels (1 province, 2 city, 3 district); "
+        "file: max_kb (≤ 10240), kinds (image, pdf, office, text). Image choices: each option "
+        "has `image`, the digest of an image uploaded with POST /api/v1/images/.",
+    )
 
     class Meta:
         model = Question
         fields = [
             "key", "position", "type", "required", "text", "text_en", "help_text",
             "help_text_en", "options", "allow_other", "option_order", "show_if", "max_length",
-            "scale_style",
+            "scale_style", "config",
         ]  # fmt: skip
         read_only_fields = ["position"]
         extra_kwargs = {"key": {"validators": []}}
+
+
+class BrandingSerializer(serializers.Serializer):
+    """A survey's own look (empty: the organisation's default). Logo and cover are uploaded in
+    the builder; here they are read as URLs."""
+
+    colour = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False, allow_blank=True)
+    logo = serializers.CharField(read_only=True, help_text="URL of the survey's own logo.")
+    cover = serializers.CharField(read_only=True, help_text="URL of the survey's cover image.")
+    end_button_label = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    end_button_label_en = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    end_button_url = serializers.URLField(required=False, allow_blank=True)
+    end_redirect_url = serializers.URLField(required=False, allow_blank=True)
+
+
+BRANDING_FIELDS = ("colour", "logo", "cover", "end_button_label", "end_button_label_en",
+                   "end_button_url", "end_redirect_url")  # fmt: skip
+
+
+def branding_data(survey) -> dict:
+    from surveys.responding.branding import image_url
+
+    try:
+        own = survey.branding
+    except ObjectDoesNotExist:
+        own = None
+    if own is None:
+        return dict.fromkeys(BRANDING_FIELDS, "")
+    return {
+        "colour": own.colour, "logo": image_url(own.logo.digest if own.logo else None),
+        "cover": image_url(own.cover.digest if own.cover else None),
+        "end_button_label": own.end_button_label, "end_button_label_en": own.end_button_label_en,
+        "end_button_url": own.end_button_url, "end_redirect_url": own.end_redirect_url,
+    }  # fmt: skip
 
 
 VERSION_TEXT_FIELDS = [
@@ -60,13 +104,17 @@ class SurveySerializer(serializers.ModelSerializer):
     consent_text_en = serializers.CharField(required=False, allow_blank=True)
     opens_at = DateTimeField(required=False, allow_null=True)
     closes_at = DateTimeField(required=False, allow_null=True)
+    one_question_per_page = serializers.BooleanField(required=False)
+    wechat_identity = serializers.ChoiceField(choices=WechatIdentity.choices, required=False)
+    branding = BrandingSerializer(required=False)
 
     class Meta:
         model = Survey
         fields = [
             "id", "title", "title_en", "slug", "kind", "status", "languages", "opens_at",
             "closes_at", "version", "response_count", "template", "questions",
-            *VERSION_TEXT_FIELDS, "created_at", "updated_at",
+            *VERSION_TEXT_FIELDS, "one_question_per_page", "wechat_identity", "branding",
+            "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["status", "created_at", "updated_at"]
         extra_kwargs = {"slug": {"validators": []}}
@@ -78,6 +126,7 @@ class SurveySerializer(serializers.ModelSerializer):
         data["questions"] = QuestionSerializer(questions, many=True).data
         for name in VERSION_TEXT_FIELDS:
             data[name] = getattr(version, name, "")
+        data["branding"] = branding_data(survey)
         return data
 
     def validate(self, attrs):
@@ -89,15 +138,29 @@ class SurveySerializer(serializers.ModelSerializer):
         return attrs
 
 
+class AnswerFileSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+    content_type = serializers.CharField()
+    url = serializers.CharField()
+
+
 class AnswerSerializer(serializers.ModelSerializer):
     question = serializers.CharField(source="question_key")
     type = serializers.CharField(source="question.type")
     question_text = serializers.CharField(source="question.text")
     value = serializers.SerializerMethodField()
+    words = serializers.SerializerMethodField(
+        help_text="The answer as a person reads it: option labels, a region's names "
+        "(“广东省 深圳市 南山区”), an uploaded file's name and size."
+    )
+    file = serializers.SerializerMethodField(
+        help_text="File-upload answers: name, size, content type and the staff download URL."
+    )
 
     class Meta:
         model = Answer
-        fields = ["question", "type", "question_text", "value", "other_text"]
+        fields = ["question", "type", "question_text", "value", "other_text", "words", "file"]
 
     def get_value(self, answer) -> int | str | list[str] | None:
         if answer.number is not None:
@@ -105,6 +168,13 @@ class AnswerSerializer(serializers.ModelSerializer):
         if answer.choices:
             return answer.choices
         return answer.text
+
+    def get_words(self, answer) -> str:
+        return answer_words(answer)
+
+    @extend_schema_field(AnswerFileSerializer(allow_null=True))
+    def get_file(self, answer) -> dict | None:
+        return answer_file(answer)
 
 
 class ConsentSerializer(serializers.Serializer):
@@ -154,8 +224,13 @@ class PublicSubmitSerializer(serializers.Serializer):
         required=False, help_text="Client-made id; sending it again returns the first response."
     )
     channel = serializers.ChoiceField(
-        choices=[Channel.API, Channel.WECHAT, Channel.QR, Channel.LINK], default=Channel.API
+        choices=[Channel.API, Channel.WECHAT, Channel.QR, Channel.LINK, Channel.IN_PAGE],
+        default=Channel.API,
     )
+    device_id = serializers.RegexField(
+        r"^[A-Za-z0-9._:-]{8,64}$", required=False,
+        help_text="The answering device's random id (the in-page script's localStorage id).",
+    )  # fmt: skip
     store = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
     language = serializers.ChoiceField(choices=Language.choices, default=Language.ZH_HANS)
     consent = serializers.BooleanField(default=False)

@@ -3,7 +3,9 @@ from rest_framework.routers import DefaultRouter
 
 from surveyhub.api.root import ApiRootView
 from surveys.api.customers import CustomerViewSet
+from surveys.api.uploads import ImageUploadView, PublicFileUploadView
 from surveys.api.views import PublicSubmitView, ResponseViewSet, SurveyViewSet
+from surveys.inpage.submit import open_to_in_page_sites
 
 router = DefaultRouter()
 router.APIRootView = ApiRootView
@@ -15,13 +17,19 @@ router.register("customers", CustomerViewSet, basename="customer")
 public_urlpatterns = [
     path(
         "api/v1/public/surveys/<slug:slug>/responses/",
-        PublicSubmitView.as_view(),
+        open_to_in_page_sites(PublicSubmitView.as_view()),
         name="public-submit",
+    ),
+    path(
+        "api/v1/public/surveys/<slug:slug>/files/",
+        PublicFileUploadView.as_view(),
+        name="public-file-upload",
     ),
 ]
 
 urlpatterns = [
     path("", include("surveys.api.distribution_urls")),
     path("", include("surveys.api.results_urls")),
+    path("images/", ImageUploadView.as_view(), name="image-upload"),
     *router.urls,
 ]

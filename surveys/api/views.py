@@ -1,3 +1,4 @@
+from django.db import transaction
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -10,7 +11,12 @@ from rest_framework.views import APIView
 
 from surveyhub.api.parsers import SafeJSONParser
 from surveyhub.api.permissions import ChangePermission, ModelPermissions
-from surveyhub.security.ratelimit import DEVICE_HEADER, PublicSubmitThrottle, throttled_detail
+from surveyhub.security.ratelimit import (
+    DEVICE_HEADER,
+    PublicSubmitThrottle,
+    device_id,
+    throttled_detail,
+)
 from surveys.api.serializers import (
     PublicSubmitResultSerializer,
     PublicSubmitSerializer,
@@ -33,6 +39,8 @@ from surveys.queries import (
     survey_for_submit_cached,
     surveys_with_counts,
 )
+from surveys.responding.branding import survey_branding_update
+from surveys.responding.device import device_key
 from surveys.responding.rows import fast_path_available
 from surveys.responding.services import response_submit
 
@@ -48,6 +56,7 @@ class SurveyViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return (
             surveys_with_counts()
+            .select_related("branding__logo", "branding__cover")
             .prefetch_related("current_version__questions")
             .order_by("-created_at")
         )
@@ -55,6 +64,13 @@ class SurveyViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         template = data.pop("template", None)
+        with transaction.atomic():
+            self._create(serializer, data, template)
+
+    def _create(self, serializer, data, template):
+        branding = data.pop("branding", None)
+        one_per_page = data.pop("one_question_per_page", None)
+        wechat_identity = data.pop("wechat_identity", None)
         if template:
             survey = survey_create_from_template(
                 template_key=template, slug=data["slug"], by=self.request.user,
@@ -65,13 +81,23 @@ class SurveyViewSet(viewsets.ModelViewSet):
                 survey = survey_update(survey=survey, **extra)
         else:
             survey = survey_create(by=self.request.user, **data)
+        if one_per_page is not None:
+            survey = survey_update(survey=survey, one_question_per_page=one_per_page)
+        if wechat_identity is not None:
+            survey = survey_update(survey=survey, wechat_identity=wechat_identity)
+        if branding:
+            survey_branding_update(survey=survey, **branding)
         serializer.instance = self.get_queryset().get(pk=survey.pk)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("template", None)
         data.pop("kind", None)
-        survey = survey_update(survey=serializer.instance, **data)
+        branding = data.pop("branding", None)
+        with transaction.atomic():
+            survey = survey_update(survey=serializer.instance, **data)
+            if branding:
+                survey_branding_update(survey=survey, **branding)
         serializer.instance = self.get_queryset().get(pk=survey.pk)
 
     def perform_destroy(self, survey):
@@ -169,6 +195,7 @@ class PublicSubmitView(APIView):
                 survey=survey, data=data["answers"], submission_id=data.get("submission_id"),
                 channel=data["channel"], store=data["store"], language=data["language"],
                 consent_given=data["consent"],
+                device_key=device_key(data.get("device_id") or device_id(request)),
             )  # fmt: skip
         except SurveyError as exc:
             # The service names answers by question key; in this request they are `answers.<key>`.

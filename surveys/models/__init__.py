@@ -8,8 +8,9 @@ from surveys.models.design import (
     SurveyKind,
     SurveyStatus,
     SurveyVersion,
+    WechatIdentity,
 )
-from surveys.models.directory import Customer, CustomerTag, Language, Store
+from surveys.models.directory import Customer, CustomerTag, Language, Store, StoreSource
 from surveys.models.distribution import (
     Distribution,
     DistributionChannel,
@@ -17,6 +18,7 @@ from surveys.models.distribution import (
     Invitation,
     InvitationStatus,
     SkipReason,
+    SmsDelivery,
 )
 from surveys.models.privacy import (
     AccessChannel,
@@ -27,7 +29,8 @@ from surveys.models.privacy import (
     PrivacySettings,
 )
 from surveys.models.responses import Answer, Channel, Response, ResponseStatus
-from surveys.models.results import ResultShare
+from surveys.models.results import ResultCube, ResultCubeCell, ResultShare
+from surveys.models.uploads import ResponseFile
 
 __all__ = [
     "AccessChannel",
@@ -52,14 +55,25 @@ __all__ = [
     "Question",
     "QuestionType",
     "Response",
+    "ResponseFile",
     "ResponseStatus",
+    "ResultCube",
+    "ResultCubeCell",
     "ResultShare",
     "ScaleStyle",
     "SkipReason",
+    "SmsDelivery",
     "Store",
+    "StoreSource",
     "Survey",
     "SurveyBranding",
     "SurveyKind",
     "SurveyStatus",
     "SurveyVersion",
+    "WechatIdentity",
 ]
+
+# In-page surveys keep their models in their own package (app label "surveys").
+from surveys.inpage.models import ContactOutcome, InPageContact, InPageSurvey, Trigger
+
+__all__ += ["ContactOutcome", "InPageContact", "InPageSurvey", "Trigger"]

@@ -25,6 +25,14 @@ class SurveyStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class WechatIdentity(models.TextChoices):
+    """What a survey asks of WeChat's OAuth (snsapi_base: the openid, no prompt shown)."""
+
+    OFF = "off", _("Not asked")
+    RECORD = "record", _("Record the WeChat openid")
+    ONCE = "once", _("One answer per WeChat user")
+
+
 class Survey(models.Model):
     title = models.CharField(_("title"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
@@ -39,6 +47,12 @@ class Survey(models.Model):
     # Respondent pages show one question at a time (a tap on a scale moves on) instead of
     # the pages display logic makes.
     one_question_per_page = models.BooleanField(_("one question per page"), default=False)
+    # With a WeChat official account configured (surveys/channels/wechat/): the openid of
+    # whoever answers in WeChat is stored on the response; "once" refuses a second answer.
+    wechat_identity = models.CharField(
+        _("WeChat identity"), max_length=8, choices=WechatIdentity.choices,
+        default=WechatIdentity.OFF,
+    )  # fmt: skip
     opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
     current_version = models.ForeignKey(
@@ -115,6 +129,12 @@ class QuestionType(models.TextChoices):
     MATRIX = "matrix", _("Matrix (rows on a 1–5 scale)")
     RANKING = "ranking", _("Ranking")
     DATE = "date", _("Date")
+    SLIDER = "slider", _("Slider")
+    REGION = "region", _("Region (province / city / district)")
+    IMAGE_SINGLE = "image_single", _("Image choice (one)")
+    IMAGE_MULTIPLE = "image_multi", _("Image choice (several)")
+    FILE = "file", _("File upload")
+    HIDDEN = "hidden", _("Hidden field (from the link)")
 
 
 class ScaleStyle(models.TextChoices):
@@ -151,6 +171,9 @@ class Question(models.Model):
     scale_style = models.CharField(
         _("scale style"), max_length=8, choices=ScaleStyle.choices, default=ScaleStyle.NUMBERS
     )
+    # Settings of the types that need more than options (surveys.questions.config):
+    # a slider's range and end labels, a region's levels, a file upload's size and kinds.
+    config = models.JSONField(_("type settings"), default=dict, blank=True)
 
     class Meta:
         ordering = ["version", "position", "id"]

@@ -12,6 +12,7 @@ from surveys.models.directory import Customer
 class DistributionChannel(models.TextChoices):
     EMAIL = "email", _("Email")
     LINK = "link", _("Link")
+    SMS = "sms", _("SMS")
 
 
 class DistributionStatus(models.TextChoices):
@@ -74,6 +75,15 @@ class SkipReason(models.TextChoices):
     FREQUENCY_CAP = "frequency_cap", _("Contacted recently")
     NO_EMAIL = "no_email", _("No email address")
     NO_CONSENT = "no_consent", _("No consent")
+    NO_PHONE = "no_phone", _("No mobile number")
+
+
+class SmsDelivery(models.TextChoices):
+    """What the SMS provider said of one message (surveys/channels/sms/)."""
+
+    SUBMITTED = "submitted", _("Handed to the SMS provider")
+    DELIVERED = "delivered", _("Delivered to the phone")
+    FAILED = "failed", _("Not delivered")
 
 
 class Invitation(models.Model):
@@ -107,6 +117,19 @@ class Invitation(models.Model):
     )
     reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
     last_reminded_at = models.DateTimeField(_("last reminded at"), null=True, blank=True)
+    # SMS invitations: SHA-256 of the short code of /r/<code>/ (the code itself is derived
+    # from token_seed with the secret key, like the token), the provider's message id, and
+    # what its delivery receipt said.
+    short_code_hash = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
+    provider_message_id = models.CharField(
+        _("provider message id"), max_length=64, blank=True, db_index=True
+    )
+    delivery = models.CharField(
+        _("delivery"), max_length=10, choices=SmsDelivery.choices, blank=True
+    )
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 
     class Meta:
         ordering = ["distribution", "id"]

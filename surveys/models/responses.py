@@ -18,7 +18,9 @@ class Channel(models.TextChoices):
     LINK = "link", _("Link")
     QR = "qr", _("QR code")
     WECHAT = "wechat", _("WeChat")
+    SMS = "sms", _("SMS")
     API = "api", _("App / API")
+    IN_PAGE = "in_page", _("In-page survey")
 
 
 class ResponseStatus(models.TextChoices):
@@ -42,6 +44,10 @@ class Response(models.Model):
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     store = models.CharField(_("store"), max_length=64, blank=True, db_index=True)
     source = models.JSONField(_("source tags"), default=dict, blank=True)
+    # Who answered in WeChat (OAuth snsapi_base), when the survey asks for it.
+    wechat_openid = models.CharField(
+        _("WeChat openid"), max_length=64, blank=True, default="", db_default=""
+    )
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
     status = models.CharField(
         _("status"),
@@ -83,6 +89,12 @@ class Response(models.Model):
     nps_score = models.PositiveSmallIntegerField(_("NPS score"), null=True, blank=True)
     csat_score = models.PositiveSmallIntegerField(_("CSAT score"), null=True, blank=True)
     ces_score = models.PositiveSmallIntegerField(_("CES score"), null=True, blank=True)
+    # A keyed hash of the respondent's device id (the `sh_device` cookie of the respondent
+    # pages, or `device_id` of the in-page script): responses sharing one within a survey
+    # are flagged as duplicates in the results. Never the raw id.
+    device_key = models.CharField(
+        _("device key"), max_length=64, blank=True, default="", db_default=""
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -90,6 +102,11 @@ class Response(models.Model):
         verbose_name_plural = _("responses")
         indexes = [
             models.Index(fields=["survey", "status", "completed_at"], name="response_survey_done"),
+            models.Index(
+                fields=["survey", "device_key"],
+                condition=~Q(device_key=""),
+                name="response_survey_device",
+            ),
             models.Index(fields=["status", "completed_at"], name="response_done"),
             models.Index(fields=["customer", "completed_at"], name="response_customer"),
             # Each customer's latest NPS answer (the dashboard's value × satisfaction matrix)
@@ -106,6 +123,11 @@ class Response(models.Model):
                 fields=["completed_at"],
                 condition=Q(status="completed", announced_at__isnull=True),
                 name="response_unannounced",
+            ),
+            models.Index(
+                fields=["survey", "wechat_openid"],
+                condition=~Q(wechat_openid=""),
+                name="response_wechat_openid",
             ),
             # Retention: the nightly run looks for old responses not anonymised yet.
             models.Index(
@@ -140,7 +162,9 @@ class Answer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["response", "question"], name="answer_unique"),
             models.CheckConstraint(
-                condition=Q(number__isnull=True) | Q(number__gte=0, number__lte=10),
+                # Scales are 0–10; a slider's range is checked per question and kept within
+                # ±10000 (surveys.questions.config.SLIDER_LIMIT).
+                condition=Q(number__isnull=True) | Q(number__gte=-10000, number__lte=10000),
                 name="answer_number_range",
             ),
         ]
@@ -157,6 +181,12 @@ class Answer(models.Model):
     def display_label(self) -> str:
         """What a person reads: chosen options by their label in the active language (the
         stored values are codes), "other" by what was typed."""
+        kind = self.question.type
+        if kind in ("region", "hidden"):  # the names of the region, the link's value
+            return self.text
+        if kind == "file":  # the uploaded file's name (its token is stored)
+            name = self.response.files.filter(token=self.text).values_list("name", flat=True)
+            return name.first() or ""
         if self.number is not None or not self.choices:
             return self.display()
         english = (get_language() or "").startswith("en")

@@ -9,12 +9,19 @@ from django.utils.translation import gettext as _
 
 from surveys.design.logic import is_visible
 from surveys.models import QuestionType
+from surveys.questions.region import path_words as region_words
 from surveys.responding.grid_answers import (
     GRID_TYPES,
     check_date,
     check_matrix,
     check_ranking,
     matrix_blank_row,
+)
+from surveys.responding.more_answers import (
+    check_file,
+    check_hidden,
+    check_region,
+    check_slider,
 )
 from surveys.scoring.rules import CES_SCALE, CSAT_SCALE, NPS_SCALE
 
@@ -28,6 +35,7 @@ SCALES = {
 SHORT_TEXT_LIMIT = 200
 OTHER_TEXT_LIMIT = 500
 CONSENT_VALUES = {"on", "true", "1", "yes", True}
+MULTIPLE_TYPES = {QuestionType.MULTIPLE, QuestionType.IMAGE_MULTIPLE}
 
 
 @dataclass
@@ -36,6 +44,9 @@ class CleanAnswer:
     text: str = ""
     choices: list[str] = field(default_factory=list)
     other_text: str = ""
+    # A file-upload question's checked file from a page form (more_answers.Upload), stored
+    # with the answer; the answer's text becomes the stored file's token.
+    upload: Any = None
 
     @property
     def value(self) -> Any:
@@ -97,6 +108,28 @@ def check_one(question: Any, raw: Any, other_raw: Any = None) -> tuple[CleanAnsw
         choices, error = check(question, raw)
         return (CleanAnswer(choices=choices) if choices else None), error
 
+    if kind == QuestionType.SLIDER:
+        number, error = check_slider(question, _first(raw))
+        return (CleanAnswer(number=number) if number is not None else None), error
+
+    if kind == QuestionType.REGION:
+        codes, error = check_region(question, raw)
+        if not codes:
+            return None, error
+        return CleanAnswer(choices=codes, text=region_words(codes)), ""
+
+    if kind == QuestionType.FILE:
+        found, error = check_file(question, _first(raw))
+        if found is None:
+            return None, error
+        if isinstance(found, str):
+            return CleanAnswer(text=found), ""
+        return CleanAnswer(upload=found), ""
+
+    if kind == QuestionType.HIDDEN:
+        text, error = check_hidden(raw)
+        return (CleanAnswer(text=text) if text else None), error
+
     if kind in {QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT}:
         text = _clean_text(_first(raw))
         if not text:
@@ -125,12 +158,12 @@ def check_one(question: Any, raw: Any, other_raw: Any = None) -> tuple[CleanAnsw
     if typed_other and OTHER not in picked:
         # Text typed under "other" without ticking it (JS off, or a quick thumb) ticks it:
         # never dropped. A single choice with another option picked cannot hold both.
-        if picked and kind != QuestionType.MULTIPLE:
+        if picked and kind not in MULTIPLE_TYPES:
             return None, _("You wrote under “other” but chose another option: choose one.")
         picked.append(OTHER)
     if not picked:
         return None, ""
-    if kind != QuestionType.MULTIPLE and len(picked) > 1:
+    if kind not in MULTIPLE_TYPES and len(picked) > 1:
         return None, _("Choose only one option.")
     unknown = [v for v in picked if v not in allowed and not (v == OTHER and question.allow_other)]
     if unknown:

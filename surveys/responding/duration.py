@@ -14,6 +14,10 @@ SECONDS = {
     QuestionType.CONSENT: 5,
     QuestionType.MATRIX: 20,
     QuestionType.RANKING: 15,
+    QuestionType.REGION: 15,
+    QuestionType.IMAGE_MULTIPLE: 12,
+    QuestionType.FILE: 30,
+    QuestionType.HIDDEN: 0,  # filled from the link
 }
 DEFAULT_SECONDS = 8
 

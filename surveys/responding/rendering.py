@@ -8,6 +8,7 @@ from surveys.design.piping import pipe
 from surveys.models import QuestionType, ScaleStyle
 from surveys.responding.answers import SCALES
 from surveys.responding.grid_answers import GRID_TYPES, MATRIX_SCALE, grid_rows
+from surveys.responding.more_rendering import extra_for, image_options
 
 FACES = {1: "😠", 2: "😞", 3: "😐", 4: "😊", 5: "😄"}
 
@@ -67,6 +68,8 @@ def render_question(question, language, answers, errors, seed, fields=None, post
         choices = posted.getlist(question.key)
         value = posted.get(question.key, "")
         other_text = posted.get(f"{question.key}_other", "")
+    if question.type in {QuestionType.IMAGE_SINGLE, QuestionType.IMAGE_MULTIPLE}:
+        options = image_options(question, options)
     rows = None
     if question.type in GRID_TYPES:
         errored = posted if posted is not None and question.key in errors else None
@@ -86,5 +89,6 @@ def render_question(question, language, answers, errors, seed, fields=None, post
         "choices": choices,
         "other_text": other_text,
         "error": errors.get(question.key, ""),
+        "extra": extra_for(question, language, answer, posted, question.key in errors),
         "limit": 200 if question.type == QuestionType.SHORT_TEXT else question.max_length,
     }

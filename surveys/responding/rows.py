@@ -23,7 +23,7 @@ RESPONSE_COLUMNS = {
     "submission_id": "uuid", "consent_version": "integer", "consent_text_id": "bigint",
     "consented_at": "timestamptz", "started_at": "timestamptz",
     "completed_at": "timestamptz", "nps_score": "smallint", "csat_score": "smallint",
-    "ces_score": "smallint",
+    "ces_score": "smallint", "device_key": "varchar",
 }  # fmt: skip
 ANSWER_CASTS = ("bigint", "varchar", "smallint", "text", "jsonb", "varchar")
 

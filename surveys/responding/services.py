@@ -34,6 +34,12 @@ from surveys.privacy.consent import consent_text_id_for
 from surveys.queries import current_questions, survey_for_submit, survey_submit_cache_drop
 from surveys.responding.answers import CleanAnswer, check_answers
 from surveys.responding.rows import SurveyChanged, insert_completed
+from surveys.responding.uploads import (
+    file_tokens_check,
+    files_claim,
+    files_drop_replaced,
+    files_store_for_answers,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +63,10 @@ def survey_state(survey: Survey, now=None) -> str:
 
 
 def invitation_record_open(*, invitation: Invitation) -> None:
-    """Remember the first time the personal link was opened (idempotent, one UPDATE)."""
+    """Remember the first time the personal link was opened (idempotent, one UPDATE; none
+    when the invitation read for this request already says it was opened)."""
+    if invitation.opened_at is not None:
+        return
     Invitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(
         opened_at=timezone.now()
     )
@@ -79,6 +88,10 @@ def _store_answers(
 ) -> None:
     """Replace the stored answers of `questions` with `answers` (missing ones are removed)."""
     keys = [q.key for q in questions]
+    files = [q.key for q in questions if q.type == QuestionType.FILE]
+    if files:  # uploads are stored first: their answers hold the stored file's token
+        kept = files_store_for_answers(response, answers, files)
+        files_drop_replaced(response, questions, kept)
     response.answers.filter(question_key__in=keys).delete()
     Answer.objects.bulk_create(_answer_row(response, q, answers[q.key]) for q in questions
                                if q.key in answers)  # fmt: skip
@@ -181,7 +194,9 @@ def first_incomplete_question(
 
 
 @transaction.atomic
-def response_complete(*, response: Response, submission_id: uuid.UUID | None = None) -> Response:
+def response_complete(
+    *, response: Response, submission_id: uuid.UUID | None = None, device_key: str = ""
+) -> Response:
     """Complete a draft: every visible required question answered; hidden answers dropped.
 
     Completing twice is harmless: the second call returns the completed response.
@@ -199,7 +214,7 @@ def response_complete(*, response: Response, submission_id: uuid.UUID | None = N
         )
     if response.version.consent_text and not response.consent_version:
         raise SurveyError(_("Please accept the privacy notice to continue."))
-    _finish(response, questions, answers, submission_id)
+    _finish(response, questions, answers, submission_id, device_key)
     return response
 
 
@@ -216,16 +231,18 @@ def _completion(questions, answers) -> tuple[set[str], dict[str, int | None]]:
     return shown, scores
 
 
-def _finish(response, questions, answers, submission_id) -> None:
+def _finish(response, questions, answers, submission_id, device_key="") -> None:
     shown, scores = _completion(questions, answers)
     hidden = [q.key for q in questions if q.key not in shown]
     if hidden:
         response.answers.filter(question_key__in=hidden).delete()
+        response.files.filter(question_key__in=hidden).delete()
     for field, score in scores.items():
         setattr(response, field, score)
     response.status = ResponseStatus.COMPLETED
     response.completed_at = timezone.now()
     response.submission_id = submission_id
+    response.device_key = device_key or response.device_key
     response.save()
     _announce_on_commit(response.pk)
 
@@ -253,6 +270,7 @@ def response_submit(
     source: Mapping[str, str] | None = None,
     language: str = "zh-hans",
     consent_given: bool = False,
+    device_key: str = "",
 ) -> tuple[Response, bool]:
     """Store a complete response in one call (apps, mini programs); returns (response, created).
 
@@ -261,7 +279,7 @@ def response_submit(
     or the survey has closed or changed since), not by a lookup before every new one: the
     hot path stays one statement.
     """
-    arguments = (data, submission_id, channel, store, source, language, consent_given)
+    arguments = (data, submission_id, channel, store, source, language, consent_given, device_key)
     # On SQLite a concurrent writer can hold the database past the busy timeout: try again
     # rather than answer 500 (the insert is all-or-nothing, so a retry never doubles it).
     try:
@@ -323,7 +341,7 @@ def _same_survey(response: Response, survey: Survey) -> Response:
 
 
 def _submit_new(
-    survey, data, submission_id, channel, store, source, language, consent_given
+    survey, data, submission_id, channel, store, source, language, consent_given, device_key=""
 ) -> Response:
     _open_or_refuse(survey)
     version = survey.current_version
@@ -339,6 +357,7 @@ def _submit_new(
     }
     checked = check_answers(questions, data, require=questions)
     errors.update(checked.errors)
+    errors.update(file_tokens_check(survey, questions, checked.answers))
     if errors:
         raise SurveyError(_("Some answers are not valid."), errors)
     shown, scores = _completion(questions, checked.answers)
@@ -349,7 +368,8 @@ def _submit_new(
         consent_version=version.number if version.consent_text else None,
         consent_text_id=consent_text_id_for(version, language) if version.consent_text else None,
         consented_at=now if version.consent_text else None,
-        started_at=now, completed_at=now, submission_id=submission_id, **scores,
+        started_at=now, completed_at=now, submission_id=submission_id, device_key=device_key,
+        **scores,
     )  # fmt: skip
     answers = [
         (q.pk, q.key, checked.answers[q.key])
@@ -357,9 +377,19 @@ def _submit_new(
         if q.key in shown and q.key in checked.answers
     ]
     # Atomic: all rows or none; and only if the survey is still as validated above.
-    insert_completed(response, answers, survey_revision=survey.updated_at)
+    tokens = {key: a.text for _id, key, a in answers if key in file_keys(questions)}
+    if tokens:  # the uploads named are claimed in the same transaction, or nothing is stored
+        with transaction.atomic():
+            insert_completed(response, answers, survey_revision=survey.updated_at)
+            files_claim(response, tokens)
+    else:
+        insert_completed(response, answers, survey_revision=survey.updated_at)
     _announce_on_commit(response.pk)
     return response
+
+
+def file_keys(questions: Sequence[Question]) -> set[str]:
+    return {q.key for q in questions if q.type == QuestionType.FILE}
 
 
 def _answer_row(response: Response, question: Question, answer: CleanAnswer) -> Answer:

@@ -19,21 +19,28 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
-from surveyhub.security.ratelimit import public_page
+from surveyhub.security.ratelimit import device_id, public_page
 from surveyhub.tasking.locks import retry_when_locked
+from surveys.channels.wechat.identity import response_attach_openid
+from surveys.channels.wechat.share import share_card
+from surveys.channels.wechat.views import identity_gate
 from surveys.design.logic import split_pages, visible_questions
 from surveys.design.piping import customer_fields
 from surveys.distribution.tokens import looks_like_token
 from surveys.errors import SurveyError
 from surveys.models import BrandImage, Channel, QuestionType, ResponseStatus
 from surveys.queries import (
+    current_questions,
     draft_for_cookie,
     invitation_by_token,
     survey_for_link,
 )
+from surveys.responding.answers import MULTIPLE_TYPES
 from surveys.responding.branding import look_for
+from surveys.responding.device import device_key
 from surveys.responding.duration import duration_text, survey_minutes
 from surveys.responding.grid_answers import GRID_TYPES, grid_from_post
+from surveys.responding.page_fields import PAGE_FIELDS, hidden_from_link
 from surveys.responding.rendering import render_question, text_in
 from surveys.responding.services import (
     first_incomplete_question,
@@ -70,11 +77,14 @@ def answer_by_link(request, slug):
     state = survey_state(survey)
     if state != "open":
         return unavailable(request, state, survey, status=404 if state == "draft" else 200)
+    openid, refusal = identity_gate(request, survey)  # WeChat OAuth, when the survey asks
+    if refusal is not None:
+        return refusal
     cookie = f"{COOKIE_PREFIX}{survey.pk}"
     response = draft_for_cookie(survey, request.COOKIES.get(cookie))
     tag = request.GET.get("c", "")
     flow = AnswerFlow(
-        request, survey=survey, response=response, cookie=cookie,
+        request, survey=survey, response=response, cookie=cookie, openid=openid,
         channel=CHANNEL_TAGS.get(tag, Channel.LINK),
         store=request.GET.get("store", "")[:64],
         source={k: v[:64] for k, v in request.GET.items() if k in {"c", "store", "utm_source"}},
@@ -100,7 +110,8 @@ def answer_by_invitation(request, token):
     invitation_record_open(invitation=invitation)
     flow = AnswerFlow(
         request, survey=survey, response=response, invitation=invitation,
-        channel=Channel.EMAIL, language=invitation.language,
+        channel=Channel.SMS if invitation.distribution.channel == "sms" else Channel.EMAIL,
+        language=invitation.language,
     )  # fmt: skip
     return flow.handle()
 
@@ -114,7 +125,8 @@ def preview(request, slug):
         return unavailable(request, "unknown", status=404)
     language = _language_for(request, survey, None)
     with translation.override(language):
-        questions = list(survey.current_version.questions.all())
+        questions = [q for q in survey.current_version.questions.all()
+                     if q.type != QuestionType.HIDDEN]  # fmt: skip
         context = {
             "survey": survey, "version": survey.current_version, "preview": True,
             "title": survey.title_in(language), "language": language,
@@ -164,8 +176,9 @@ class AnswerFlow:
     """One request of the page-by-page answering flow, shared by link and invitation."""
 
     def __init__(self, request, *, survey, response, channel, cookie=None, invitation=None,
-                 store="", source=None, language=None):  # fmt: skip
+                 store="", source=None, language=None, openid=""):  # fmt: skip
         self.request = request
+        self.openid = openid
         self.survey = survey
         self.response = response
         self.cookie = cookie
@@ -175,11 +188,16 @@ class AnswerFlow:
         self.source = source or {}
         self.language = _language_for(request, survey, response.language if response else language)
         self.version = response.version if response else survey.current_version
-        self.questions = list(self.version.questions.all())
+        # The current version's questions come from the per-process cache (keyed by the
+        # survey's last edit); an older version a draft started on is read as it is.
+        if self.version.pk == survey.current_version_id:
+            self.questions = list(current_questions(survey))
+        else:
+            self.questions = list(self.version.questions.all())
         self.one_per_page = survey.one_question_per_page
-        self.pages = (
-            [[q] for q in self.questions] if self.one_per_page else split_pages(self.questions)
-        )
+        # Hidden fields are filled from the link, never shown: they are on no page.
+        shown = [q for q in self.questions if q.type != QuestionType.HIDDEN]
+        self.pages = [[q] for q in shown] if self.one_per_page else split_pages(shown)
         self.fields = customer_fields(invitation.customer if invitation else None)
         self._saved: dict | None = None
         self._before = (response, None)  # what a retried POST starts again from
@@ -234,13 +252,14 @@ class AnswerFlow:
         post = self.request.POST
         data = {}
         for question in page:
-            if question.key in post or question.type == QuestionType.MULTIPLE:
+            many = question.type in MULTIPLE_TYPES
+            if question.key in post or many:
                 values = post.getlist(question.key)
-                data[question.key] = (
-                    values
-                    if question.type == QuestionType.MULTIPLE
-                    else (values[0] if values else "")
-                )
+                data[question.key] = values if many else (values[0] if values else "")
+            if question.type in PAGE_FIELDS:
+                value = PAGE_FIELDS[question.type](question, self.request)
+                if value is not None:
+                    data[question.key] = value
             if question.type in GRID_TYPES:
                 grid = grid_from_post(question, post)
                 if grid is not None:
@@ -276,10 +295,14 @@ class AnswerFlow:
             respondent_key = uuid.UUID(self.request.POST.get("rk", ""))
         except ValueError:
             respondent_key = None
+        data = self._data(page)
+        hidden = hidden_from_link(self.questions, self.request.GET)
+        data.update(hidden)
         try:
             self.response, errors = response_save_page(
-                survey=self.survey, version=self.version, questions=self.questions, page=page,
-                data=self._data(page), response=self.response, respondent_key=respondent_key,
+                survey=self.survey, version=self.version, questions=self.questions,
+                page=[*page, *(q for q in self.questions if q.key in hidden)], data=data,
+                response=self.response, respondent_key=respondent_key,
                 enforce_required=action in {"next", "submit"}, channel=self.channel,
                 store=self.store, source=self.source, language=self.language,
                 invitation=self.invitation, consent_given=bool(self.request.POST.get("_consent")),
@@ -289,9 +312,19 @@ class AnswerFlow:
         if self.response is not None and self.response.status == ResponseStatus.COMPLETED:
             # Completed from another tab or phone meanwhile: this page was not saved; say so.
             return self._with_cookie(self.thanks(refused=True))
+        if (
+            self.openid
+            and self.response is not None
+            and not response_attach_openid(response=self.response, openid=self.openid)
+        ):
+            return unavailable(self.request, "wechat_answered", self.survey)
         self._saved = None  # the page was just saved
         if action == "autosave":
             return self._with_cookie(HttpResponse(status=204))
+        if action == "refresh":  # JS off: a region's next list, the page as it was typed
+            regions = {q.key for q in page if q.type == QuestionType.REGION}
+            errors = {k: v for k, v in errors.items() if k not in regions}  # not chosen yet
+            return self._with_cookie(self.show(index, errors))
         if action == "back":
             return self._with_cookie(redirect(self._url(self._previous(index))))
         if errors:
@@ -302,7 +335,9 @@ class AnswerFlow:
         if self.response is None:  # an all-optional survey left empty
             return self.show(index, {"_form": _nothing_answered()})
         try:
-            response_complete(response=self.response)
+            response_complete(
+                response=self.response, device_key=device_key(device_id(self.request))
+            )
         except SurveyError as exc:
             first = next(iter(exc.errors), None)
             target = next((i for i, p in enumerate(self.pages) if any(q.key == first for q in p)),
@@ -375,8 +410,11 @@ class AnswerFlow:
             "other_language": "en" if self.language == "zh-hans" else "zh-hans",
             "show_language_switch": len(self.survey.languages or []) > 1,
         }  # fmt: skip
+        context["multipart"] = any(q.type == QuestionType.FILE for q in page)
         context["look"] = look_for(self.survey, self.language)
         context["cover"] = context["look"].cover if position == 0 else ""
+        context["share"] = share_card(self.request, self.survey, title=context["title"],
+                                      intro=context["intro"], look=context["look"])  # fmt: skip
         return render(self.request, "surveys/respond/page.html", context, status=status)
 
     def thanks(self, refused=False, earlier=False):

@@ -15,6 +15,7 @@ EXPECTED_TASKS = {
     "surveys.send_due_reminders",
     "surveys.sweep_stuck_invitations",
     "surveys.apply_retention",
+    "surveys.refresh_result_cubes",
     "feedback.analyse_batch",
     "feedback.sweep_unanalysed",
     "feedback.discover_topics",
@@ -25,6 +26,9 @@ EXPECTED_TASKS = {
     "analytics.post_purchase_invitations",
     "analytics.send_weekly_digest",
     "analytics.generate_report",
+    "analytics.quarterly_reports",
+    "analytics.evaluate_alerts",
+    "analytics.send_alert_deliveries",
 }
 
 

@@ -61,6 +61,8 @@ class ImportCommand(BaseCommand):
             f"{job.rows_failed} rejected; {job.rows_created} created, {job.rows_updated} updated, "
             f"{job.customers_created} new customers."
         )
+        if job.stores_added:
+            write(job.stores_added_text)
         write(f"Encoding {job.detected_encoding or '-'}, columns: {job.columns}")
         if job.error_report:
             write(f"Error report: {job.error_report.path}")

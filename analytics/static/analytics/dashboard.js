@@ -21,6 +21,12 @@
     return new Intl.NumberFormat(locale, { maximumFractionDigits: digits === undefined ? 1 : digits }).format(value);
   }
 
+  // Shares drawn on a 0–100 scale (CSAT top-2-box, revenue share, SLA compliance).
+  function pct(value, digits) { return value === null || value === undefined ? "—" : num(value, digits === undefined ? 1 : digits) + "%"; }
+  function labelWith(format) {
+    return function (ctx) { return ctx.dataset.label.trim() + ": " + format(ctx.parsed.y); };
+  }
+
   function dateLabel(iso) {
     var parts = iso.split("-").map(Number);
     return new Intl.DateTimeFormat(locale, { year: "numeric", month: "short", day: "numeric" })
@@ -118,9 +124,10 @@
       var status = L[t.status] || L.noData;
       el.innerHTML = '<div class="label"></div><div class="value"></div><div class="meta"></div>';
       el.querySelector(".label").textContent = t.label;
-      el.querySelector(".value").textContent = t.value === null ? L.noData : num(t.value, digits) + unit;
-      el.querySelector(".meta").textContent = L.target + " " + num(t.target, digits) + unit + " · " +
-        L.change + " " + (t.change === null ? "—" : (t.change > 0 ? "+" : "") + num(t.change, 1)) + " · " + status;
+      // Rounded with unit and currency on the server (surveyhub/formatting.py), in the page's language.
+      el.querySelector(".value").textContent = t.value === null ? L.noData : (t.value_text || num(t.value, digits) + unit);
+      el.querySelector(".meta").textContent = L.target + " " + (t.target_text || num(t.target, digits) + unit) + " · " +
+        L.change + " " + (t.change_text || (t.change === null ? "—" : (t.change > 0 ? "+" : "") + num(t.change, 1))) + " · " + status;
       box.appendChild(el);
     });
     if (data.source === "live") { box.title = L.live; }
@@ -154,9 +161,11 @@
       options: {
         plugins: {
           legend: { display: metric === "nps", labels: { filter: function (item) { return item.datasetIndex < 2; } } },
-          tooltip: { callbacks: { afterBody: function (items) { var p = points[items[0].dataIndex]; return L.n + " = " + num(p.n, 0) + smallNote(p.n); } } }
+          tooltip: { callbacks: {
+            label: labelWith(metric === "csat" ? pct : function (v) { return num(v, metric === "ces" ? 2 : 1); }),
+            afterBody: function (items) { var p = points[items[0].dataIndex]; return L.n + " = " + num(p.n, 0) + smallNote(p.n); } } }
         },
-        scales: { y: { ticks: { callback: function (v) { return num(v, 1); } } } },
+        scales: { y: { ticks: { callback: function (v) { return metric === "csat" ? pct(v, 0) : num(v, 1); } } } },
         onClick: function (evt, elements) {
           if (!elements.length) { return; }
           var p = points[elements[0].index];
@@ -246,8 +255,10 @@
         ]
       },
       options: {
-        plugins: { tooltip: { callbacks: { afterBody: function (items) { var s = segs[items[0].dataIndex]; return L.nps + " " + L.n + " = " + num(s.nps.n, 0) + smallNote(s.nps.n); } } } },
-        scales: { y: { position: "left" }, y1: { position: "right", grid: { drawOnChartArea: false } }, y2: { display: false, min: -100, max: 100 } }
+        plugins: { tooltip: { callbacks: {
+          label: function (ctx) { return ctx.dataset.label + ": " + (ctx.dataset.yAxisID === "y1" ? pct(ctx.parsed.y) : num(ctx.parsed.y, ctx.dataset.yAxisID === "y" ? 0 : 1)); },
+          afterBody: function (items) { var s = segs[items[0].dataIndex]; return L.nps + " " + L.n + " = " + num(s.nps.n, 0) + smallNote(s.nps.n); } } } },
+        scales: { y: { position: "left", ticks: { precision: 0 } }, y1: { position: "right", grid: { drawOnChartArea: false }, ticks: { callback: function (v) { return pct(v, 0); } } }, y2: { display: false, min: -100, max: 100 } }
       }
     });
   }
@@ -285,7 +296,7 @@
       who.textContent = row.name || row.external_id || "#" + row.customer;
       name.appendChild(who);
       var clv = document.createElement("td");
-      clv.textContent = new Intl.NumberFormat(locale, { style: "currency", currency: "CNY", maximumFractionDigits: 0 }).format(Number(row.clv));
+      clv.textContent = row.clv_text;
       var score = document.createElement("td");
       score.textContent = row.nps_score;
       var cell = document.createElement("td");
@@ -326,7 +337,8 @@
         ]
       },
       options: {
-        scales: { y: { position: "left", ticks: { precision: 0 } }, y1: { position: "right", min: 0, max: 100, grid: { drawOnChartArea: false } } },
+        plugins: { tooltip: { callbacks: { label: function (ctx) { return ctx.dataset.label + ": " + (ctx.dataset.yAxisID === "y1" ? pct(ctx.parsed.y) : num(ctx.parsed.y, 0)); } } } },
+        scales: { y: { position: "left", ticks: { precision: 0 } }, y1: { position: "right", min: 0, max: 100, grid: { drawOnChartArea: false }, ticks: { callback: function (v) { return pct(v, 0); } } } },
         onClick: function (evt, elements) { if (elements.length) { go(config.links.cases, { view: "open" }); } }
       }
     }, !pts.length);

@@ -16,6 +16,9 @@
     if (!window.fetch || !window.FormData) return;
     var data = new FormData(form);
     data.set("action", "autosave");
+    // A chosen file is sent with the page, not with every autosave.
+    var files = form.querySelectorAll('input[type="file"]');
+    for (var f = 0; f < files.length; f++) data.delete(files[f].name);
     fetch(window.location.href, { method: "POST", body: data, credentials: "same-origin" })
       .catch(function () { /* offline: the next page submit saves everything */ });
   }
@@ -43,10 +46,11 @@
 
   // Checks before sending (the server checks again and stays the authority) -------------
   function answered(fieldset) {
+    if (fieldset.hasAttribute("data-has-file")) return true;  // uploaded earlier
     var inputs = fieldset.querySelectorAll("input, textarea, select");
     for (var i = 0; i < inputs.length; i++) {
       var el = inputs[i];
-      if (el.name.slice(-6) === "_other") continue;
+      if (!el.name || el.name.slice(-6) === "_other") continue;
       if (el.type === "radio" || el.type === "checkbox") { if (el.checked) return true; }
       else if (el.type !== "hidden" && el.value.trim()) return true;
     }
@@ -108,6 +112,47 @@
   // Errors the server found: bring the first into view.
   var serverError = form.querySelector("fieldset.invalid") || document.querySelector(".error");
   if (serverError) showFirst(serverError.closest("fieldset") || serverError);
+
+  // Slider: the range moves the number (which alone is sent and shows the value) ----------
+  var ranges = form.querySelectorAll("input[data-slider-for]");
+  for (var r = 0; r < ranges.length; r++) (function (range) {
+    var number = document.getElementById(range.getAttribute("data-slider-for"));
+    range.hidden = false;
+    // Until a value is given the thumb is greyed: its middle place is no answer.
+    if (number.value === "") range.classList.add("unset");
+    range.addEventListener("input", function () {
+      range.classList.remove("unset");
+      number.value = range.value;
+      number.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    number.addEventListener("input", function () {
+      if (number.value !== "") { range.value = number.value; range.classList.remove("unset"); }
+    });
+  })(ranges[r]);
+
+  // Region: the next list is read when a level is chosen ----------------------------------
+  form.addEventListener("change", function (event) {
+    var select = event.target;
+    var box = select.closest && select.closest("[data-region]");
+    if (!box || !window.fetch) return;
+    var level = +select.getAttribute("data-level");
+    var below = box.querySelectorAll("select");
+    for (var i = level; i < below.length; i++) {
+      below[i].length = 1; below[i].disabled = true; below[i].parentNode.hidden = false;
+    }
+    var next = below[level];
+    if (!next || !select.value) return;
+    fetch(box.getAttribute("data-region") + select.value + "/").then(function (reply) {
+      return reply.json();
+    }).then(function (rows) {
+      if (!rows.length) {  // the divisions end here (e.g. 东莞市 has no districts)
+        for (var j = level; j < below.length; j++) below[j].parentNode.hidden = true;
+        return;
+      }
+      rows.forEach(function (row) { next.add(new Option(row.n, row.v)); });
+      next.disabled = false;
+    }).catch(function () {});
+  });
 
   // One question per page: a tap moves on -------------------------------------------------
   if (form.hasAttribute("data-auto-advance")) {
