@@ -119,6 +119,13 @@ def test_the_value_panel_renders_segment_clv_and_p_alive(valued):
     html = render_to_string(content.template, content.context)
 
     value = content.context["value"]
-    assert str(value.clv) in html and content.context["segment_name"] in html
+    from django.utils import translation
+
+    from surveyhub.formatting import format_money, format_percent
+
+    with translation.override("zh-hans"):
+        clv = format_money(value.clv, decimals=0)  # "¥1,234": rounded, with the currency
+        alive = format_percent(value.p_alive, decimals=1)  # "87.5%"
+    assert clv in html and content.context["segment_name"] in html
     assert content.context["segment_name"] == segment_label(value.rfm_segment)
-    assert f"{value.p_alive:.2f}" in html
+    assert alive in html
