@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 WRITTEN_BY_THE_PRODUCT = {
     "surveyhub.ApiToken", "surveyhub.LoginLockout", "analytics.ImportJob",
-    "analytics.EvaluationSnapshot", "analytics.ClvRun", "analytics.Report",
+    "analytics.EvaluationSnapshot", "analytics.ClvRun", "analytics.Report", "analytics.Alert",
     "feedback.FeedbackItem", "feedback.Topic", "feedback.SentimentCorrection", "feedback.Case",
     "surveys.PersonalDataAccess", "surveys.ConsentText", "surveys.ContactSuppression",
 }  # fmt: skip

@@ -5,10 +5,12 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
+from surveys.api.uploads import PublicFileUploadView
 from surveys.api.views import PublicSubmitView
 
-# The public endpoints: explicitly AllowAny, and nothing else may be.
-PUBLIC_VIEWS = {PublicSubmitView}
+# The public endpoints: explicitly AllowAny, and nothing else may be. A respondent's file is
+# uploaded ahead of the submit that names it (surveys/api/uploads.py).
+PUBLIC_VIEWS = {PublicSubmitView, PublicFileUploadView}
 
 
 def api_views(patterns=None, prefix=""):
