@@ -237,13 +237,12 @@ if min(SURVEYHUB_EMAIL_BATCH_SIZE, SURVEYHUB_EMAILS_PER_MINUTE, SURVEYHUB_EMAIL_
     )
 
 # WeChat official account (surveys/channels/wechat/): unset → share cards only, no JS-SDK
-# config and no OAuth identity. The base URLs are WeChat's; tests point them at a local fake.
+# config and no OAuth identity. The base URLs ("" → WeChat's own, used only once an account
+# is configured: surveys/channels/wechat/client.py); tests point them at a local fake.
 SURVEYHUB_WECHAT_APP_ID = env_str("SURVEYHUB_WECHAT_APP_ID", "")
 SURVEYHUB_WECHAT_APP_SECRET = env_str("SURVEYHUB_WECHAT_APP_SECRET", "")
-SURVEYHUB_WECHAT_API_URL = env_str("SURVEYHUB_WECHAT_API_URL", "https://api.weixin.qq.com/")
-SURVEYHUB_WECHAT_OAUTH_URL = env_str(
-    "SURVEYHUB_WECHAT_OAUTH_URL", "https://open.weixin.qq.com/connect/"
-)
+SURVEYHUB_WECHAT_API_URL = env_str("SURVEYHUB_WECHAT_API_URL", "")
+SURVEYHUB_WECHAT_OAUTH_URL = env_str("SURVEYHUB_WECHAT_OAUTH_URL", "")
 # SMS invitations (surveys/channels/sms/): provider "aliyun" or "tencent" ("" → SMS off).
 SURVEYHUB_SMS_PROVIDER = env_str("SURVEYHUB_SMS_PROVIDER", "")
 if SURVEYHUB_SMS_PROVIDER not in ("", "aliyun", "tencent"):

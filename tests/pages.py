@@ -139,14 +139,19 @@ WALKED_INDICATORS = ["nps", "repurchase_rate", "clv", "resolution_rate"]
 
 
 def _report() -> int:
-    """A finished Excel report of the evaluated period (made once): its download is walked."""
+    """A finished Excel report of the evaluated period in the site's language, zh-Hans (made
+    once): its download is walked. A report is written in its requester's language, whatever
+    the language of the page it is downloaded from."""
+    from django.conf import settings
+
     from analytics.models import Report
     from analytics.reports.services import report_generate, report_request
 
-    done = Report.objects.filter(status="succeeded").values_list("pk", flat=True).first()
-    if done:
-        return done
-    report = report_request(period=_evaluated_period(), format="xlsx")
+    language = settings.LANGUAGE_CODE
+    done = Report.objects.filter(status="succeeded", language=language)
+    if pk := done.values_list("pk", flat=True).first():
+        return pk
+    report = report_request(period=_evaluated_period(), format="xlsx", language=language)
     return report_generate(report_id=report.pk).pk
 
 

@@ -14,6 +14,9 @@ from wechatpy.oauth import WeChatOAuth
 from wechatpy.session import SessionStorage
 
 CACHE_PREFIX = "wechat:"
+# WeChat's documented addresses, when the settings name none (tests name a local fake).
+WECHAT_API_URL = "https://api.weixin.qq.com/"
+WECHAT_OAUTH_URL = "https://open.weixin.qq.com/connect/"
 
 
 def wechat_configured() -> bool:
@@ -35,7 +38,7 @@ class DjangoCacheStorage(SessionStorage):
 
 
 def _api_base() -> str:
-    return settings.SURVEYHUB_WECHAT_API_URL.rstrip("/") + "/"
+    return (settings.SURVEYHUB_WECHAT_API_URL or WECHAT_API_URL).rstrip("/") + "/"
 
 
 class ConfiguredClient(WeChatClient):
@@ -65,5 +68,6 @@ def wechat_oauth(redirect_uri: str, state: str) -> WeChatOAuth:
         redirect_uri, scope="snsapi_base", state=state,
     )  # fmt: skip
     oauth.API_BASE_URL = _api_base()
-    oauth.OAUTH_BASE_URL = settings.SURVEYHUB_WECHAT_OAUTH_URL.rstrip("/") + "/"
+    base = settings.SURVEYHUB_WECHAT_OAUTH_URL or WECHAT_OAUTH_URL
+    oauth.OAUTH_BASE_URL = base.rstrip("/") + "/"
     return oauth
