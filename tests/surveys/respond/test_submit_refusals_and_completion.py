@@ -51,8 +51,37 @@ def test_a_survey_asking_for_consent_refuses_answers_without_it_naming_the_field
     assert error.value.message == "Please accept the privacy notice to continue."
     assert error.value.errors == {"consent": "This survey asks for consent to the privacy notice."}
     assert not Response.objects.exists()
-    response, created = response_submit(survey=survey, data={"nps": 9}, consent_given=True)
-    assert created and response.consent_version == survey.current_version.number
+    before = timezone.now()
+    response, created = response_submit(survey=survey, data={"nps": 9}, consent_given=True,
+                                        language="en")  # fmt: skip
+    assert created
+    stored = Response.objects.get(pk=response.pk)
+    assert stored.consent_version == survey.current_version.number
+    assert stored.consent_text_id is not None  # the wording they agreed to, kept
+    assert before <= stored.consented_at <= timezone.now()
+    assert abs(stored.completed_at - stored.started_at).total_seconds() < 1  # one submit
+    assert stored.language == "en"
+
+
+def test_without_a_consent_text_nothing_of_consent_is_recorded():
+    response, _ = response_submit(survey=_survey(), data={"nps": 6}, consent_given=True)
+    stored = Response.objects.get(pk=response.pk)
+    assert (stored.consent_version, stored.consent_text_id, stored.consented_at) == (None,) * 3
+
+
+def test_a_survey_not_yet_open_or_not_published_says_which():
+    from datetime import timedelta
+
+    later = _survey(opens_at=timezone.now() + timedelta(days=2))
+    with pytest.raises(SurveyError) as error:
+        response_submit(survey=later, data={"nps": 9})
+    assert error.value.message == "This survey is not open yet."
+    draft = survey_create(title="草稿", slug=f"draft-{uuid.uuid4().hex[:8]}", kind="custom",
+                          questions=QUESTIONS)  # fmt: skip
+    with pytest.raises(SurveyError) as error:
+        response_submit(survey=draft, data={"nps": 9})
+    assert error.value.message == "This survey has not been published."
+    assert not Response.objects.exists()
 
 
 def test_completing_a_draft_records_when_and_which_submission_and_drops_hidden_answers(
