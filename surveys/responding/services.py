@@ -377,7 +377,8 @@ def _submit_new(
         if q.key in shown and q.key in checked.answers
     ]
     # Atomic: all rows or none; and only if the survey is still as validated above.
-    tokens = {key: a.text for _id, key, a in answers if key in file_keys(questions)}
+    uploads = file_keys(questions)  # once, not per answer: this is the public submit's path
+    tokens = {key: a.text for _id, key, a in answers if key in uploads}
     if tokens:  # the uploads named are claimed in the same transaction, or nothing is stored
         with transaction.atomic():
             insert_completed(response, answers, survey_revision=survey.updated_at)
