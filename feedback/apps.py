@@ -7,10 +7,13 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Feedback")
 
     def ready(self) -> None:
-        from feedback.receivers import create_feedback_items
-        from surveys.signals import response_submitted
+        from feedback.receivers import create_feedback_items, create_feedback_items_for_chunk
+        from surveys.signals import response_submitted, responses_submitted
 
         response_submitted.connect(create_feedback_items, dispatch_uid="feedback.create_items")
+        responses_submitted.connect(
+            create_feedback_items_for_chunk, dispatch_uid="feedback.create_items_for_chunk"
+        )
         from feedback.analysis.panels import register_panels
 
         register_panels()  # the customer 360 page shows the customer's feedback

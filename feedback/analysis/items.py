@@ -71,20 +71,39 @@ def _text_answers():
 def feedback_items_from_response(*, response_id: int) -> list[int]:
     """Create one item per non-empty free-text answer (and "other" text) of a completed
     response and queue their analysis; idempotent. Returns the ids of the items queued."""
-    response = Response.objects.filter(pk=response_id, status=ResponseStatus.COMPLETED).first()
-    if response is None:
+    return feedback_items_from_responses(response_ids=[response_id])
+
+
+def feedback_items_from_responses(*, response_ids: Iterable[int]) -> list[int]:
+    """The same for many completed responses at once (an outbox chunk): two reads, one
+    insert, and analysis queued in batches of the chunk's items rather than one task per
+    response. Returns the ids of the items queued."""
+    responses = {
+        r.pk: r
+        for r in Response.objects.filter(
+            pk__in=list(response_ids), status=ResponseStatus.COMPLETED
+        ).only("pk", "customer_id", "survey_id", "nps_score", "completed_at")
+    }
+    if not responses:
         return []
-    answers = _text_answers().filter(response=response, feedback_item__isnull=True)
+    answers = _text_answers().filter(response_id__in=list(responses), feedback_item__isnull=True)
     # Stamped as queued now (no UPDATE after sending); cleared again if the broker is down.
-    items = _items_for_answers(answers, response, enqueued_at=timezone.now())
+    now = timezone.now()
+    items = [
+        item
+        for answer in answers.order_by("response_id", "pk")
+        for item in _items_for_answers([answer], responses[answer.response_id], enqueued_at=now)
+    ]
     if not items:
         return []
     try:
         with transaction.atomic():
             item_ids = [item.pk for item in FeedbackItem.objects.bulk_create(items)]
     except IntegrityError:
-        # The signal arrived twice at the same time: the other delivery created them.
-        return []
+        # The signal arrived twice at the same time: the other delivery created some of them.
+        if len(responses) == 1:
+            return []
+        return [pk for rid in responses for pk in feedback_items_from_responses(response_ids=[rid])]
     analysis_enqueue_on_commit(item_ids=item_ids, stamped=True)
     return item_ids
 

@@ -34,7 +34,7 @@ from feedback.models.cases import (
     CaseTeam,
     SlaPolicy,
 )
-from surveys.models import Customer, Response, ResponseStatus
+from surveys.models import Answer, Customer, Response, ResponseStatus
 
 WORKING_WEEK = SHANGHAI_BUSINESS_HOURS.workdays
 
@@ -169,37 +169,73 @@ def case_snapshot(case: Case) -> dict:
     }
 
 
-def _has_settled_case(response_id: int) -> bool:
-    """A response whose case is already resolved or closed never opens another one."""
-    return (
-        Case.objects.filter(response_id=response_id).exclude(status__in=OPEN_CASE_STATUSES).exists()
+def _settled_case_responses(response_ids: Iterable[int]) -> set[int]:
+    """Those of the responses whose case is already resolved or closed: they never open
+    another one."""
+    return set(
+        Case.objects.filter(response_id__in=list(response_ids))
+        .exclude(status__in=OPEN_CASE_STATUSES)
+        .values_list("response_id", flat=True)
     )
 
 
 def cases_open_for_response(*, response_id: int) -> Case | None:
     """Run the rules on a completed response (scores, escalation words); open or extend its
     case. Idempotent: running twice, or several rules matching, leaves one open case."""
-    response = (
+    return cases_open_for_responses(response_ids=[response_id]).get(response_id)
+
+
+def cases_open_for_responses(*, response_ids: Iterable[int]) -> dict[int, Case]:
+    """The same for many completed responses at once (an outbox chunk): the responses, their
+    texts, settled cases and feedback items are read once for the chunk; only the responses
+    the rules match open or extend a case. Returns {response id: its open case}."""
+    responses = list(
         Response.objects.select_related("customer")
-        .filter(pk=response_id, status=ResponseStatus.COMPLETED)
-        .first()
+        .filter(pk__in=list(response_ids), status=ResponseStatus.COMPLETED)
+        .order_by("pk")
     )
-    if response is None:
-        return None
-    texts = [t for pair in response.answers.values_list("text", "other_text") for t in pair if t]
-    matches = match_response(
-        active_rules(),
-        nps=response.nps_score,
-        csat=response.csat_score,
-        ces=response.ces_score,
-        texts=texts,
-    )
-    if not matches or _has_settled_case(response.pk):
-        return None
-    item_ids = list(FeedbackItem.objects.filter(response=response).values_list("pk", flat=True))
-    return _open_or_extend(
-        customer=response.customer, response=response, item_ids=item_ids, matches=matches
-    )
+    if not responses:
+        return {}
+    texts: dict[int, list[str]] = {}
+    for response_id, *pair in (
+        Answer.objects.filter(response_id__in=[r.pk for r in responses])
+        .filter(Q(text__gt="") | Q(other_text__gt=""))
+        .order_by("pk")
+        .values_list("response_id", "text", "other_text")
+    ):
+        texts.setdefault(response_id, []).extend(t for t in pair if t)
+    rules = active_rules()
+    matched = []
+    for response in responses:
+        matches = match_response(
+            rules,
+            nps=response.nps_score,
+            csat=response.csat_score,
+            ces=response.ces_score,
+            texts=texts.get(response.pk, []),
+        )
+        if matches:
+            matched.append((response, matches))
+    if not matched:
+        return {}
+    settled = _settled_case_responses(r.pk for r, _m in matched)
+    matched = [(r, m) for r, m in matched if r.pk not in settled]
+    items: dict[int, list[int]] = {}
+    for response_id, item_id in (
+        FeedbackItem.objects.filter(response_id__in=[r.pk for r, _m in matched])
+        .order_by("pk")
+        .values_list("response_id", "pk")
+    ):
+        items.setdefault(response_id, []).append(item_id)
+    return {
+        response.pk: _open_or_extend(
+            customer=response.customer,
+            response=response,
+            item_ids=items.get(response.pk, []),
+            matches=matches,
+        )
+        for response, matches in matched
+    }
 
 
 def _escalation_words_q(rules) -> Q | None:

@@ -2,6 +2,8 @@
 the surveys app's own distribution services; the answer comes back through
 `response_submitted` and is stored on its case."""
 
+from collections.abc import Iterable
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -81,3 +83,18 @@ def case_resurvey_record(*, response_id: int) -> Case | None:
         case.save(update_fields=["resurvey_response", "resurvey_score", "updated_at"])
         case_event_add(case, "resurvey_answered", after={"csat": row["csat_score"]})
     return case
+
+
+def resurvey_answers(*, response_ids: Iterable[int]) -> set[int]:
+    """Those of the completed responses that answer a case's re-survey (one query for a
+    chunk of the outbox)."""
+    resurveys = Case.objects.filter(resurvey_distribution__isnull=False).values(
+        "resurvey_distribution"
+    )
+    return set(
+        Response.objects.filter(
+            pk__in=list(response_ids),
+            status=ResponseStatus.COMPLETED,
+            invitation__distribution__in=resurveys,
+        ).values_list("pk", flat=True)
+    )

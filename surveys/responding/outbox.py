@@ -26,7 +26,7 @@ from django.utils.translation import ngettext
 from surveyhub.security.roles import Role
 from surveyhub.tasking.declare import TRANSIENT_ERRORS
 from surveys.models import Response, ResponseStatus
-from surveys.signals import response_submitted
+from surveys.signals import response_submitted, responses_submitted
 
 logger = logging.getLogger(__name__)
 
@@ -55,20 +55,64 @@ def response_announce(*, response_id: int) -> bool:
     )
     if not due.exists():  # not completed, or announced already (a chunk sent twice)
         return False
-    results = response_submitted.send_robust(sender=Response, response_id=response_id)
+    results = [
+        *responses_submitted.send_robust(sender=Response, response_ids=[response_id]),
+        *response_submitted.send_robust(sender=Response, response_id=response_id, batched=True),
+    ]
     failures = [(receiver, result) for receiver, result in results if isinstance(result, Exception)]
     if not failures:
-        Response.objects.filter(pk=response_id).update(
-            announced_at=timezone.now(), announce_retry_at=None, announce_error=""
-        )
+        _mark_announced([response_id])
         return True
-    for receiver, error in failures:
-        logger.error(
-            "response_submitted receiver %r failed for response %s",
-            receiver, response_id, exc_info=error,
-        )  # fmt: skip
+    _log_failures(failures, [response_id])
     _record_failure(response_id, failures)
     return False
+
+
+def _mark_announced(response_ids: list[int]) -> None:
+    Response.objects.filter(pk__in=response_ids).update(
+        announced_at=timezone.now(), announce_retry_at=None, announce_error=""
+    )
+
+
+def _log_failures(failures, response_ids: list[int]) -> None:
+    for receiver, error in failures:
+        logger.error(
+            "response_submitted receiver %r failed for responses %s",
+            receiver, response_ids, exc_info=error,
+        )  # fmt: skip
+
+
+def responses_announce_together(response_ids: list[int]) -> int | None:
+    """Announce a chunk in one go: `responses_submitted` once for the chunk (its listeners
+    work in a few queries for all of it), then `response_submitted` per response for the
+    listeners that take one at a time. Returns how many were announced, or None when a chunk
+    listener failed: the caller then announces one response at a time, so the failure is
+    pinned on its response and the others go on (listeners are idempotent)."""
+    due = list(
+        Response.objects.filter(
+            pk__in=response_ids, status=ResponseStatus.COMPLETED, announced_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    if not due:
+        return 0
+    results = responses_submitted.send_robust(sender=Response, response_ids=due)
+    failures = [(receiver, result) for receiver, result in results if isinstance(result, Exception)]
+    if failures:
+        _log_failures(failures, due)
+        return None
+    announced = []
+    for response_id in due:
+        results = response_submitted.send_robust(
+            sender=Response, response_id=response_id, batched=True
+        )
+        failures = [(r, result) for r, result in results if isinstance(result, Exception)]
+        if failures:
+            _log_failures(failures, [response_id])
+            _record_failure(response_id, failures)
+        else:
+            announced.append(response_id)
+    _mark_announced(announced)
+    return len(announced)
 
 
 def _receiver_name(receiver) -> str:
@@ -120,10 +164,20 @@ def responses_unannounced(*, older_than_seconds: int = 0, limit: int | None = No
 
 
 def responses_announce(response_ids: Iterable[int]) -> int:
-    """Announce each response in turn (the sweep); one that fails is recorded and skipped.
-    Returns how many were announced."""
+    """Announce these responses (the sweep): together when there are several, else (or when
+    a chunk listener failed) each in turn; one that fails is recorded and skipped. Returns how
+    many were announced."""
+    ids = list(response_ids)
+    if len(ids) > 1:
+        try:
+            together = responses_announce_together(ids)
+        except Exception:  # reading the chunk failed: one at a time below
+            logger.exception("announcing responses %s together failed", ids)
+            together = None
+        if together is not None:
+            return together
     announced = 0
-    for response_id in response_ids:
+    for response_id in ids:
         try:
             announced += response_announce(response_id=response_id)
         except Exception:  # recording the failure itself failed: next sweep, the others now
