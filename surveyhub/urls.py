@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -19,6 +20,8 @@ api_v1 = [
 
 urlpatterns = [
     *public_urlpatterns,
+    # Someone who types only the host lands on the staff home (which sends others to log in).
+    re_path(r"^$", RedirectView.as_view(pattern_name="staff-home"), name="root"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),

@@ -69,6 +69,8 @@ EXCLUDED = {
     "api/docs/": "Swagger UI, no stored data (test_api_docs)",
     # Switching the language and logging out: POST-only redirects that show nothing.
     "i18n/": "POST-only language switch, shows nothing",
+    # The bare host: a redirect to the staff home, shows nothing (test_staff_home).
+    "^$": "redirect to /staff/, shows nothing (test_staff_home)",
     "accounts/logout/": "POST-only logout, shows nothing",
     # Django's translation catalogue for JavaScript: static strings, no stored data.
     "jsi18n/": "static translation catalogue",

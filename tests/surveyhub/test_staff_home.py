@@ -53,3 +53,11 @@ def test_a_manager_sees_the_period_summary_with_open_and_overdue_counts(client):
     assert page.context["counts"]["open"] == 2 and page.context["counts"]["overdue"] == 1
     assert page.context["index"] is None
     assert "尚未计算" in page.content.decode()
+
+
+def test_the_bare_host_leads_to_the_staff_home_and_a_stranger_on_to_the_login(client):
+    home = client.get("/")
+    assert home.status_code == 302 and home["Location"] == "/staff/"
+    landed = client.get("/", follow=True)
+    assert landed.redirect_chain[-1][0].startswith("/accounts/login/?next=/staff/")
+    assert landed.status_code == 200
