@@ -59,13 +59,18 @@ def response_announce(*, response_id: int) -> bool:
         *responses_submitted.send_robust(sender=Response, response_ids=[response_id]),
         *response_submitted.send_robust(sender=Response, response_id=response_id, batched=True),
     ]
-    failures = [(receiver, result) for receiver, result in results if isinstance(result, Exception)]
+    failures = _failures(results)
     if not failures:
         _mark_announced([response_id])
         return True
     _log_failures(failures, [response_id])
     _record_failure(response_id, failures)
     return False
+
+
+def _failures(results) -> list:
+    """The (receiver, exception) pairs of a `send_robust` whose receiver raised."""
+    return [(receiver, result) for receiver, result in results if isinstance(result, Exception)]
 
 
 def _mark_announced(response_ids: list[int]) -> None:
@@ -96,7 +101,7 @@ def responses_announce_together(response_ids: list[int]) -> int | None:
     if not due:
         return 0
     results = responses_submitted.send_robust(sender=Response, response_ids=due)
-    failures = [(receiver, result) for receiver, result in results if isinstance(result, Exception)]
+    failures = _failures(results)
     if failures:
         _log_failures(failures, due)
         return None
@@ -105,7 +110,7 @@ def responses_announce_together(response_ids: list[int]) -> int | None:
         results = response_submitted.send_robust(
             sender=Response, response_id=response_id, batched=True
         )
-        failures = [(r, result) for r, result in results if isinstance(result, Exception)]
+        failures = _failures(results)
         if failures:
             _log_failures(failures, [response_id])
             _record_failure(response_id, failures)
