@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from analytics.evaluations.segments import segment_label
 from analytics.metrics.rfm import SEGMENTS
 from analytics.models import ClvRun, CustomerValue, Purchase, ValueTier
+from analytics.referrals.hooks import register_referral_hooks
 from analytics.relationship.hooks import register_relationship_hooks
 from feedback.cases.priority import register_value_tier_provider
 from surveys.customers.panels import (
@@ -30,6 +31,7 @@ from surveys.customers.panels import (
     register_customer_value,
 )
 from surveys.distribution.audience import AudienceFilter, register_audience_filter
+from surveys.distribution.email_fields import EmailField, register_email_field
 
 MAX_DAYS = 3650
 
@@ -147,6 +149,40 @@ def register_audience_filters() -> None:
     )
 
 
+def _purchase_categories() -> list[tuple[str, str]]:
+    categories = Purchase.objects.exclude(category="").order_by("category")
+    return [(c, c) for c in categories.values_list("category", flat=True).distinct()[:200]]
+
+
+def _latest_order(customer) -> str:
+    purchases = Purchase.objects.filter(customer_id=customer.pk, is_refund=False)
+    return purchases.order_by("-ordered_at", "-id").values_list("order_id", flat=True).first() or ""
+
+
+def register_distribution_hooks() -> None:
+    """The audience filter "purchase_category" and the {order} placeholder of invitation emails."""
+    register_audience_filter(
+        AudienceFilter(
+            key="purchase_category", label=gettext_lazy("Purchased category"),
+            help_text=gettext_lazy("Customers with an order (not a refund) in any of them."),
+            apply=lambda qs, value: qs.filter(pk__in=Purchase.objects.filter(
+                category__in=value, is_refund=False).values("customer_id")),
+            clean=_clean_choices_of(_purchase_categories), choices=_purchase_categories,
+        )
+    )  # fmt: skip
+    register_email_field(
+        EmailField(key="order", alias="订单号",
+                   label=gettext_lazy("the customer's latest order number"), value=_latest_order)
+    )  # fmt: skip
+
+
+def _clean_choices_of(choices):
+    def clean(value: Any) -> list[str]:
+        return _clean_choices([code for code, _label in choices()])(value)
+
+    return clean
+
+
 def register_value_panel() -> None:
     register_customer_panel(
         CustomerPanel(
@@ -172,3 +208,5 @@ def register_hooks() -> None:
     register_value_panel()
     register_case_priority_hook()
     register_relationship_hooks()  # directory and audience filters: stage, churn band, NPS…
+    register_referral_hooks()  # thank-you referral offer, 360 panel, demographic filters
+    register_distribution_hooks()

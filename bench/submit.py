@@ -4,6 +4,12 @@ Reference, measured in the same run with the same server and load generator: a b
 view in this project that inserts one row. Target: ours ≥ 0.5 × the reference.
 
     .venv/bin/python bench/submit.py [--seconds 15] [--connections 16] [--workers 4] [--smoke]
+    .venv/bin/python bench/submit.py --profile [--requests 500]
+
+``--profile``: no server and no wrk; the same two endpoints called in one process through
+the whole middleware stack (Django's test client), CPU milliseconds per request of each
+(CPU time: it does not move with the load of a shared machine), then cProfile's top entries
+of the public submit. Where the time of a submit goes, not a throughput.
 
 Needs PostgreSQL on 127.0.0.1:5432 (trust) and `wrk` (apt-get install -y wrk).
 
@@ -42,11 +48,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of each")
     parser.add_argument("--smoke", action="store_true", help="one round of 2 s, 1 s warm-up")
+    parser.add_argument("--profile", action="store_true", help="CPU per request and cProfile")
+    parser.add_argument("--requests", type=int, default=500, help="--profile: per endpoint")
+    parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.in_process:
+        profile_in_process(requests=args.requests)
+        return
     warmup = 1 if args.smoke else 3
     if args.smoke:
         args.seconds, args.rounds = 2, 1
-    if shutil.which("wrk") is None:
+    if shutil.which("wrk") is None and not args.profile:
         sys.exit("wrk is needed: apt-get install -y wrk")
 
     # As in production: a broker, so listeners of response_submitted enqueue their work
@@ -70,6 +82,10 @@ def main() -> None:
         "survey_publish(survey=s)\n"
     )
     subprocess.run([*manage, "shell", "--no-imports", "-c", setup], cwd=ROOT, env=env, check=True)
+    if args.profile:
+        inside = [sys.executable, __file__, "--in-process", "--requests", str(args.requests)]
+        subprocess.run(inside, cwd=ROOT, env=env, check=True)
+        return
 
     port = _free_port()
     server = subprocess.Popen(
@@ -118,6 +134,52 @@ def main() -> None:
     print(f"median ratio {ratio:.2f} (target ≥ 0.50 → {'MET' if ratio >= 0.5 else 'MISSED'}); "
           f"submit p99 {p99:.1f} ms")  # fmt: skip
     check(rounds, warmups, connections=args.connections)
+
+
+def profile_in_process(*, requests: int) -> None:
+    """CPU ms per request of the reference and of the public submit, then the submit's
+    profile (see the module's docstring)."""
+    import cProfile
+    import pstats
+
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    client = Client(SERVER_NAME="127.0.0.1")
+    body = json.dumps({"answers": ANSWERS, "channel": "api"}, ensure_ascii=False)
+    paths = {"reference: bare insert view": "/bench/bare-insert/",
+             "ours: public submit": "/api/v1/public/surveys/bench-nps/responses/"}  # fmt: skip
+
+    def call(path: str) -> None:
+        answered = client.post(path, body, content_type="application/json")
+        if answered.status_code != 201:
+            sys.exit(f"{path} answered {answered.status_code}: {answered.content[:300]!r}")
+
+    for path in paths.values():  # warm-up: connections, caches, imports
+        for _ in range(30):
+            call(path)
+    cpu: dict[str, list[float]] = {name: [] for name in paths}
+    for _ in range(4):  # alternating, as the throughput rounds
+        for name, path in paths.items():
+            started = time.process_time()
+            for _ in range(requests):
+                call(path)
+            cpu[name].append((time.process_time() - started) * 1000 / requests)
+    for name, values in cpu.items():
+        print(f"{name:<28} {min(values):6.3f} CPU ms per request (best of 4 × {requests})")
+    ours, ref = min(cpu["ours: public submit"]), min(cpu["reference: bare insert view"])
+    print(f"CPU ratio reference / ours: {ref / ours:.2f}")
+    profiler = cProfile.Profile(time.process_time)  # CPU, not waiting on the database
+    profiler.enable()
+    for _ in range(requests):
+        call(paths["ours: public submit"])
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(25)
 
 
 def check(rounds: dict[str, list[dict]], warmups: dict[str, dict], *, connections: int) -> None:

@@ -41,6 +41,12 @@ app.conf.beat_schedule = {
         "schedule": 300.0,
         "options": {"expires": 240},
     },
+    # SMS delivery reports that no callback brought, from the provider's query API.
+    "surveys-poll-sms-receipts": {
+        "task": "surveys.poll_sms_receipts",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
     "analytics-sweep-pending-imports": {
         "task": "analytics.sweep_pending_imports",
         "schedule": 300.0,
@@ -136,6 +142,7 @@ def _schedule_the_response_outbox(sender, **kwargs):
 TASK_PACKAGES = [
     "surveyhub",
     "surveys.distribution",
+    "surveys.channels.sms",
     "surveys.responding",
     "surveys.privacy",
     "surveys.results",

@@ -148,6 +148,8 @@ STATICFILES_DIRS = [
     ("vendor/chart.js", BASE_DIR / "node_modules" / "chart.js" / "dist"),
     # WeChat's JS-SDK (jweixin 1.6), served from our origin inside WeChat only.
     ("vendor/weixin-js-sdk", BASE_DIR / "node_modules" / "weixin-js-sdk"),
+    # SortableJS: drag-and-drop order of questions in the survey builder.
+    ("vendor/sortablejs", BASE_DIR / "node_modules" / "sortablejs"),
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("SURVEYHUB_MEDIA_ROOT", str(BASE_DIR / "media")))
@@ -258,6 +260,8 @@ SURVEYHUB_SMS_ENDPOINT = env_str("SURVEYHUB_SMS_ENDPOINT", "")  # default: the p
 SURVEYHUB_SMS_CALLBACK_TOKEN = env_str("SURVEYHUB_SMS_CALLBACK_TOKEN", "")
 SURVEYHUB_SMS_MAX_ATTEMPTS = env_int("SURVEYHUB_SMS_MAX_ATTEMPTS", 5)
 SURVEYHUB_SMS_TIMEOUT = env_int("SURVEYHUB_SMS_TIMEOUT", 10)
+# Sends with no delivery report this long after they were handed over are asked about.
+SURVEYHUB_SMS_RECEIPT_POLL_MINUTES = env_int("SURVEYHUB_SMS_RECEIPT_POLL_MINUTES", 10)
 if min(SURVEYHUB_SMS_MAX_ATTEMPTS, SURVEYHUB_SMS_TIMEOUT) < 1:
     raise ImproperlyConfigured(
         "SURVEYHUB_SMS_MAX_ATTEMPTS and SURVEYHUB_SMS_TIMEOUT must be at least 1."

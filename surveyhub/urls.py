@@ -44,6 +44,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("shared/results/", include("surveys.results.public_urls")),
     path("embed/v1/", include("surveys.inpage.urls")),  # in-page surveys on other sites
+    path("r/ref/", include("analytics.referrals.urls")),  # a promoter's referral link
     path("", include("surveys.responding.urls")),
 ]
 

@@ -32,9 +32,12 @@ urlpatterns = [
         {"action": "close"},
         name="survey-close",
     ),
+    path("surveys/", include("surveys.design.preview.urls")),  # the builder's phone preview
+    path("surveys/", include("surveys.design.interchange.urls")),  # survey files in and out
     path("outbox/", outbox_views.outbox_failed, name="outbox-failed"),
     path("outbox/redrive/", outbox_views.outbox_redrive, name="outbox-redrive"),
     path("surveys/<int:pk>/", include("surveys.results.urls")),
+    path("surveys/<int:pk>/", include("surveys.design.urls")),
     path("customers/", include("surveys.customers.urls")),
     path("distributions/", include("surveys.distribution.urls")),
 ]

@@ -53,6 +53,7 @@ AREAS = {
     "accounts/login/": "public",
     "healthz": "public",
     "shared/": "public",
+    "r/ref/": "public",  # a promoter's referral link: the friend's welcome page
 }
 
 # What no page walk visits, and why. Keep each reason true: the tests named do the checking.
@@ -89,6 +90,7 @@ EXCLUDED = {
     # own "link not valid" page; delivery receipts are the providers' POST callbacks.
     "r/": "SMS short links: redirects to i/ and u/ (test_sms_invitations)",
     "sms/receipts/": "SMS providers' delivery callbacks, POST only (test_sms_invitations)",
+    "sms/replies/": "SMS providers' reply (MO) callbacks, POST only (test_sms_replies)",
     # WeChat's OAuth return: checks the code with WeChat and redirects, shows no stored data.
     "wx/oauth/": "WeChat OAuth redirect (test_wechat)",
 }
@@ -248,6 +250,7 @@ def argument_values(
         "s/<slug:slug>": [survey.slug],
         "i/<str:token>": [token],
         "u/<str:token>": [token],
+        "r/ref/<str:code>": ["UNKNOWN1"],  # an unknown code gets the same friendly page
     }
 
 

@@ -101,7 +101,8 @@ def robot_post(url: str, body: dict, *, timeout: float = TIMEOUT_SECONDS) -> dic
         detail = exc.read(300).decode(errors="replace")
         raise RobotError("http", status=exc.code, detail=detail) from None
     except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise RobotError("network", detail=str(getattr(exc, "reason", exc))[:300]) from None
+        reason = str(getattr(exc, "reason", exc)).replace(url, "<webhook>")  # a credential
+        raise RobotError("network", detail=reason[:300]) from None
     try:
         data = json.loads(raw.decode() or "{}")
     except ValueError:

@@ -3,16 +3,19 @@ and robot forms (Admins), mute, close, re-send and robot test."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from analytics.alerts import queries
-from analytics.alerts.forms import AlertRobotForm, AlertRuleForm, MuteForm
+from analytics.alerts.forms import AlertRobotForm, AlertRuleForm, MuteForm, listed
 from analytics.alerts.services import (
     AlertError,
     alert_close,
@@ -21,6 +24,7 @@ from analytics.alerts.services import (
     robot_test,
     rule_mute,
 )
+from analytics.alerts.words import masked
 from analytics.models import Alert, AlertDelivery, AlertRobot, AlertRule, AlertStatus
 
 
@@ -31,7 +35,7 @@ def alerts_index(request):
         "open_alerts": queries.open_alerts(limit=20),
         "counts": queries.alert_counts(),
         "rules": queries.rule_rows(),
-        "robots": AlertRobot.objects.all(),
+        "robots": [(robot, masked(robot.url, url=True)) for robot in AlertRobot.objects.all()],
         "today": timezone.localdate(),
     })  # fmt: skip
 
@@ -46,10 +50,33 @@ def alerts_history(request):
     })  # fmt: skip
 
 
-def _form_page(request, form_class, instance, template, permission):
-    if not request.user.has_perm(permission):
+@dataclass(frozen=True)
+class FormSpec:
+    """What differs between the rule and the robot form: the model, its form, the new
+    object's title and the page's script (the rule form shows the fields of its kind)."""
+
+    model: type
+    form: type
+    title_new: str
+    script: str = ""
+
+
+FORMS = {
+    "rule": FormSpec(AlertRule, AlertRuleForm, gettext_lazy("New alert rule"),
+                     "analytics/alert_rule_form.js"),
+    "robot": FormSpec(AlertRobot, AlertRobotForm, gettext_lazy("New group robot")),
+}  # fmt: skip
+
+
+@login_required
+def object_edit(request, what: str, pk: int | None = None):
+    """The rule or robot form (Admins: add or change permission of the model)."""
+    spec = FORMS[what]
+    instance = get_object_or_404(spec.model, pk=pk) if pk else None
+    action = "change" if instance else "add"
+    if not request.user.has_perm(f"analytics.{action}_{spec.model._meta.model_name}"):
         raise PermissionDenied
-    form = form_class(request.POST or None, instance=instance)
+    form = spec.form(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
         if isinstance(saved, AlertRule) and saved.created_by_id is None:
@@ -57,24 +84,14 @@ def _form_page(request, form_class, instance, template, permission):
         saved.save()
         form.save_m2m()
         messages.success(request, _("Saved."))
+        if form.ignored:
+            messages.info(request, _("Not used by this kind of rule, so ignored: %(fields)s.")
+                          % {"fields": listed(form.ignored)})  # fmt: skip
         return redirect("alerts:index")
-    return render(request, template, {"form": form, "object": instance})
-
-
-@login_required
-def rule_edit(request, pk: int | None = None):
-    rule = get_object_or_404(AlertRule, pk=pk) if pk else None
-    permission = "analytics.change_alertrule" if rule else "analytics.add_alertrule"
-    return _form_page(request, AlertRuleForm, rule, "analytics/alerts/rule_form.html", permission)
-
-
-@login_required
-def robot_edit(request, pk: int | None = None):
-    robot = get_object_or_404(AlertRobot, pk=pk) if pk else None
-    permission = "analytics.change_alertrobot" if robot else "analytics.add_alertrobot"
-    return _form_page(
-        request, AlertRobotForm, robot, "analytics/alerts/robot_form.html", permission
-    )
+    return render(request, "analytics/alerts/form.html", {
+        "form": form, "object": instance, "title": instance.name if instance else spec.title_new,
+        "script": spec.script, "kind_form": what == "rule",
+    })  # fmt: skip
 
 
 @require_POST

@@ -97,3 +97,16 @@ def delivery_error(reason: str, *, status=None, code=None, detail: str = "") -> 
     else:
         text = pgettext("alert delivery", "The mail server refused the message.")
     return f"{text} {detail}".strip()
+
+
+def masked(value: str, *, url: bool = False) -> str:
+    """A credential shown without giving it away: its last four characters (and, for a
+    webhook address, the scheme and host, which say which platform it is)."""
+    if not value:
+        return ""
+    tail = value[-4:] if len(value) >= 12 else ""
+    if url:
+        scheme, _sep, rest = value.partition("://")
+        host = rest.split("/", 1)[0].split("?", 1)[0].rsplit("@", 1)[-1]
+        return f"{scheme}://{host}/…{tail}" if host else f"…{tail}"
+    return f"…{tail}"

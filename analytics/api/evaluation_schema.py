@@ -129,6 +129,16 @@ class ClvHealthSchema(serializers.Serializer):
     fallback_clv = F(allow_null=True)
 
 
+class FiguresStateSchema(serializers.Serializer):
+    status = S(
+        help_text="ready; stale (older figures shown while a worker refreshes them); "
+        "computing (a worker was asked: sample sizes are null, headline is null)"
+    )
+    computed_on = serializers.DateField(allow_null=True)
+    text = S()
+    refresh_seconds = I(allow_null=True, help_text="ask again after this many seconds")
+
+
 class ScorecardSchema(serializers.Serializer):
     period = S()
     period_label = S()
@@ -151,5 +161,8 @@ class ScorecardSchema(serializers.Serializer):
     dimensions = DimensionSchema(many=True)
     indicators = IndicatorSchema(many=True)
     trend = TrendSchema(required=False, help_text="single period only")
-    headline = HeadlineSchema(required=False, help_text="single period only")
+    figures = FiguresStateSchema(required=False, help_text="single period only")
+    headline = HeadlineSchema(
+        required=False, allow_null=True, help_text="single period only; null while computing"
+    )
     clv_health = ClvHealthSchema(required=False, allow_null=True, help_text="single period only")

@@ -41,6 +41,11 @@ class ImportJobSerializer(serializers.ModelSerializer):
         source="stores_added_text", read_only=True,
         help_text=_("The import summary's line on the stores it added, for display."),
     )  # fmt: skip
+    notes = serializers.ListField(
+        child=serializers.CharField(), source="notes_text", read_only=True,
+        help_text=_("What was left out of rows that were still imported (e.g. an unknown "
+                    "referral code), for display."),
+    )  # fmt: skip
 
     class Meta:
         model = ImportJob
@@ -48,7 +53,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "id", "kind", "status", "progress", "original_name", "encoding", "dry_run",
             "create_customers", "mapping", "rows_total", "rows_ok", "rows_failed",
             "rows_created", "rows_updated", "customers_created", "stores_added",
-            "stores_added_label", "detected_encoding",
+            "stores_added_label", "notes", "detected_encoding",
             "detected_delimiter", "columns", "errors", "error_report_url", "message",
             "created_at", "started_at", "finished_at",
         ]  # fmt: skip

@@ -3,9 +3,11 @@ from rest_framework.routers import DefaultRouter
 
 from analytics.actions.api import ActionViewSet
 from analytics.alerts.api import AlertRuleViewSet, AlertViewSet
+from analytics.alerts.robot_api import AlertRobotViewSet
 from analytics.api import cross_sell, dashboard, evaluations, relationship
 from analytics.api.imports import ImportJobViewSet
 from analytics.api.purchases import PurchaseViewSet
+from analytics.referrals import api as referrals
 from surveyhub.api.root import ApiRootView
 
 router = DefaultRouter()
@@ -16,6 +18,7 @@ router.register("evaluations", evaluations.EvaluationViewSet, basename="evaluati
 router.register("reports", evaluations.ReportViewSet, basename="report")
 router.register("alert-rules", AlertRuleViewSet, basename="alert-rule")
 router.register("alerts", AlertViewSet, basename="alert")
+router.register("alert-robots", AlertRobotViewSet, basename="alert-robot")
 router.register("actions", ActionViewSet, basename="action")
 
 urlpatterns = [
@@ -28,6 +31,12 @@ urlpatterns = [
     path("analytics/lifecycle/", relationship.LifecycleView.as_view(), name="analytics-lifecycle"),
     path("analytics/segments/", relationship.SegmentsView.as_view(), name="analytics-segments"),
     path("analytics/cross-sell/", cross_sell.CrossSellView.as_view(), name="analytics-cross-sell"),
+    path("analytics/referrals/", referrals.ReferralsView.as_view(), name="analytics-referrals"),
+    path(
+        "analytics/demographics/",
+        referrals.DemographicsView.as_view(),
+        name="analytics-demographics",
+    ),
     path("dashboard/tiles/", dashboard.TilesView.as_view(), name="dashboard-tiles"),
     path(
         "dashboard/nps-distribution/",

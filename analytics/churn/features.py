@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.clv.bgnbd import BgNbdParams, bgnbd_fit, bgnbd_probability_alive
-from analytics.clv.summary import customer_summary
+from analytics.clv.summary import customer_groups, purchase_days, summary_from_days
 
 FEATURE_COLUMNS = [
     "log_recency",
@@ -53,20 +53,28 @@ def bgnbd_no_purchase(params: BgNbdParams, frequency, recency, age, horizon: flo
 
 
 def churn_features(
-    transactions: pd.DataFrame,
+    transactions: pd.DataFrame | None,
     *,
     as_of: pd.Timestamp | str,
     horizon_days: float,
     bgnbd: BgNbdParams | None = None,
+    per_day: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, BgNbdParams | None]:
     """Features of every customer with a purchase day up to `as_of` (inclusive).
 
     Columns FEATURE_COLUMNS (model inputs) and DESCRIPTIVE_COLUMNS; indexed by customer id.
     BG/NBD is fitted on the same history (time in days) unless `bgnbd` is given; when it cannot
     be fitted (too few customers) its feature is left neutral (0.5) and None is returned.
+    `per_day`: the history's purchase days (:func:`analytics.clv.summary.purchase_days`) when
+    already at hand — a day's total does not depend on the cutoff, so the back-test's cutoffs
+    share one grouping of the purchases; days after `as_of` are left out here.
     """
     end = pd.Timestamp(as_of).normalize()
-    summary = customer_summary(transactions, calibration_end=end, time_unit="days")
+    if per_day is None:
+        per_day = purchase_days(transactions, end=end)
+    else:
+        per_day = per_day[(per_day["day"] <= end).to_numpy()]
+    summary = summary_from_days(per_day, end=end, time_unit="days")
     if summary.empty:
         return pd.DataFrame(columns=FEATURE_COLUMNS + DESCRIPTIVE_COLUMNS), bgnbd
     x = summary["frequency"].to_numpy(dtype="float64")
@@ -74,9 +82,9 @@ def churn_features(
     age = summary["T"].to_numpy(dtype="float64")
     recency_days = age - first_to_last
     rhythm = np.divide(first_to_last, x, out=np.full_like(x, np.nan), where=x > 0)
-    per_day = _day_totals(transactions, end)
-    trend = _spend_trend(per_day, summary.index)
-    spend = _mean_day_spend(per_day, summary.index)
+    days = _CustomerDays(per_day)
+    trend = days.spend_trend()
+    spend = days.mean_spend()
     if bgnbd is None and len(summary) >= 20 and (x > 0).sum() >= 5:
         try:
             bgnbd = bgnbd_fit(x, first_to_last, age)
@@ -108,47 +116,50 @@ def churn_features(
         },
         index=summary.index,
     )
-    return frame.join(_rhythm_columns(per_day, end, summary.index)), bgnbd
+    return frame.join(days.rhythm_columns(end).reindex(summary.index)), bgnbd
 
 
-def _rhythm_columns(per_day: pd.DataFrame, end: pd.Timestamp, index: pd.Index) -> pd.DataFrame:
-    """The gap before the last purchase day (NaN for one purchase day), and the purchase days
-    in the last RECENT_WINDOW_DAYS and before them (for "frequency rising")."""
-    per_day = per_day.assign(gap=per_day.groupby("customer")["day"].diff().dt.days)
-    grouped = per_day.groupby("customer")
-    recent = per_day["day"] > end - pd.Timedelta(days=RECENT_WINDOW_DAYS)
-    out = pd.DataFrame(
-        {
-            "last_gap_days": grouped["gap"].last(),
-            "recent_days": recent.groupby(per_day["customer"]).sum(),
-            "earlier_days": (~recent).groupby(per_day["customer"]).sum(),
-        }
-    )
-    return out.reindex(index).astype("float64")
+class _CustomerDays:
+    """A customer's purchase days as runs of rows (purchase_days sorts by customer, then day):
+    each per-customer figure is read off the runs' first and last rows, sums grouped once."""
 
+    def __init__(self, per_day: pd.DataFrame) -> None:
+        customers = per_day["customer"].to_numpy()
+        self.starts, self.ends = customer_groups(customers)
+        self.index = pd.Index(customers[self.starts], name="customer")
+        self.day = per_day["day"]
+        self.amount = per_day["amount"].to_numpy()
+        group = np.repeat(np.arange(len(self.starts)), self.ends - self.starts)
+        self.grouped = pd.Series(self.amount).groupby(group, sort=False)
+        self.count = pd.Series(self.ends - self.starts, index=self.index)
 
-def _day_totals(transactions: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
-    moments = pd.to_datetime(transactions["ordered_at"])
-    amounts = transactions["amount"].astype("float64")
-    days = moments.dt.normalize()
-    keep = ((days <= end) & (amounts >= 0)).to_numpy()
-    frame = pd.DataFrame(
-        {"customer": transactions["customer_id"].to_numpy()[keep],
-         "day": days.to_numpy()[keep], "amount": amounts.to_numpy()[keep]}
-    )  # fmt: skip
-    return frame.groupby(["customer", "day"], sort=True)["amount"].sum().reset_index()
+    def mean_spend(self) -> np.ndarray:
+        return self.grouped.mean().fillna(0.0).to_numpy()
 
+    def spend_trend(self) -> np.ndarray:
+        """Last purchase day's spend ÷ the mean of the earlier ones, as a log ratio; 0 (no
+        trend) for one-time buyers. Below 0: spend falling."""
+        last = pd.Series(self.amount[self.ends - 1], index=self.index)
+        total = pd.Series(self.grouped.sum().to_numpy(), index=self.index)
+        count = self.count
+        earlier = (total - last) / (count - 1).where(count > 1)
+        ratio = np.log1p(last.clip(lower=0)) - np.log1p(earlier.clip(lower=0))
+        return ratio.where(count > 1).fillna(0.0).to_numpy()
 
-def _mean_day_spend(per_day: pd.DataFrame, index: pd.Index) -> np.ndarray:
-    return per_day.groupby("customer")["amount"].mean().reindex(index).fillna(0.0).to_numpy()
-
-
-def _spend_trend(per_day: pd.DataFrame, index: pd.Index) -> np.ndarray:
-    """Last purchase day's spend ÷ the mean of the earlier ones, as a log ratio; 0 (no trend)
-    for one-time buyers. Below 0: spend falling."""
-    grouped = per_day.groupby("customer")["amount"]
-    last = grouped.last()
-    count = grouped.size()
-    earlier = (grouped.sum() - last) / (count - 1).where(count > 1)
-    ratio = np.log1p(last.clip(lower=0)) - np.log1p(earlier.clip(lower=0))
-    return ratio.where(count > 1).reindex(index).fillna(0.0).to_numpy()
+    def rhythm_columns(self, end: pd.Timestamp) -> pd.DataFrame:
+        """The gap before the last purchase day (NaN for one purchase day), and the purchase
+        days in the last RECENT_WINDOW_DAYS and before them (for "frequency rising")."""
+        two = (self.ends - self.starts) > 1
+        last = self.day.iloc[self.ends - 1].reset_index(drop=True)
+        before = self.day.iloc[np.where(two, self.ends - 2, self.ends - 1)].reset_index(drop=True)
+        gap = (last - before).dt.days.to_numpy(dtype="float64")
+        recent = (self.day > end - pd.Timedelta(days=RECENT_WINDOW_DAYS)).to_numpy()
+        recent_days = np.add.reduceat(recent.astype("int64"), self.starts) if two.size else []
+        return pd.DataFrame(
+            {
+                "last_gap_days": np.where(two, gap, np.nan),
+                "recent_days": recent_days,
+                "earlier_days": self.ends - self.starts - np.asarray(recent_days, dtype="int64"),
+            },
+            index=self.index,
+        ).astype("float64")

@@ -25,10 +25,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 from analytics.churn.features import FEATURE_COLUMNS, churn_features
 from analytics.churn.signals import SIGNAL_COLUMNS, signal_features
 from analytics.clv.bgnbd import BgNbdParams
+from analytics.clv.summary import purchase_days
 
 MIN_HISTORY_DAYS = 90
 MIN_WINDOW_DAYS = 28
@@ -79,6 +81,7 @@ class ChurnResult:
     backtest: BackTest
 
 
+@threadpool_limits.wrap(limits=1)  # one thread: see analytics.clv
 def churn_risk(
     transactions: pd.DataFrame,
     *,
@@ -100,7 +103,8 @@ def churn_risk(
     days = pd.to_datetime(transactions["ordered_at"]).dt.normalize()
     transactions = transactions[(days <= end).to_numpy()]
     days = days[days <= end]
-    now, _ = churn_features(transactions, as_of=end, horizon_days=horizon, bgnbd=bgnbd)
+    per_day = purchase_days(transactions, end=end)  # one grouping for now and every cutoff
+    now, _ = churn_features(None, as_of=end, horizon_days=horizon, bgnbd=bgnbd, per_day=per_day)
     backtest = BackTest(method="rule", horizon_days=horizon, customers=len(now))
     window = _window(days, end, horizon)
     if len(now) < MIN_CUSTOMERS:
@@ -108,7 +112,7 @@ def churn_risk(
     elif window < MIN_WINDOW_DAYS:
         backtest.reason = "short_history"
     else:
-        fitted = _fit_backtest(transactions, days, end, window, signals, backtest)
+        fitted = _fit_backtest(transactions, days, per_day, end, window, signals, backtest)
         if fitted is not None:
             model, columns = fitted
             x_now = _with_signals(now, signals, end, columns)
@@ -159,18 +163,18 @@ def _window(days: pd.Series, end: pd.Timestamp, horizon: int) -> int:
     return max(0, min(horizon, span - MIN_HISTORY_DAYS))
 
 
-def _labelled(transactions, days, end, window, signals, columns, bgnbd=None):
+def _labelled(transactions, days, per_day, end, window, signals, columns, bgnbd=None):
     """Features at end − window, the label "no purchase in (cutoff, end]" and the BG/NBD fit
     the features used (fitted on the history up to the cutoff unless given)."""
     cutoff = end - pd.Timedelta(days=window)
-    then, bgnbd = churn_features(transactions[(days <= cutoff).to_numpy()], as_of=cutoff,
-                                 horizon_days=window, bgnbd=bgnbd)  # fmt: skip
+    then, bgnbd = churn_features(None, as_of=cutoff, horizon_days=window, bgnbd=bgnbd,
+                                 per_day=per_day)  # fmt: skip
     bought = transactions["customer_id"].to_numpy()[(days > cutoff).to_numpy()]
     y = (~then.index.isin(pd.unique(bought))).astype(int)
     return _with_signals(then, signals, cutoff, columns), y, bgnbd
 
 
-def _fit_backtest(transactions, days, end, window, signals, backtest: BackTest):
+def _fit_backtest(transactions, days, per_day, end, window, signals, backtest: BackTest):
     """Fit on two stacked back-tests (the window and two thirds of it, both ending at `end`);
     evaluate out of fold, grouped by customer, on the full window's rows."""
     all_columns = FEATURE_COLUMNS + (SIGNAL_COLUMNS if signals is not None and len(signals) else [])
@@ -178,7 +182,7 @@ def _fit_backtest(transactions, days, end, window, signals, backtest: BackTest):
     backtest.window_days, backtest.cutoff = window, cutoff.date().isoformat()
     windows = [window] + ([w] if (w := window * 2 // 3) >= MIN_WINDOW_DAYS else [])
     # Each cutoff's BG/NBD is fitted on the history up to that cutoff only.
-    parts = [_labelled(transactions, days, end, w, signals, all_columns) for w in windows]
+    parts = [_labelled(transactions, days, per_day, end, w, signals, all_columns) for w in windows]
     then, y, _ = parts[0]
     if len(then) < MIN_CUSTOMERS:
         backtest.reason = "few_customers"

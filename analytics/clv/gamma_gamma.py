@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize
 from scipy.special import digamma, gammaln
+from threadpoolctl import threadpool_limits
 
 FloatArray = NDArray[np.float64]
 
@@ -83,6 +84,7 @@ def gamma_gamma_log_likelihood(
     return float(np.sum(_per_customer_log_likelihood(params, x, m)))
 
 
+@threadpool_limits.wrap(limits=1)  # one thread: see analytics.clv
 def gamma_gamma_fit(
     frequency: ArrayLike,
     monetary_value: ArrayLike,

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from analytics.dashboard.at_risk_digest import at_risk_digest
 from analytics.metric_queries.drivers import Driver, topic_drivers
 from analytics.metric_queries.filters import MetricFilters
 from analytics.metric_queries.survey_metrics import MetricSummary, metric_summary
@@ -105,6 +106,7 @@ def weekly_digest_send(*, today: dt.date) -> int:
                     "csat": words.change_text("csat", digest.csat_test.difference),
                 }
                 context = {"digest": digest, "changes": changes, "site_url": settings.SITE_URL}
+                context["at_risk"] = at_risk_digest(as_of=digest.week_end)  # churn warning
                 subject = _("SurveyHub weekly digest, %(start)s – %(end)s") % {
                     "start": digest.week_start.isoformat(),
                     "end": digest.week_end.isoformat(),

@@ -7,7 +7,6 @@ import dataclasses
 import datetime as dt
 import logging
 import time
-from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -23,7 +22,6 @@ from analytics.clv import (
 )
 from analytics.clv.value import clv_probabilistic, expected_purchases
 from analytics.evaluations.errors import EvaluationError
-from analytics.metric_queries.purchase_metrics import purchases_frame
 from analytics.metrics.rfm import rfm_table
 from analytics.models import (
     ClvRun,
@@ -31,7 +29,12 @@ from analytics.models import (
     EvaluationSnapshot,
     ValueTier,
 )
-from analytics.relationship.churn_runs import churn_columns, default_horizon
+from analytics.relationship.churn_runs import (
+    churn_columns,
+    customer_values_copy,
+    default_horizon,
+    purchase_history,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +74,7 @@ def clv_fit(
         raise EvaluationError(_("Expected weeks or days."), field="time_unit") from None
     margin = float(getattr(settings, "SURVEYHUB_CLV_MARGIN", 1.0) if margin is None else margin)
     started = time.monotonic()
-    frame = purchases_frame(end=as_of)
+    frame = purchase_history(end=as_of)
     summary = customer_summary(frame, calibration_end=as_of, time_unit=unit)
     if len(summary) < 2:
         raise EvaluationError(
@@ -122,42 +125,16 @@ def clv_fit(
             horizon_years=horizon_years, margin=margin, churn_horizon_days=horizon_days,
             churn_backtest=churn.backtest,
         )  # fmt: skip
-        rows = zip(
-            summary.index.tolist(), x.tolist(), t_x.tolist(), big_t.tolist(),
-            summary["monetary_value"].tolist(), rfm["recency_days"].tolist(),
-            rfm["frequency"].tolist(), rfm["monetary"].tolist(), rfm["r_score"].tolist(),
-            rfm["f_score"].tolist(), rfm["m_score"].tolist(), rfm["segment_code"].tolist(),
-            p_alive.tolist(), orders_1y.tolist(), clv.tolist(), tiers.tolist(),
-            _churn_rows(churn, at_stake), strict=True,
-        )  # fmt: skip
-        CustomerValue.objects.bulk_create(
-            (
-                CustomerValue(
-                    run=run,
-                    customer_id=c,
-                    frequency=int(f),
-                    recency=rec,
-                    T=age,
-                    monetary=m,
-                    recency_days=int(rd),
-                    orders=int(o),
-                    spend=_money(s),
-                    r_score=int(rs),
-                    f_score=int(fs),
-                    m_score=int(ms),
-                    rfm_segment=seg,
-                    p_alive=pa,
-                    expected_orders_1y=eo,
-                    clv=_money(v),
-                    value_tier=tier,
-                    **churn_fields,
-                )
-                for c, f, rec, age, m, rd, o, s, rs, fs, ms, seg, pa, eo, v, tier, churn_fields in (
-                    rows
-                )
-            ),
-            batch_size=5000,
-        )
+        customer_values_copy(run_id=run.pk, customer_ids=summary.index, columns={
+            "frequency": x, "recency": t_x, "T": big_t, "monetary": summary["monetary_value"],
+            "recency_days": rfm["recency_days"], "orders": rfm["frequency"],
+            "spend": rfm["monetary"], "r_score": rfm["r_score"], "f_score": rfm["f_score"],
+            "m_score": rfm["m_score"], "rfm_segment": rfm["segment_code"], "p_alive": p_alive,
+            "expected_orders_1y": orders_1y, "clv": clv, "value_tier": tiers,
+            "churn_risk": churn.risk, "churn_band": churn.band, "value_at_stake": at_stake,
+            "rhythm_days": churn.rhythm, "last_gap_days": churn.last_gap,
+            "spend_trend": churn.spend_trend, "lifecycle_stage": churn.stage,
+        })  # fmt: skip
         run.seconds = time.monotonic() - started
         run.save(update_fields=["seconds"])
     logger.info(
@@ -212,34 +189,3 @@ def _value_tiers(clv: pd.Series) -> np.ndarray:
     tiers[rank <= np.ceil(n * (HIGH_TIER_SHARE + MEDIUM_TIER_SHARE))] = ValueTier.MEDIUM.value
     tiers[rank <= np.ceil(n * HIGH_TIER_SHARE)] = ValueTier.HIGH.value
     return tiers
-
-
-def _churn_rows(churn, at_stake: np.ndarray) -> list[dict]:
-    """The churn and lifecycle fields of each customer, in the summary's order."""
-    return [
-        {
-            "churn_risk": None if np.isnan(risk) else float(risk),
-            "churn_band": band,
-            "value_at_stake": _money(stake),
-            "rhythm_days": None if np.isnan(rhythm) else float(rhythm),
-            "last_gap_days": None if np.isnan(gap) else float(gap),
-            "spend_trend": float(trend),
-            "lifecycle_stage": stage,
-        }
-        for risk, band, stake, rhythm, gap, trend, stage in zip(
-            churn.risk.tolist(),
-            churn.band.tolist(),
-            at_stake.tolist(),
-            churn.rhythm.tolist(),
-            churn.last_gap.tolist(),
-            churn.spend_trend.tolist(),
-            churn.stage.tolist(),
-            strict=True,
-        )
-    ]
-
-
-def _money(value: float) -> Decimal:
-    if not np.isfinite(value):
-        value = 0.0
-    return Decimal(f"{value:.2f}")

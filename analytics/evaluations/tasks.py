@@ -7,7 +7,9 @@ from analytics.evaluations.errors import EvaluationError
 from analytics.evaluations.periods import local_today
 from analytics.evaluations.post_purchase import post_purchase_invitations_run
 from analytics.evaluations.scorecard import evaluation_compute_current
-from analytics.workspace.nightly import figures_warm
+from analytics.models import EvaluationSnapshot
+from analytics.workspace.figures import figures_release
+from analytics.workspace.nightly import figures_fill, figures_warm
 from surveyhub.tasking.declare import surveyhub_task
 from surveyhub.tasking.queues import Queue
 
@@ -38,6 +40,22 @@ def compute_evaluations() -> list[str]:
     snapshots = evaluation_compute_current()
     figures_warm(snapshots)
     return [f"{s.period} v{s.version}" for s in snapshots]
+
+
+@surveyhub_task(
+    name="analytics.compute_workspace_figures", queue=Queue.DEFAULT, time_limit=30 * 60,
+    expires=3600,
+)  # fmt: skip
+def compute_workspace_figures(snapshot_id: int) -> bool:
+    """A workspace page found a snapshot's figures missing or stale: compute them and its
+    drill-downs, then let the next page view ask again (the lock of `figures_request`)."""
+    snapshot = EvaluationSnapshot.objects.select_related("clv_run").filter(pk=snapshot_id).first()
+    if snapshot is None:  # a newer evaluation replaced it meanwhile
+        return False
+    try:
+        return figures_fill(snapshot)
+    finally:
+        figures_release(snapshot)
 
 
 @surveyhub_task(name="analytics.post_purchase_invitations", queue=Queue.DEFAULT, expires=12 * 3600)

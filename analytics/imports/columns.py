@@ -31,8 +31,15 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "email": ("email", "e-mail", "mail", "邮箱", "电子邮箱", "电子邮件", "邮件", "邮箱地址"),
     "name": ("name", "customer_name", "full_name", "姓名", "客户姓名", "客户名称", "会员姓名",
              "名称", "名字"),
-    "region": ("region", "city", "province", "area", "地区", "城市", "省份", "区域", "所在地区",
-               "所在城市"),
+    "region": ("region", "province", "area", "地区", "省份", "区域", "所在地区"),
+    # City fills region too when the file has no region column (as it did before it was typed).
+    "city": ("city", "城市", "所在城市", "居住城市", "城市名称"),
+    "gender": ("gender", "sex", "性别"),
+    "birth_year": ("birth_year", "year_of_birth", "birthyear", "birth year", "出生年份", "出生年",
+                   "出生年度"),
+    "member_level": ("member_level", "membership_level", "member_tier", "会员等级",
+                     "会员级别", "会员层级", "等级"),
+    "referral_code": ("referral_code", "referral", "ref_code", "推荐码", "推荐人代码", "邀请码"),
     "store": ("store", "store_name", "shop", "门店", "门店名称", "店铺", "店铺名称", "店名",
               "购买门店", "所属门店", "归属门店"),
     "store_code": ("store_code", "store_id", "store no", "shop_code", "门店编码", "门店代码",
@@ -60,14 +67,20 @@ FIELD_LABELS = {
     "language": _("language"),
     "tags": _("tags"),
     "unsubscribed": _("unsubscribed"),
+    "city": _("city"),
+    "gender": _("gender"),
+    "birth_year": _("birth year"),
+    "member_level": _("member level"),
+    "referral_code": _("referral code"),
 }
 
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
     ImportKind.PURCHASES: ("order_id", "customer_id", "ordered_at", "amount", "currency",
                            "category", "channel", "quantity", "phone", "email", "name",
-                           "region", "store", "store_code"),
+                           "region", "store", "store_code", "city", "referral_code"),
     ImportKind.CUSTOMERS: ("customer_id", "name", "phone", "email", "region", "language",
-                           "tags", "unsubscribed", "store", "store_code"),
+                           "tags", "unsubscribed", "store", "store_code", "city", "gender",
+                           "birth_year", "member_level", "referral_code"),
 }  # fmt: skip
 REQUIRED: dict[str, tuple[str, ...]] = {
     ImportKind.PURCHASES: ("order_id", "ordered_at", "amount"),

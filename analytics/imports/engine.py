@@ -23,6 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from analytics.imports.columns import ColumnMap, column_label, map_columns
+from analytics.imports.demographics import write_row_extras
 from analytics.imports.rows import (
     MSG_ORDER_ID_REPEATED,
     MSG_UNKNOWN_CUSTOMER,
@@ -74,6 +75,7 @@ class ImportResult:
     # Codes of the stores this import added to the managed list (dry run: would add).
     stores_added: list[str] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
+    notes: list[dict] = field(default_factory=list)  # rows imported with a part left out
     encoding: str = ""
     delimiter: str = ""
     columns: dict[str, str] = field(default_factory=dict)
@@ -226,10 +228,9 @@ class _Importer:
             pending.result()  # re-raises what went wrong in the writer
 
     def _flush_now(self, records: list) -> None:
-        if self.options.kind == ImportKind.PURCHASES:
-            self._flush_purchases(records)
-        else:
-            self._flush_customers(records)
+        purchases = self.options.kind == ImportKind.PURCHASES
+        (self._flush_purchases if purchases else self._flush_customers)(records)
+        write_row_extras(self, records)  # demographic profiles and referral codes
 
     # --- customers of the rows -------------------------------------------------------------
 

@@ -321,6 +321,7 @@ def _finish(job: ImportJob, result: ImportResult) -> None:
     job.rows_updated = result.rows_updated
     job.customers_created = result.customers_created
     job.stores_added = result.stores_added
+    job.notes = [{"message": n["message"], "params": n["params"]} for n in result.notes]
     job.detected_encoding = result.encoding
     job.detected_delimiter = result.delimiter
     job.columns = result.columns

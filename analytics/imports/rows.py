@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from analytics.imports.demographics import ProfileValues, profile_cells
 from analytics.imports.parsing import (
     CellError,
     cell_text,
@@ -51,6 +52,9 @@ LIMITS = {
     "email": 254,
     "store": 100,
     "store_code": STORE_CODE_LIMIT,
+    "city": 100,
+    "member_level": 32,
+    "referral_code": 64,
 }
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -93,6 +97,7 @@ class PurchaseRecord:
     channel: str
     quantity: int
     store: StoreKey | None = None
+    referral_code: str = ""
 
 
 @dataclass(slots=True)
@@ -103,6 +108,8 @@ class CustomerRecord:
     tags: list[str]
     unsubscribed: bool | None
     store: StoreKey | None = None
+    profile: ProfileValues | None = None
+    referral_code: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,8 +180,10 @@ class RowChecker:
             phone=phone,
             email=email,
             name=self._text(cells, "name", problems) if "name" in cells else "",
-            region=self._text(cells, "region", problems) if "region" in cells else "",
-        )
+            region=self._text(cells, "region", problems) if "region" in cells
+            # A city column fills the region when the file has none (as before it was typed).
+            else self._text(cells, "city", problems) if "city" in cells else "",
+        )  # fmt: skip
 
     def purchase(self, row: list, number: int) -> PurchaseRecord | list[CellProblem]:
         cells = self._cells(row)
@@ -198,6 +207,7 @@ class RowChecker:
         category = self._text(cells, "category", problems)
         channel = self._text(cells, "channel", problems)
         store = self.store_key(cells, problems)
+        referral_code = self._text(cells, "referral_code", problems)
         if problems:
             return problems
         self.seen_orders.add(order_id)
@@ -212,6 +222,7 @@ class RowChecker:
             channel=channel,
             quantity=quantity,
             store=store,
+            referral_code=referral_code,
         )
 
     def customer(self, row: list, number: int) -> CustomerRecord | list[CellProblem]:
@@ -231,11 +242,16 @@ class RowChecker:
                 problems.append(CellProblem("tags", tag, MSG_TOO_LONG, {"limit": 64}))
         unsubscribed = self._parse(cells, "unsubscribed", parse_bool, None, problems)
         store = self.store_key(cells, problems)
+        profile = profile_cells(cells, problems, CellProblem)
+        for name in ("city", "member_level"):
+            if name in cells:
+                setattr(profile, name, self._text(cells, name, problems))
+        referral_code = self._text(cells, "referral_code", problems)
         if problems:
             return problems
         return CustomerRecord(
             row=number, customer=keys, language=language, tags=tags, unsubscribed=unsubscribed,
-            store=store,
+            store=store, profile=profile, referral_code=referral_code,
         )  # fmt: skip
 
     def store_key(self, cells: dict, problems: list[CellProblem]) -> StoreKey | None:

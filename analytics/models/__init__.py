@@ -36,6 +36,13 @@ from analytics.models.purchases import (
     ImportStatus,
     Purchase,
 )
+from analytics.models.referrals import (
+    CustomerProfile,
+    Gender,
+    Referral,
+    ReferralCode,
+    ReferralSource,
+)
 from analytics.models.relationship import SegmentPlaybook
 from analytics.models.reports import ReportDownload, WorkspaceFigures
 
@@ -53,11 +60,13 @@ __all__ = [
     "AlertWindow",
     "ChurnBand",
     "ClvRun",
+    "CustomerProfile",
     "CustomerValue",
     "DeliveryStatus",
     "DigestRun",
     "DimensionWeight",
     "EvaluationSnapshot",
+    "Gender",
     "ImportJob",
     "ImportKind",
     "ImportStatus",
@@ -66,6 +75,9 @@ __all__ = [
     "PostPurchaseRule",
     "PostPurchaseRun",
     "Purchase",
+    "Referral",
+    "ReferralCode",
+    "ReferralSource",
     "Report",
     "ReportDownload",
     "ReportFormat",

@@ -145,6 +145,8 @@ class ClvRun(models.Model):
     # with AUC and calibration, or "rule" with the reason; see analytics.churn.model.BackTest).
     churn_horizon_days = models.PositiveIntegerField(_("churn horizon (days)"), default=90)
     churn_backtest = models.JSONField(_("churn back-test"), default=dict, blank=True)
+    # Per RFM segment × lifecycle stage: customers, CLV sum, churn sum/count, high-risk count.
+    segment_figures = models.JSONField(_("segment figures"), default=list, blank=True)
 
     class Meta:
         ordering = ["-as_of", "-id"]
@@ -231,6 +233,10 @@ class CustomerValue(models.Model):
             models.Index(fields=["run", "value_tier"], name="customervalue_tier"),
             models.Index(fields=["run", "-clv"], name="customervalue_clv"),
             models.Index(fields=["run", "-value_at_stake"], name="customervalue_at_stake"),
+            models.Index(
+                fields=["run", "churn_band", "-value_at_stake", "-clv", "customer"],
+                name="customervalue_at_risk",
+            ),
             models.Index(fields=["run", "lifecycle_stage"], name="customervalue_stage"),
         ]
 

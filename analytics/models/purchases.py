@@ -107,6 +107,9 @@ class ImportJob(models.Model):
     columns = models.JSONField(_("columns used"), default=dict, blank=True)
     # The stores this import added to the managed list (their codes; dry run: would add).
     stores_added = models.JSONField(_("stores added"), default=list, blank=True)
+    # What was left out of rows that were still imported (e.g. an unknown referral code):
+    # [{message (English message ID), params}], translated when shown.
+    notes = models.JSONField(pgettext_lazy("import", "notes"), default=list, blank=True)
     # The first rejected rows ({row, column, value, message}); all of them are in the report.
     errors = models.JSONField(_("errors"), default=list, blank=True)
     error_report = models.FileField(
@@ -137,6 +140,11 @@ class ImportJob(models.Model):
             for code in self.stores_added
         ]
         return stores_added_text(labels, dry_run=self.dry_run)
+
+    @property
+    def notes_text(self) -> list[str]:
+        """The import's notes in the active language."""
+        return [error_message(note["message"], note.get("params")) for note in self.notes]
 
     @property
     def message_text(self) -> str:

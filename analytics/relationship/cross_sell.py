@@ -8,15 +8,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 from django import forms
-from django.db.models.functions import TruncQuarter
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from analytics.basket import rules as basket
 from analytics.basket.trend import quarterly_cross_sell
-from analytics.evaluations.periods import local_zone
-from analytics.metrics import loyalty
 from analytics.models import Purchase
+from analytics.relationship.queries import category_histories, quarterly_category_rows
 from surveyhub.api.errors import DomainError
 from surveys.models import Customer
 
@@ -36,24 +34,12 @@ def known_categories() -> list[str]:
 
 def purchase_histories() -> dict[int, set[str]]:
     """Customer → every category they bought (from distinct pairs, one query)."""
-    pairs = _bought().exclude(category="").values_list("customer_id", "category").distinct()
-    return basket.histories_from_pairs(pairs.iterator(chunk_size=20_000))
+    return category_histories()
 
 
 def quarterly_orders() -> pd.DataFrame:
     """One row per customer, category and local quarter: enough for the quarterly rates."""
-    rows = (
-        _bought()
-        .annotate(quarter=TruncQuarter("ordered_at", tzinfo=local_zone()))
-        .values_list("customer_id", "category", "quarter")
-        .distinct()
-    )
-    columns = [loyalty.CUSTOMER, loyalty.CATEGORY, loyalty.ORDERED_AT]
-    frame = pd.DataFrame.from_records(list(rows), columns=columns)
-    if not frame.empty:
-        moments = pd.to_datetime(frame[loyalty.ORDERED_AT], utc=True)
-        frame[loyalty.ORDERED_AT] = moments.dt.tz_convert(local_zone()).dt.tz_localize(None)
-    return frame
+    return quarterly_category_rows()
 
 
 class CrossSellForm(forms.Form):
@@ -155,7 +141,8 @@ class CrossSellReport:
 def cross_sell_report(
     thresholds: basket.Thresholds, *, category: str = "", histories=None
 ) -> CrossSellReport:
-    histories = purchase_histories() if histories is None else histories
+    orders = quarterly_orders()  # read once: the histories are its customer-category pairs
+    histories = category_histories(orders) if histories is None else histories
     all_rules = basket.association_rules(histories, thresholds)
     shown = [r for r in all_rules if not category or r.antecedent == category]
     return CrossSellReport(
@@ -164,7 +151,7 @@ def cross_sell_report(
         rules=shown,
         rules_total=len(shown),
         next_counts=basket.next_category_counts(histories, all_rules),
-        trend=quarterly_cross_sell(quarterly_orders()),
+        trend=quarterly_cross_sell(orders),
         histories=histories,
         all_rules=all_rules,
     )

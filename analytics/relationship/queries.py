@@ -7,11 +7,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Q, QuerySet
+import pandas as pd
+from django.conf import settings
+from django.db.models import BigIntegerField, Count, F, Func, Q, QuerySet, Value
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from analytics.models import ChurnBand, ClvRun, CustomerValue, LifecycleStage
+from analytics.metrics import loyalty
+from analytics.models import ChurnBand, ClvRun, CustomerValue, LifecycleStage, Purchase
+from analytics.relationship.churn_runs import numbers_by_key
 from feedback.models import Case
 from feedback.models.cases import OPEN_CASE_STATUSES
 from surveys.models import Response, ResponseStatus
@@ -167,6 +171,7 @@ def stage_counts(run: ClvRun) -> list[dict]:
     """Customers per stage, in the stages' order, with their share and CLV."""
     counts = dict(
         CustomerValue.objects.filter(run=run)
+        .order_by()  # the model's ordering would join the run and customer tables
         .values_list("lifecycle_stage")
         .annotate(n=Count("id"))
         .values_list("lifecycle_stage", "n")
@@ -194,10 +199,16 @@ def stage_transitions(run: ClvRun, earlier: ClvRun | None) -> dict:
     if earlier is None:
         return {"from_run": None, "rows": []}
     before = dict(
-        CustomerValue.objects.filter(run=earlier).values_list("customer_id", "lifecycle_stage")
+        CustomerValue.objects.filter(run=earlier)
+        .order_by()
+        .values_list("customer_id", "lifecycle_stage")
     )
     flows: Counter = Counter()
-    now = CustomerValue.objects.filter(run=run).values_list("customer_id", "lifecycle_stage")
+    now = (
+        CustomerValue.objects.filter(run=run)
+        .order_by()
+        .values_list("customer_id", "lifecycle_stage")
+    )
     for customer_id, stage in now.iterator(chunk_size=10000):
         flows[(before.get(customer_id, ""), stage)] += 1
     stages = [s.value for s in LifecycleStage]
@@ -236,3 +247,55 @@ def satisfaction_by_stage(run: ClvRun) -> list[dict]:
             "csat_n": c, "csat_top2": round(100.0 * answers["satisfied"] / c, 1) if c else None,
         })  # fmt: skip
     return out
+
+
+# Cross-sell reads in bulk ----------------------------------------------------------------
+
+
+def _bought_rows():
+    """Purchases that count as buying: not refunds, not negative."""
+    return Purchase.objects.order_by().filter(is_refund=False, amount__gte=0)
+
+
+class _LocalQuarterMicros(Func):
+    """Start of the local quarter of a timestamp, as microseconds since 1970-01-01 (local)."""
+
+    template = "(extract(epoch FROM date_trunc('quarter', %(expressions)s)) * 1000000)::bigint"
+    arg_joiner = " AT TIME ZONE "
+    output_field = BigIntegerField()
+
+    def __init__(self, moment):
+        super().__init__(moment, Value(settings.TIME_ZONE))
+
+
+def category_histories(rows: pd.DataFrame | None = None) -> dict[int, set[str]]:
+    """Customer → every category they bought (blank categories left out), from the rows of
+    :func:`quarterly_category_rows` (read here unless given: the report reads them once)."""
+    rows = quarterly_category_rows() if rows is None else rows
+    pairs = rows.loc[rows[loyalty.CATEGORY] != "", [loyalty.CATEGORY, loyalty.CUSTOMER]]
+    histories: dict[int, set[str]] = {}
+    for category, customers in pairs.groupby(loyalty.CATEGORY, sort=True)[loyalty.CUSTOMER]:
+        for customer in pd.unique(customers.to_numpy()).tolist():
+            histories.setdefault(customer, set()).add(category)
+    return histories
+
+
+def quarterly_category_rows() -> pd.DataFrame:
+    """One row per customer, category and local quarter they bought in (blank category
+    included): customer_id, product_category, ordered_at (the quarter's first moment, naive
+    local time) — the rows the quarterly cross-sell rates need."""
+    rows = (
+        _bought_rows()
+        .annotate(quarter=_LocalQuarterMicros(F("ordered_at")))
+        .values_list("category", "customer_id", "quarter")
+        .distinct()
+    )
+    query, params = rows.query.sql_with_params()
+    frame = numbers_by_key(query, list(params), loyalty.CATEGORY, [loyalty.CUSTOMER, "quarter"])
+    return pd.DataFrame(
+        {
+            loyalty.CUSTOMER: frame[loyalty.CUSTOMER].to_numpy(),
+            loyalty.CATEGORY: frame[loyalty.CATEGORY].to_numpy(dtype=object),
+            loyalty.ORDERED_AT: pd.to_datetime(frame["quarter"].to_numpy(), unit="us"),
+        }
+    )

@@ -4,14 +4,17 @@ its size, value, churn, NPS and the playbook (strategy) staff keep for it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Avg, Count, Q, Sum
+from django.db import connection
+from django.db.models import Count, Q, Sum
+from psycopg import sql
 
 from analytics.evaluations.segments import segment_label
 from analytics.metrics.rfm import SEGMENTS
 from analytics.models import ChurnBand, ClvRun, CustomerValue, LifecycleStage, SegmentPlaybook
 from surveys.models import Response, ResponseStatus
-from surveys.scoring.expressions import nps_group_counts
+from surveys.scoring.rules import NPS_DETRACTOR_MAX, NPS_PROMOTER_MIN
 
 KINDS = ("rfm", "stage")
 PLAYBOOK_MAX = 5000
@@ -50,23 +53,21 @@ def segment_key(kind: str, code: str) -> SegmentKey | None:
 
 def segment_rows(run: ClvRun, keys: list[SegmentKey] | None = None) -> list[dict]:
     """Size, CLV (sum and mean), mean churn risk, high-risk share, NPS of members' answers
-    and the playbook of each segment (two grouped queries per kind, one NPS query each)."""
+    and the playbook of each segment. The figures per RFM segment × stage are kept with the
+    run; the NPS answers are counted in one grouped query over the run's rows (one segment
+    asked for: only its members, through the run's segment or stage index)."""
     keys = keys or segment_keys()
     playbooks = {(p.kind, p.code): p for p in SegmentPlaybook.objects.all()}
+    only = keys[0] if len(keys) == 1 else None
     stats: dict[tuple[str, str], dict] = {}
-    nps: dict[tuple[str, str], dict] = {}
-    for kind in {k.kind for k in keys}:
-        nps.update(_nps_by_segment(run, kind))
-        field = SegmentKey(kind, "").field
-        for row in (
-            CustomerValue.objects.filter(run=run).values(field).order_by()
-            .annotate(
-                customers=Count("id"), clv_sum=Sum("clv"), clv_mean=Avg("clv"),
-                churn_mean=Avg("churn_risk"),
-                high=Count("id", filter=Q(churn_band=ChurnBand.HIGH)),
-            )
-        ):  # fmt: skip
-            stats[(kind, row[field])] = row
+    for row in _figures(run, only):
+        for key in (("rfm", row["rfm_segment"]), ("stage", row["lifecycle_stage"])):
+            total = stats.setdefault(key, dict.fromkeys(("customers", "churn_n", "high"), 0))
+            for name in ("customers", "churn_n", "high"):
+                total[name] += row[name]
+            total["clv_sum"] = total.get("clv_sum", Decimal(0)) + Decimal(row["clv_sum"] or 0)
+            total["churn_sum"] = total.get("churn_sum", 0.0) + (row["churn_sum"] or 0.0)
+    nps = _nps_by_segment(run, only)
     rows = []
     for key in keys:
         row = stats.get((key.kind, key.code), {})
@@ -74,8 +75,9 @@ def segment_rows(run: ClvRun, keys: list[SegmentKey] | None = None) -> list[dict
         playbook = playbooks.get((key.kind, key.code))
         rows.append({
             "kind": key.kind, "code": key.code, "label": key.label, "customers": n,
-            "clv_sum": row.get("clv_sum") or 0, "clv_mean": row.get("clv_mean") or 0,
-            "churn_mean": row.get("churn_mean"),
+            "clv_sum": row.get("clv_sum") or 0,
+            "clv_mean": row["clv_sum"] / n if n else 0,
+            "churn_mean": row["churn_sum"] / row["churn_n"] if row.get("churn_n") else None,
             "high_risk_share": round(100.0 * row.get("high", 0) / n, 1) if n else None,
             "nps": nps.get((key.kind, key.code), {"value": None, "n": 0}),
             "playbook": playbook.text if playbook else "",
@@ -84,20 +86,51 @@ def segment_rows(run: ClvRun, keys: list[SegmentKey] | None = None) -> list[dict
     return rows
 
 
-def _nps_by_segment(run: ClvRun, kind: str) -> dict[tuple[str, str], dict]:
-    """NPS of the completed answers of each segment's members: one grouped query per kind."""
-    field = f"customer__evaluated_values__{SegmentKey(kind, '').field}"
-    rows = (
-        Response.objects.filter(
-            status=ResponseStatus.COMPLETED, nps_score__isnull=False,
-            customer__evaluated_values__run=run,
+def _figures(run: ClvRun, only: SegmentKey | None) -> list[dict]:
+    """The run's figures per RFM segment × stage: kept with the run when it was written,
+    counted from its rows for runs written before they were kept."""
+    if run.segment_figures:
+        return [r for r in run.segment_figures if only is None or r[only.field] == only.code]
+    values = CustomerValue.objects.filter(run=run)
+    if only is not None:
+        values = values.filter(**{only.field: only.code})
+    return list(
+        values.values("rfm_segment", "lifecycle_stage").order_by()
+        .annotate(
+            customers=Count("id"), clv_sum=Sum("clv"), churn_n=Count("churn_risk"),
+            churn_sum=Sum("churn_risk"), high=Count("id", filter=Q(churn_band=ChurnBand.HIGH)),
         )
-        .values(field).order_by()
-        .annotate(n=Count("id"), **nps_group_counts(on="id"))
     )  # fmt: skip
-    out = {}
-    for row in rows:
-        n = row["n"]
-        value = round(100.0 * (row["promoters"] - row["detractors"]) / n, 1) if n else None
-        out[(kind, row[field])] = {"value": value, "n": n}
-    return out
+
+
+def _nps_by_segment(run: ClvRun, only: SegmentKey | None) -> dict[tuple[str, str], dict]:
+    """NPS of the completed answers of each segment's members (all of them, as answered up to
+    now): one query joining the answers to the run's rows on the customer, grouped by RFM
+    segment × stage."""
+    query = sql.SQL(
+        "SELECT v.rfm_segment, v.lifecycle_stage, count(*),"
+        " count(*) FILTER (WHERE r.nps_score >= %s), count(*) FILTER (WHERE r.nps_score <= %s)"
+        " FROM {responses} r JOIN {values} v ON v.customer_id = r.customer_id"
+        " WHERE v.run_id = %s AND r.status = %s AND r.nps_score IS NOT NULL{only}"
+        " GROUP BY 1, 2"
+    ).format(
+        responses=sql.Identifier(Response._meta.db_table),
+        values=sql.Identifier(CustomerValue._meta.db_table),
+        only=sql.SQL("") if only is None
+        else sql.SQL(" AND v.{} = %s").format(sql.Identifier(only.field)),
+    )  # fmt: skip
+    params = [NPS_PROMOTER_MIN, NPS_DETRACTOR_MAX, run.pk, ResponseStatus.COMPLETED.value]
+    with connection.cursor() as cursor:
+        cursor.execute(query.as_string(cursor.connection), params + ([only.code] if only else []))
+        grouped = cursor.fetchall()
+    counts: dict[tuple[str, str], list[int]] = {}
+    for rfm, stage, n, promoters, detractors in grouped:
+        for key in (("rfm", rfm), ("stage", stage)):
+            total = counts.setdefault(key, [0, 0, 0])
+            total[0] += n
+            total[1] += promoters
+            total[2] += detractors
+    return {
+        key: {"value": round(100.0 * (p - d) / n, 1) if n else None, "n": n}
+        for key, (n, p, d) in counts.items()
+    }

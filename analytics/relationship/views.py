@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from analytics.evaluations.segments import segment_label
 from analytics.models import ChurnBand, CustomerValue
+from analytics.relationship.lifecycle_chart import transition_chart
 from analytics.relationship.queries import (
     PAGE_SIZE,
     at_risk_rows,
@@ -130,4 +131,5 @@ def lifecycle(request):
             satisfaction=satisfaction_by_stage(run),
             earlier=earlier,
         )
+        context["flow_chart"] = transition_chart(context["transitions"])
     return render(request, "analytics/relationship/lifecycle.html", context)

@@ -144,7 +144,7 @@ def report_data(*, period: Period) -> ReportData:
         .order_by("-version")
         .first()
     ) or evaluation_compute(period=period)
-    e = evaluation_detail(snapshot)
+    e = evaluation_detail(snapshot, wait=True)  # the worker computes what is missing
     months = _months(period)
     return ReportData(
         period=period, snapshot=snapshot, e=e, months=months,

@@ -17,7 +17,7 @@ from analytics.metric_queries.filters import MetricFilters, completed_responses
 from analytics.metric_queries.survey_metrics import metric_breakdown
 from analytics.models import CustomerValue, EvaluationSnapshot, Purchase
 from analytics.workspace import words
-from analytics.workspace.figures import figures_part
+from analytics.workspace.figures import part_state
 from feedback.models.cases import Case, CaseStatus
 from surveyhub.formatting import format_count
 from surveys.models import Customer, Survey
@@ -116,13 +116,13 @@ def _customer_groups(by: str, snapshot) -> dict[int, str]:
                 .iterator(chunk_size=20_000))  # fmt: skip
 
 
-def _buyers(period: Period, *, by_category: bool) -> list[tuple]:
-    """One row per customer (and category): orders and categories in the period, and whether
-    they ordered in the previous period — counted by the database, refunds left out, as
-    analytics.metrics.loyalty counts them."""
+def _buyers(period: Period, *, by: str | None) -> list[tuple]:
+    """One row per customer (and category or store): orders and categories in the period,
+    and whether they ordered in the previous period (at that store, for a store) — counted
+    by the database, refunds left out, as analytics.metrics.loyalty counts them."""
     start = local_midnight(period.start)
     inside = Q(ordered_at__gte=start)
-    keys = ("customer_id", "category") if by_category else ("customer_id",)
+    keys = ("customer_id", by) if by else ("customer_id",)
     return list(
         Purchase.objects.filter(
             ordered_at__gte=local_midnight(period.previous().start),
@@ -141,18 +141,21 @@ def _buyers(period: Period, *, by_category: bool) -> list[tuple]:
     )
 
 
+# breakdown → the purchase field it groups by (a store by its code, as responses keep it)
+PURCHASE_KEYS = {"category": "category", "store": "store__code"}
+
+
 def _purchase_rows(period: Period, code: str, by: str, snapshot, cache: dict) -> list | None:
-    if by in ("channel", "store") or (code == "cross_sell_rate" and by == "category"):
-        return None  # orders carry no channel or store; one category has no cross-sell
-    if by == "category":
-        if "category" not in cache:
-            cache["category"] = _buyers(period, by_category=True)
-        rows = cache["category"]
-        keyed = ((category or "", orders, cats, before)
-                 for _c, category, orders, cats, before in rows)  # fmt: skip
+    if by == "channel" or (code == "cross_sell_rate" and by == "category"):
+        return None  # survey channels are not order channels; one category has no cross-sell
+    if by in PURCHASE_KEYS:
+        if by not in cache:
+            cache[by] = _buyers(period, by=PURCHASE_KEYS[by])
+        keyed = ((key or "", orders, cats, before)
+                 for _c, key, orders, cats, before in cache[by])  # fmt: skip
     else:
         if "customer" not in cache:
-            cache["customer"] = _buyers(period, by_category=False)
+            cache["customer"] = _buyers(period, by=None)
         if ("groups", by) not in cache:
             cache["groups", by] = _customer_groups(by, snapshot)
         rows, groups = cache["customer"], cache["groups", by]
@@ -241,10 +244,13 @@ def drilldown_numbers(
 
 def indicator_drilldown(period: Period, snapshot: EvaluationSnapshot, code: str) -> dict:
     """{"breakdowns": [{"by", "label", "applies", "rows": [{label, value_text, n, links}]}],
-    "responses": [...]} for one indicator of the period, in words; the numbers are computed
-    once a day per snapshot (`figures_part`)."""
-    numbers = figures_part(snapshot, f"drill:{code}",
-                           lambda: drilldown_numbers(period, snapshot, code))  # fmt: skip
+    "responses": [...], "state": {"status", "computed_on"}} for one indicator of the period,
+    in words. The numbers are computed ahead by a worker (nightly, or asked once when a page
+    finds them missing: `part_state`); until then "breakdowns" is empty and the state says
+    "computing"."""
+    numbers, state = part_state(snapshot, f"drill:{code}")
+    if numbers is None:
+        return {"breakdowns": [], "responses": [], "state": state}
     top = responses_behind(period, code, numbers["surveys"])
     top_survey = top[0]["survey"] if top else None
     base = {"from": period.start.isoformat(), "to": period.end.isoformat()}
@@ -268,4 +274,4 @@ def indicator_drilldown(period: Period, snapshot: EvaluationSnapshot, code: str)
                          "n": n, "n_text": words.number(n, 0), "links": links})  # fmt: skip
         breakdowns.append({"by": by, "label": str(title), "applies": raw is not None,
                            "rows": rows})  # fmt: skip
-    return {"breakdowns": breakdowns, "responses": top}
+    return {"breakdowns": breakdowns, "responses": top, "state": state}

@@ -2,14 +2,21 @@
 headline, the same-days comparison of a running period, the cases): numbers only, computed
 once a day per snapshot and kept in `WorkspaceFigures`, so a page view reads one row.
 
+A page never computes them (at a million rows that takes minutes): when they are missing or
+stale it asks a worker once (`figures_request`, a lock in the cache) and says "计算中…"
+(or shows yesterday's with a note) until they are there (`figures_state`, `part_state`).
+
 Numbers, never words: the page and the report word them in the reader's language."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from analytics.evaluations.periods import Period, local_midnight, local_today, period_parse
 from analytics.metric_queries.filters import MetricFilters, latest_clv_run
@@ -19,8 +26,15 @@ from analytics.models import EvaluationSnapshot, Purchase, WorkspaceFigures
 from analytics.workspace.cases import case_numbers
 from analytics.workspace.same_days import same_days_numbers
 from feedback.models.cases import Case
+from surveyhub.tasking.declare import enqueue, tasks_run_in_process
+
+logger = logging.getLogger(__name__)
 
 KEPT_FOR = dt.timedelta(days=1)
+# The worker's lock on one snapshot's figures: held while it computes them, so a page opened
+# again and again asks once; it expires with the task's time limit if a worker dies.
+LOCK_SECONDS = 30 * 60
+COMPUTE_TASK = "analytics.compute_workspace_figures"
 
 
 def coverage(period: Period, snapshot: EvaluationSnapshot) -> tuple[int, int]:
@@ -134,3 +148,69 @@ def figures_part(snapshot: EvaluationSnapshot, key: str, compute) -> object:
         row.data["parts"] = parts
         row.save(update_fields=["data"])
     return parts[key]
+
+
+def _fresh(computed_on: dt.date | None) -> bool:
+    return computed_on is not None and computed_on >= local_today() - KEPT_FOR
+
+
+def _kept(snapshot: EvaluationSnapshot) -> tuple[dict | None, dt.date | None]:
+    row = WorkspaceFigures.objects.filter(snapshot=snapshot).values("data", "computed_on").first()
+    return (row["data"], row["computed_on"]) if row else (None, None)
+
+
+def _lock_key(snapshot: EvaluationSnapshot) -> str:
+    return f"workspace-figures:{snapshot.pk}:{snapshot.computed_at.timestamp():.0f}"
+
+
+def figures_request(snapshot: EvaluationSnapshot) -> bool:
+    """Ask a worker to compute the snapshot's figures and drill-downs — once: True when this
+    call sent the task, False while another request's task holds the lock. Without a broker
+    (the embedded default) the task runs here, on the small data such installs hold."""
+    try:
+        if not cache.add(_lock_key(snapshot), timezone.now().isoformat(), LOCK_SECONDS):
+            return False
+    except Exception:  # a cache that is down must not fail the page: the nightly run fills in
+        logger.warning("workspace figures lock unavailable", exc_info=True)
+        return False
+    logger.info("workspace figures of snapshot %s requested", snapshot.pk)
+    if not enqueue(COMPUTE_TASK, snapshot.pk):
+        cache.delete(_lock_key(snapshot))  # broker down: the next page view asks again
+    return True
+
+
+def figures_state(snapshot: EvaluationSnapshot) -> tuple[dict | None, dict]:
+    """(figures or None, state) for a page: today's or yesterday's figures are "ready";
+    older ones are shown "stale" while a worker refreshes them; none at all → "computing".
+    State: {"status", "computed_on"}. Reads one row; never computes in the request."""
+    data, computed_on = _kept(snapshot)
+    if _fresh(computed_on):
+        return data, _state("ready", computed_on)
+    if figures_request(snapshot) and tasks_run_in_process():
+        data_now, on_now = _kept(snapshot)  # without a broker the task ran here: done now
+        if _fresh(on_now):
+            return data_now, _state("ready", on_now)
+    return data, _state("stale" if data is not None else "computing", computed_on)
+
+
+def part_state(snapshot: EvaluationSnapshot, key: str) -> tuple[object | None, dict]:
+    """One kept part (an indicator's drill-down) for a page, as `figures_state` does."""
+    data, state = figures_state(snapshot)
+    parts = (data or {}).get("parts", {})
+    if key in parts:
+        return parts[key], state
+    if state["status"] == "ready":  # the figures are there, the worker is still on its parts
+        figures_request(snapshot)
+        data, state = figures_state(snapshot)
+        if key in (data or {}).get("parts", {}):
+            return data["parts"][key], state
+    return None, _state("computing", state["computed_on"])
+
+
+def _state(status: str, computed_on: dt.date | None) -> dict:
+    return {"status": status, "computed_on": computed_on.isoformat() if computed_on else None}
+
+
+def figures_release(snapshot: EvaluationSnapshot) -> None:
+    """The worker is done (or gave up): the next page view may ask again."""
+    cache.delete(_lock_key(snapshot))

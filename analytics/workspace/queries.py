@@ -19,12 +19,13 @@ from analytics.evaluations.periods import (
 from analytics.metrics.scorecard import STANDARD_INDICATORS, Dimension
 from analytics.models import EvaluationSnapshot
 from analytics.workspace import words
-from analytics.workspace.figures import coverage, figures_of
+from analytics.workspace.figures import coverage, figures_of, figures_state
 from analytics.workspace.health import clv_health
 from analytics.workspace.same_days import same_days_words
 from surveyhub.api.errors import DomainError
 
 TREND_PERIODS = 8
+REFRESH_SECONDS = 5  # a page waiting for its figures reloads itself this often
 INDEX_TARGET = 100.0  # an index of 100 = every indicator with data at or above its target
 
 
@@ -301,17 +302,30 @@ def headline(period: Period, numbers: dict) -> dict:
 
 
 def evaluation_detail(
-    snapshot: EvaluationSnapshot, *, full: bool = True, previous: dict | None = None
-) -> dict:
+    snapshot: EvaluationSnapshot, *, full: bool = True, previous: dict | None = None,
+    wait: bool = False,
+) -> dict:  # fmt: skip
     """Everything the workspace shows of one snapshot; `full` adds sample sizes, the trend,
     the headline, the same-days comparison, the cases and the CLV health from the snapshot's
     kept figures (the list endpoint leaves them out and hands in the previous periods'
-    snapshots it read at once, `latest_snapshots`)."""
+    snapshots it read at once, `latest_snapshots`).
+
+    A page or API call never computes the kept figures: when they are missing, "figures"
+    says "computing" and their parts are None (a worker was asked once); stale ones are
+    shown as "stale". `wait` (the report worker) computes them here instead."""
     period = period_parse(snapshot.period)
     code = period.previous().code
     previous = previous.get(code) if previous is not None else latest_snapshot(code)
-    figures = figures_of(snapshot) if full else None
-    samples = sample_sizes(figures["samples"]) if full else None
+    figures, state = None, None
+    if full and wait:
+        figures = figures_of(snapshot)
+        state = {"status": "ready", "computed_on": local_today().isoformat()}
+    elif full:
+        figures, state = figures_state(snapshot)
+    if full and figures is None:
+        samples = {code: {"n": None, "text": str(words.COMPUTING)} for code in STANDARD_INDICATORS}
+    else:
+        samples = sample_sizes(figures["samples"]) if full else None
     data = {
         "period": period.code,
         "period_label": words.period_label(period.code),
@@ -323,15 +337,31 @@ def evaluation_detail(
         "previous_period": period.previous().code,
         "previous_label": words.period_label(period.previous().code),
         "running": period.start <= local_today() <= period.end,
-        **provisional(period, snapshot, figures["same_days"] if full else None),
+        **provisional(period, snapshot, figures["same_days"] if figures else None),
         **scorecard_view(snapshot, previous, samples),
     }
     if full:
+        data["figures"] = figures_words(state)
         data["trend"] = trend(period)
-        data["headline"] = headline(period, figures["headline"])
-        data["cases"] = case_words(figures["cases"])
+        data["headline"] = headline(period, figures["headline"]) if figures else None
+        data["cases"] = case_words(figures["cases"]) if figures else None
         data["clv_health"] = clv_health(snapshot.clv_run)
     return data
+
+
+def figures_words(state: dict) -> dict:
+    """The kept figures' state in words: ready, stale (shown while a worker refreshes them)
+    or computing (a worker was asked; the page refreshes itself)."""
+    status, day = state["status"], state["computed_on"]
+    if status == "computing":
+        text = _("Computing… the sample sizes, the headline, the cases and the drill-downs of "
+                 "this period are being computed; this page refreshes itself.")  # fmt: skip
+    elif status == "stale":
+        text = _("These figures were computed on %(day)s and are being updated; this page "
+                 "refreshes itself.") % {"day": day}  # fmt: skip
+    else:
+        text = ""
+    return {**state, "text": text, "refresh_seconds": REFRESH_SECONDS if text else None}
 
 
 def case_words(numbers: dict) -> dict:

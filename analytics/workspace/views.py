@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from analytics.actions.blocks import tasks_block
 from analytics.evaluations.periods import PeriodError, period_parse
 from analytics.models import Report, ReportFormat, ReportStatus
+from analytics.referrals.queries import referral_summary
 from analytics.reports.services import ReportError, report_downloaded, report_request
 from analytics.workspace import queries, words
 from analytics.workspace.drilldown import indicator_drilldown
@@ -80,6 +81,8 @@ def _page(request, code: str):
         "reports": _reports(period.code),
         "can_report": request.user.has_perm("analytics.add_report"),
         "tasks": tasks_block(),  # alerts and improvement actions (analytics.actions)
+        "figures": data["figures"],
+        "referrals": referral_summary(start=period.start, end=period.end),  # loyalty, value
     })  # fmt: skip
 
 
@@ -126,6 +129,7 @@ def workspace_indicator(request, period: str, code: str):
     drill = indicator_drilldown(parsed, snapshot, code)
     return render(request, "analytics/workspace/indicator.html", {
         "e": detail, "i": indicator, "drill": drill,
+        "figures": queries.figures_words(drill["state"]),
     })  # fmt: skip
 
 

@@ -54,6 +54,9 @@ STATUSES = {
     "no_data": pgettext_lazy("target", "No data"),
 }
 
+# A kept figure a worker is computing right now (the page refreshes itself).
+COMPUTING = pgettext_lazy("figures", "Computing…")
+
 NPS_GROUPS = {
     "promoter": gettext_lazy("Promoters"),
     "passive": gettext_lazy("Passives"),

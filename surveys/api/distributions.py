@@ -11,7 +11,11 @@ from rest_framework.views import APIView
 from surveyhub.api.fields import DateTimeField
 from surveyhub.api.permissions import ChangePermission, ModelPermissions
 from surveys.distribution.audience import audience_clean
-from surveys.distribution.invitations import distribution_create, distribution_send
+from surveys.distribution.invitations import (
+    distribution_cancel,
+    distribution_create,
+    distribution_send,
+)
 from surveys.distribution.links import survey_public_url, survey_qr_url
 from surveys.distribution.queries import COUNT_NAMES, distributions_with_counts
 from surveys.filters import MAX_BIGINT
@@ -28,6 +32,9 @@ class DistributionInputSerializer(serializers.Serializer):
         required=False, allow_null=True, default=None, min_value=1, max_value=90
     )
     max_reminders = serializers.IntegerField(required=False, default=0, min_value=0, max_value=5)
+    # The staff's own email, piped per customer ({name}, {survey_title}, {link}, {order}…).
+    email_subject = serializers.CharField(required=False, allow_blank=True, default="")
+    email_body = serializers.CharField(required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
         if attrs["channel"] in (DistributionChannel.EMAIL, DistributionChannel.SMS):
@@ -63,6 +70,7 @@ class DistributionSerializer(serializers.ModelSerializer):
         fields = [
             "id", "name", "survey", "survey_title", "channel", "audience", "send_at",
             "reminder_after_days", "max_reminders", "status", "created_at", "queued_at",
+            "email_subject", "email_body", "audience_built_at", "status_note",
             *COUNT_NAMES,
         ]  # fmt: skip
         read_only_fields = fields
@@ -90,7 +98,7 @@ class DistributionViewSet(
         return distributions_with_counts(queryset)
 
     def get_permissions(self):
-        if self.action == "send":
+        if self.action in ("send", "cancel"):
             return [ChangePermission()]
         return [ModelPermissions()]
 
@@ -110,6 +118,14 @@ class DistributionViewSet(
         distribution_send(distribution=distribution, by=request.user)
         output = self.get_serializer(self.get_queryset().get(pk=distribution.pk))
         return ApiResponse(output.data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses={200: DistributionSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel a distribution that has not finished: nothing more is sent."""
+        distribution_cancel(distribution=self.get_object(), by=request.user)
+        output = self.get_serializer(self.get_queryset().get(pk=pk))
+        return ApiResponse(output.data)
 
 
 class SurveyLinksView(APIView):

@@ -15,7 +15,7 @@ from surveyhub.api.permissions import ModelPermissions
 from surveys.models import Response, Survey
 from surveys.privacy.access_log import personal_data_access_record
 from surveys.results import exports
-from surveys.results.access import ResultsPermission
+from surveys.results.access import ResultsPermission, can_read_responses
 from surveys.results.filters import (
     CUSTOMER_SEGMENTS,
     QUALITY_FLAGS,
@@ -125,7 +125,9 @@ class SurveyResultsView(APIView):
     def get(self, request, pk):
         survey = get_object_or_404(Survey, pk=pk)
         filters = parse_filters(request.query_params, survey=survey)
-        return ApiResponse(survey_results(survey=survey, filters=filters, language=get_language()))
+        hidden_values = can_read_responses(request.user)  # link values may be personal
+        return ApiResponse(survey_results(survey=survey, filters=filters, language=get_language(),
+                                          hidden_values=hidden_values))  # fmt: skip
 
 
 class _FileRenderer(BaseRenderer):

@@ -25,6 +25,11 @@ class QuestionSerializer(serializers.ModelSerializer):
     option_order = serializers.ChoiceField(choices=OptionOrder.choices, required=False)
     options = serializers.ListField(child=serializers.DictField(), required=False)
     show_if = serializers.DictField(required=False, allow_null=True)
+    jumps = serializers.ListField(
+        child=serializers.DictField(), required=False,
+        help_text="Skip logic after the question: [{when: condition or null, action: skip | end, "
+        "to: key of a later question}]; a condition without `question` is about this question.",
+    )  # fmt: skip
     config = serializers.DictField(
         required=False,
         help_text="Settings of the type. slider: min, max, step (whole numbers within ±10000), "
@@ -38,7 +43,7 @@ class QuestionSerializer(serializers.ModelSerializer):
         fields = [
             "key", "position", "type", "required", "text", "text_en", "help_text",
             "help_text_en", "options", "allow_other", "option_order", "show_if", "max_length",
-            "scale_style", "config",
+            "scale_style", "config", "jumps",
         ]  # fmt: skip
         read_only_fields = ["position"]
         extra_kwargs = {"key": {"validators": []}}

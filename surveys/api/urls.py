@@ -30,6 +30,7 @@ public_urlpatterns = [
 urlpatterns = [
     path("", include("surveys.api.distribution_urls")),
     path("", include("surveys.api.results_urls")),
+    path("", include("surveys.design.interchange.api_urls")),  # before the router's surveys/<pk>/
     path("images/", ImageUploadView.as_view(), name="image-upload"),
     *router.urls,
 ]

@@ -43,6 +43,7 @@ from surveys.responding.branding import survey_branding_update
 from surveys.responding.device import device_key
 from surveys.responding.rows import fast_path_available
 from surveys.responding.services import response_submit
+from surveys.responding.submit_payload import submit_payload
 
 # A SurveyError raised here is answered by surveyhub.api.errors.exception_handler (400, the one
 # error shape): the views do not translate errors themselves.
@@ -187,9 +188,11 @@ class PublicSubmitView(APIView):
             survey = survey_for_submit().filter(slug=slug).first()
         if survey is None:
             raise Http404
-        payload = PublicSubmitSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
+        data = submit_payload(request.data)  # None: the serializer reads it and words errors
+        if data is None:
+            payload = PublicSubmitSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            data = payload.validated_data
         try:
             response, created = response_submit(
                 survey=survey, data=data["answers"], submission_id=data.get("submission_id"),
@@ -199,7 +202,8 @@ class PublicSubmitView(APIView):
             )  # fmt: skip
         except SurveyError as exc:
             # The service names answers by question key; in this request they are `answers.<key>`.
-            raise exc.nested_under("answers", fields_of_the_request=payload.fields) from None
+            request_fields = PublicSubmitSerializer._declared_fields
+            raise exc.nested_under("answers", fields_of_the_request=request_fields) from None
         body = {
             "id": response.pk, "status": response.status, "nps_group": response.nps_group,
             "duplicate": not created,

@@ -1,17 +1,14 @@
 """Forms of the staff survey builder. They only parse input; services do the writing."""
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from surveys.design.logic import OPERATORS
-from surveys.design.logic_words import (
-    CHOICE_TYPES,
-    NUMERIC_OPS,
-    OPERATOR_LABELS,
-    SCALE_RANGES,
-    question_title,
+from surveys.design.logic_form import LOGIC_FIELD_NAMES, LogicFieldsMixin
+from surveys.design.option_rows import (
+    options_from_lines,
+    options_from_rows,
+    posted_rows,
+    rows_for_display,
 )
 from surveys.design.survey_templates import TEMPLATES
 from surveys.models import OptionOrder, QuestionType, ScaleStyle, SurveyKind, WechatIdentity
@@ -138,7 +135,7 @@ TYPE_FIELDS = {
 }  # fmt: skip
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(LogicFieldsMixin, forms.Form):
     key = forms.SlugField(
         label=_("Key"), max_length=40, required=False,
         help_text=_("Left empty, one is made from the type (e.g. q3). Display logic, results "
@@ -198,86 +195,51 @@ class QuestionForm(forms.Form):
                     "at most 300 KB each). Left empty, the pictures stay as they are."),
     )  # fmt: skip
 
-    logic_question = forms.ChoiceField(label=_("Show only when"), required=False)
-    logic_op = forms.ChoiceField(
-        label=_("Condition"), required=False,
-        choices=[("", "—")] + [(op, OPERATOR_LABELS[op]) for op in OPERATORS],
-    )  # fmt: skip
-    logic_value = forms.CharField(
-        label=_("Value"), required=False, max_length=200,
-        help_text=_("A number, or an option of a choice question (its wording); several "
-                    "separated by commas for “is one of”."),
-    )  # fmt: skip
-
     def __init__(self, *args, questions=(), position=None, **kwargs):
         """`questions`: the survey's question specs; `position`: this question's index
-        (None for a new one, which goes last). The picker lists the earlier questions by
-        their titles; a later one posted anyway gets a clear error, not "invalid choice"."""
+        (None for a new one, which goes last)."""
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
-        self.earlier = self.questions[: len(self.questions) if position is None else position]
-        self.fields["logic_question"].choices = [("", _("always shown"))] + [
-            (q["key"], question_title(q, 60)) for q in self.questions
-        ]
-        self.fields["logic_question"].widget.choices = [("", _("always shown"))] + [
-            (q["key"], question_title(q, 60)) for q in self.earlier
-        ]
-        shown_if = self.initial.get("logic_question")
-        target = next((q for q in self.questions if q["key"] == shown_if), None)
-        if not self.is_bound and target and target.get("options"):  # options by their wording
-            labels = {o["value"]: o["label"] for o in target["options"]}
-            values = str(self.initial.get("logic_value") or "").split(",")
-            self.initial["logic_value"] = "，".join(labels.get(v, v) for v in values)
+        end = len(self.questions) if position is None else position
+        self.earlier = self.questions[:end]
+        self.later = self.questions[end + 1 :] if position is not None else []
+        self.this_question = self.questions[position] if position is not None else None
+        self.add_logic_fields()
 
     def clean(self):
         data = super().clean()
-        key, op = data.get("logic_question"), data.get("logic_op")
-        if not key:
-            return data
-        target = next((q for q in self.questions if q["key"] == key), None)
-        if target not in self.earlier:
-            self.add_error("logic_question", _(
-                "“%(question)s” comes after this question: a condition may only refer to an "
-                "earlier question.") % {"question": question_title(target or {})})  # fmt: skip
-        elif not op:
-            self.add_error("logic_op", _("Choose a comparison."))
-        elif op != "answered":
-            try:
-                data["logic_value"] = _logic_value(op, data.get("logic_value", ""), target)
-            except forms.ValidationError as exc:
-                self.add_error("logic_value", exc)
+        self.clean_logic(data)
         return data
 
     def clean_options(self):
-        options = []
-        for number, line in enumerate(self.cleaned_data["options"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            parts = [p.strip() for p in line.split("|")]
-            if len(parts) < 2 or not parts[0] or not parts[1]:
-                raise forms.ValidationError(
-                    _("Line %(n)s: expected “value | 中文 | English”.") % {"n": number}
-                )
-            options.append({"value": parts[0], "label": parts[1],
-                            "label_en": parts[2] if len(parts) > 2 else ""})  # fmt: skip
-        return options
+        rows = posted_rows(self.data)
+        if rows is not None:
+            return options_from_rows(rows)
+        return options_from_lines(self.cleaned_data["options"])
+
+    # The types whose options the rows edit (the script hides the rows for the others).
+    OPTION_TYPES = " ".join(
+        sorted(
+            ("single", "multiple", "dropdown", "matrix", "ranking", "image_single", "image_multi")
+        )
+    )
+
+    def option_rows(self) -> list[dict]:
+        """The option rows to show (label zh, label en; the value hidden)."""
+        posted = posted_rows(self.data) if self.is_bound else None
+        return rows_for_display(self.initial.get("option_list") or [], posted)
 
     def spec(self) -> dict:
         data = dict(self.cleaned_data)
         settings = {name: data.pop(name, None) for name in CONFIG_FIELDS}
         data["config"] = _config_of(data["type"], settings)
-        question, op = data.pop("logic_question"), data.pop("logic_op")
-        value = data.pop("logic_value")
-        data["show_if"] = None
-        if question and op:
-            if isinstance(value, list) and op == "eq":  # a choice: "is" this option
-                op = "in"
-            data["show_if"] = {"question": question, "op": op,
-                               "value": None if op == "answered" else value}  # fmt: skip
+        for name in LOGIC_FIELD_NAMES:
+            data.pop(name, None)
         return data
 
     def main_fields(self) -> list:
-        return [f for f in self if f.name != "key" and f.name not in CONFIG_FIELDS]
+        hidden = {"key", "options", *CONFIG_FIELDS, *LOGIC_FIELD_NAMES}
+        return [f for f in self if f.name not in hidden]
 
     def type_fields(self) -> list:
         """The type settings to show: those of the question's type when it is known (editing),
@@ -293,18 +255,11 @@ class QuestionForm(forms.Form):
 
     @staticmethod
     def initial_for(spec: dict) -> dict:
-        initial = {k: v for k, v in spec.items() if k not in {"options", "show_if", "config"}}
+        initial = {k: v for k, v in spec.items()
+                   if k not in {"options", "show_if", "config", "jumps"}}  # fmt: skip
         initial.update(_config_initial(spec.get("type"), spec.get("config") or {}))
-        initial["options"] = "\n".join(
-            " | ".join([o["value"], o["label"], o.get("label_en", "")]) for o in spec["options"]
-        )
-        if spec.get("show_if"):
-            value = spec["show_if"].get("value")
-            initial.update(
-                logic_question=spec["show_if"].get("question"),
-                logic_op=spec["show_if"].get("op"),
-                logic_value=",".join(value) if isinstance(value, list) else value,
-            )
+        initial["option_list"] = spec.get("options") or []
+        initial.update(LogicFieldsMixin.logic_initial(spec))
         return initial
 
 
@@ -337,51 +292,3 @@ def _config_initial(kind: str, config: dict) -> dict:
     if kind == QuestionType.FILE:
         return {"file_max_kb": config.get("max_kb"), "file_kinds": config.get("kinds")}
     return {}
-
-
-def _logic_value(op: str, raw: str, target: dict):
-    """The typed value as the condition stores it: numbers as numbers, a choice question's
-    options (typed as their wording or value) as option values."""
-    parts = [p.strip() for p in re.split(r"[,，、]", raw or "") if p.strip()]
-    if not parts:
-        raise forms.ValidationError(_("Enter the value to compare with."))
-    if target.get("options") and target.get("type") in CHOICE_TYPES:
-        if op in NUMERIC_OPS:
-            raise forms.ValidationError(
-                _("“%(question)s” is answered with options: choose “is one of”.")
-                % {"question": question_title(target)}
-            )
-        if op == "neq":
-            raise forms.ValidationError(
-                _("For a choice question use “is one of” with the options that show this "
-                  "question.")
-            )  # fmt: skip
-        values = []
-        for part in parts:
-            names = ((o["value"], (o["value"], o.get("label"), o.get("label_en")))
-                     for o in target["options"])  # fmt: skip
-            match = next((value for value, words in names if part in words), None)
-            if match is None:
-                raise forms.ValidationError(
-                    _("“%(question)s” has no option “%(value)s”; its options are: %(options)s.")
-                    % {"question": question_title(target), "value": part,
-                       "options": "、".join(o["label"] for o in target["options"])}
-                )  # fmt: skip
-            values.append(match)
-        return values
-    numbers = [_number(part) for part in parts]
-    if op in NUMERIC_OPS | {"in"} or target.get("type") in SCALE_RANGES:
-        if None in numbers or (op != "in" and len(numbers) > 1):
-            raise forms.ValidationError(_("Enter a number, e.g. 6."))
-        return numbers if op == "in" else numbers[0]
-    return parts if op == "in" else raw.strip()
-
-
-def _number(text: str) -> int | float | None:
-    try:
-        return int(text)
-    except ValueError:
-        try:
-            return float(text)
-        except ValueError:
-            return None

@@ -9,6 +9,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
+from surveys.design.logic import is_group
 from surveys.models import QuestionType
 from surveys.scoring.rules import CES_SCALE, CSAT_SCALE, NPS_SCALE
 
@@ -60,6 +61,11 @@ def condition_sentence(show_if: Mapping[str, Any] | None, specs: Sequence[Mappin
     """The sentence, e.g. "当「题目」≤ 6 时显示"; empty when the question is always shown."""
     if not show_if:
         return ""
+    if is_group(show_if):
+        parts = show_if.get("conditions") or []
+        if len(parts) == 1:
+            return condition_sentence(parts[0], specs)
+        return _("Shown when %(clauses)s") % {"clauses": conditions_clause(show_if, specs)}
     target = next((s for s in specs if s.get("key") == show_if.get("question")), None)
     if target is None:
         return _("Shown only when a question that no longer exists is answered")
@@ -87,10 +93,73 @@ def condition_sentence(show_if: Mapping[str, Any] | None, specs: Sequence[Mappin
     }  # fmt: skip
 
 
+def conditions_clause(condition: Mapping[str, Any], specs: Sequence[Mapping]) -> str:
+    """A condition as a clause, e.g. "「题目」≤ 6 且「城市」已回答" (groups joined by and/or)."""
+    if is_group(condition):
+        joiner = (pgettext("logic join: any", " or ") if condition.get("match") == "any"
+                  else pgettext("logic join: all", " and "))  # fmt: skip
+        return joiner.join(conditions_clause(c, specs) for c in condition.get("conditions") or [])
+    target = next((s for s in specs if s.get("key") == condition.get("question")), None)
+    if target is None:
+        return _("a question that no longer exists is answered")
+    title, op, value = question_title(target), condition.get("op"), condition.get("value")
+    if op == "answered":
+        return _("“%(question)s” is answered") % {"question": title}
+    if target.get("type") in CHOICE_TYPES and op in {"eq", "neq", "in"}:
+        options = pgettext("logic: between options", " or ").join(
+            _quoted(_option_label(target, v)) for v in _values(value)
+        )
+        words = (_("“%(question)s” is not %(options)s") if op == "neq"
+                 else _("“%(question)s” is %(options)s"))  # fmt: skip
+        return words % {"question": title, "options": options}
+    if op == "in":
+        values = pgettext("logic: between values", ", ").join(str(v) for v in _values(value))
+        return _("“%(question)s” is one of %(values)s") % {"question": title, "values": values}
+    return _("“%(question)s” %(symbol)s %(value)s") % {
+        "question": title, "symbol": SYMBOLS.get(op, op), "value": value,
+    }  # fmt: skip
+
+
+def jump_sentence(rule: Mapping[str, Any], specs: Sequence[Mapping]) -> str:
+    """A skip rule in words: "若「题目」≤ 6，跳到「题目」" or "…，结束问卷"."""
+    target = next((s for s in specs if s.get("key") == rule.get("to")), None)
+    to = question_title(target) if target else _("a question that no longer exists")
+    when = rule.get("when")
+    if rule.get("action") == "end":
+        if not when:
+            return _("After this question, the survey ends")
+        return _("When %(clauses)s, the survey ends") % {"clauses": conditions_clause(when, specs)}
+    if not when:
+        return _("After this question, skip to “%(question)s”") % {"question": to}
+    return _("When %(clauses)s, skip to “%(question)s”") % {
+        "clauses": conditions_clause(when, specs), "question": to,
+    }  # fmt: skip
+
+
+def _never_group(condition: Mapping[str, Any], specs: Sequence[Mapping]) -> list[str]:
+    """Why a group can never hold: one impossible part of "all", every part of "any"."""
+    found = [condition_warnings(part, specs) for part in condition.get("conditions") or []]
+    if condition.get("match") == "any":
+        return [w for ws in found for w in ws] if found and all(found) else []
+    return next((ws for ws in found if ws), [])
+
+
+def jump_warnings(jumps: Sequence[Mapping[str, Any]], specs: Sequence[Mapping]) -> list[str]:
+    """Why a skip rule could never be followed (its condition can never be true)."""
+    warnings = []
+    never = _("This question will never be shown: ")
+    for rule in jumps or ():
+        for warning in condition_warnings(rule.get("when"), specs):
+            warnings.append(_("This skip will never happen: ") + warning.removeprefix(never))
+    return warnings
+
+
 def condition_warnings(show_if: Mapping[str, Any] | None, specs: Sequence[Mapping]) -> list[str]:
     """Why a (valid) condition can never be true, so the question would never be shown."""
     if not show_if:
         return []
+    if is_group(show_if):
+        return _never_group(show_if, specs)
     target = next((s for s in specs if s.get("key") == show_if.get("question")), None)
     if target is None:
         return []

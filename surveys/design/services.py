@@ -13,8 +13,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from surveys.design.logic import condition_errors
+from surveys.design.logic import condition_errors, jump_errors, jumps_about
 from surveys.design.survey_templates import TEMPLATES_BY_KEY
+from surveys.design.undo import snapshot_take
 from surveys.errors import SurveyError
 from surveys.models import (
     OptionOrder,
@@ -32,7 +33,7 @@ CHOICE_TYPES = {QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.DROPDOW
                 QuestionType.IMAGE_MULTIPLE}  # fmt: skip
 QUESTION_FIELDS = (
     "key", "type", "required", "text", "text_en", "help_text", "help_text_en", "options",
-    "allow_other", "option_order", "show_if", "max_length", "scale_style", "config",
+    "allow_other", "option_order", "show_if", "max_length", "scale_style", "config", "jumps",
 )  # fmt: skip
 VERSION_FIELDS = (
     "intro", "intro_en", "thank_you", "thank_you_en", "consent_text", "consent_text_en",
@@ -71,9 +72,11 @@ def _check_question_spec(spec: Mapping[str, Any]) -> dict[str, str]:
 def _check_logic(questions: list[Mapping[str, Any]]) -> dict[str, str]:
     errors: dict[str, str] = {}
     titles = {q["key"]: q.get("text") or q["key"] for q in questions}
+    keys = [q["key"] for q in questions]
     for index, spec in enumerate(questions):
-        earlier = [q["key"] for q in questions[:index]]
+        earlier = keys[:index]
         problems = condition_errors(spec.get("show_if"), earlier, titles)
+        problems += jump_errors(spec.get("jumps"), spec["key"], earlier, keys[index + 1 :], titles)
         if problems:
             errors[spec["key"]] = _("The display logic of “%(question)s” is invalid: "
                                     "%(problems)s.") % {
@@ -95,6 +98,7 @@ def _normalised_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
     clean = {name: spec[name] for name in QUESTION_FIELDS if name in spec}
     clean.setdefault("options", [])
     clean.setdefault("show_if", None)
+    clean["jumps"] = jumps_about(clean.get("jumps") or [], clean.get("key", ""))
     clean["config"] = normalised_config(clean)
     if clean.get("show_if") == {}:
         clean["show_if"] = None
@@ -119,7 +123,11 @@ def _validate_questions(specs: list[dict[str, Any]]) -> None:
 
 
 def _write_questions(version: SurveyVersion, specs: Iterable[Mapping[str, Any]]) -> None:
-    version.questions.all().delete()
+    # One DELETE, without the collector's look-up of answers: a version being written has no
+    # responses (a version with answers is copied first), and should an answer exist after all,
+    # its foreign key (PROTECT) makes the database refuse.
+    old = version.questions.all()
+    old._raw_delete(old.db)
     Question.objects.bulk_create(
         Question(version=version, position=index, **_normalised_spec(spec))
         for index, spec in enumerate(specs)
@@ -182,7 +190,8 @@ def _full_clean(instance) -> None:
 @transaction.atomic
 def survey_editable_version(*, survey: Survey) -> SurveyVersion:
     """The version edits go to: the current one, or a fresh copy once it has responses."""
-    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    survey = (Survey.objects.select_for_update(of=("self",)).select_related("current_version")
+              .get(pk=survey.pk))  # fmt: skip
     current = survey.current_version
     if not current.responses.exists():
         return current
@@ -205,14 +214,16 @@ def survey_update(*, survey: Survey, **changes: Any) -> Survey:
         raise SurveyError(_("Unknown field(s): %(fields)s.") % {"fields": ", ".join(unknown)})
     for name in survey_fields & set(changes):
         setattr(survey, name, changes[name])
-    _full_clean(survey)
-    survey.save()
+    if survey_fields & set(changes):
+        _full_clean(survey)
+    survey.save()  # also when only questions change: its updated_at keys the question cache
     texts = {k: v for k, v in changes.items() if k in VERSION_FIELDS}
     if texts or "questions" in changes:
         version = survey_editable_version(survey=survey)
         for name, value in texts.items():
             setattr(version, name, value)
-        version.save()
+        if texts:
+            version.save()
         if "questions" in changes:
             specs = [_normalised_spec(q) for q in changes["questions"]]
             _validate_questions(specs)
@@ -224,17 +235,38 @@ def survey_update(*, survey: Survey, **changes: Any) -> Survey:
 
 
 def survey_questions_specs(survey: Survey) -> list[dict[str, Any]]:
-    return [_spec_of(q) for q in survey.current_version.questions.all()]
+    questions = Question.objects.filter(version_id=survey.current_version_id)
+    return [_spec_of(q) for q in questions.order_by("position", "id")]
 
 
-def question_add(*, survey: Survey, spec: Mapping[str, Any], position: int | None = None) -> str:
+@transaction.atomic
+def survey_questions_replace(
+    *,
+    survey: Survey,
+    questions: list[Mapping[str, Any]],
+    change: str = "questions",
+    before: list[dict[str, Any]] | None = None,
+) -> Survey:
+    """Write a survey's whole list of questions as one builder change that "undo" can take
+    back: the questions before it are kept as a snapshot (only when it succeeds)."""
+    before = survey_questions_specs(survey) if before is None else before
+    if [_normalised_spec(q) for q in questions] == [_normalised_spec(q) for q in before]:
+        return survey  # nothing changes (e.g. the last question moved down): nothing to undo
+    snapshot_take(survey=survey, questions=before, change=change)
+    return survey_update(survey=survey, questions=questions)
+
+
+def question_add(
+    *, survey: Survey, spec: Mapping[str, Any], position: int | None = None, change: str = "add"
+) -> str:
     """Add a question (at the end by default); without a key it gets one. Returns the key."""
     specs = survey_questions_specs(survey)
     spec = dict(spec)
     if not spec.get("key"):
         spec["key"] = next_question_key(specs, spec.get("type"))
+    before = list(specs)
     specs.insert(len(specs) if position is None else position, spec)
-    survey_update(survey=survey, questions=specs)
+    survey_questions_replace(survey=survey, questions=specs, change=change, before=before)
     return spec["key"]
 
 
@@ -252,17 +284,21 @@ def next_question_key(specs: Iterable[Mapping[str, Any]], question_type: Any = "
     return f"q{number}"
 
 
-def question_change(*, survey: Survey, key: str, changes: Mapping[str, Any]) -> None:
-    specs = survey_questions_specs(survey)
-    index = _index_of(specs, key)
+def question_change(
+    *, survey: Survey, key: str, changes: Mapping[str, Any], specs: list | None = None
+) -> None:
+    """Change one question; `specs`: the survey's questions when the caller has just read them."""
+    specs = survey_questions_specs(survey) if specs is None else [dict(s) for s in specs]
+    before, index = list(specs), _index_of(specs, key)
     specs[index] = {**specs[index], **changes}
-    survey_update(survey=survey, questions=specs)
+    survey_questions_replace(survey=survey, questions=specs, change="edit", before=before)
 
 
 def question_delete(*, survey: Survey, key: str) -> None:
     specs = survey_questions_specs(survey)
+    before = list(specs)
     del specs[_index_of(specs, key)]
-    survey_update(survey=survey, questions=specs)
+    survey_questions_replace(survey=survey, questions=specs, change="delete", before=before)
 
 
 def question_move(*, survey: Survey, key: str, offset: int) -> None:
@@ -270,8 +306,9 @@ def question_move(*, survey: Survey, key: str, offset: int) -> None:
     specs = survey_questions_specs(survey)
     index = _index_of(specs, key)
     target = max(0, min(len(specs) - 1, index + offset))
+    before = list(specs)
     specs.insert(target, specs.pop(index))
-    survey_update(survey=survey, questions=specs)
+    survey_questions_replace(survey=survey, questions=specs, change="move", before=before)
 
 
 def _index_of(specs: list[dict[str, Any]], key: str) -> int:

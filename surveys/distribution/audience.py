@@ -11,12 +11,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from surveyhub.api.errors import DomainError
-from surveys.models import Customer, Language, Survey
+from surveys.models import Customer, Language, Response, ResponseStatus, Survey
+from surveys.scoring.expressions import nps_group_q
+from surveys.scoring.rules import NPS_GROUPS
 
 
 class AudienceError(DomainError):
@@ -43,6 +45,8 @@ class AudienceFilter:
     apply: Callable[[QuerySet, Any], QuerySet]
     help_text: Any = ""
     clean: Callable[[Any], Any] | None = None
+    # [(value, label)…] for the staff form's checkboxes (None: the form finds them elsewhere).
+    choices: Callable[[], list[tuple[str, Any]]] | None = None
 
 
 _FILTERS: dict[str, AudienceFilter] = {}
@@ -155,6 +159,40 @@ def _clean_language(value: Any) -> list[str]:
     return languages
 
 
+NPS_GROUP_LABELS = {
+    "promoter": gettext_lazy("Promoters (9–10)"),
+    "passive": gettext_lazy("Passives (7–8)"),
+    "detractor": gettext_lazy("Detractors (0–6)"),
+}
+
+
+def _clean_nps_groups(value: Any) -> list[str]:
+    groups = _string_list(value)
+    allowed = [group.value for group in NPS_GROUPS]
+    unknown = [v for v in groups if v not in allowed]
+    if unknown:
+        raise ValueError(
+            _("unknown value %(value)s; expected one of: %(choices)s.")
+            % {"value": ", ".join(unknown), "choices": ", ".join(allowed)}
+        )
+    return list(dict.fromkeys(groups))
+
+
+def _with_last_nps_group(customers: QuerySet, groups: list[str]) -> QuerySet:
+    """Customers whose latest completed answer with an NPS score falls in one of `groups`."""
+    latest = (
+        Response.objects.filter(
+            customer=OuterRef("pk"), status=ResponseStatus.COMPLETED, nps_score__isnull=False
+        )
+        .order_by("-completed_at", "-id")
+        .values("nps_score")[:1]
+    )
+    condition = nps_group_q("last_nps", groups[0])
+    for group in groups[1:]:
+        condition |= nps_group_q("last_nps", group)
+    return customers.annotate(last_nps=Subquery(latest)).filter(condition)
+
+
 def register_builtin_filters() -> None:
     """Called from SurveysConfig.ready()."""
     for audience_filter in (
@@ -195,6 +233,15 @@ def register_builtin_filters() -> None:
             label=gettext_lazy("Language"),
             apply=lambda qs, value: qs.filter(language__in=value),
             clean=_clean_language,
+            choices=lambda: [(code, label) for code, label in Language.choices],
+        ),
+        AudienceFilter(
+            key="nps_group",
+            label=gettext_lazy("NPS group of the last answer"),
+            help_text=gettext_lazy("By the customer's latest answer to a 0–10 recommend question."),
+            apply=_with_last_nps_group,
+            clean=_clean_nps_groups,
+            choices=lambda: [(group.value, NPS_GROUP_LABELS[group.value]) for group in NPS_GROUPS],
         ),
     ):
         register_audience_filter(audience_filter)

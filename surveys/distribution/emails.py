@@ -8,8 +8,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from surveys.distribution.email_fields import PLACEHOLDER, email_values, fill
 from surveys.distribution.tokens import token_for
 from surveys.models import Invitation, Language
 from surveys.responding.duration import duration_text, survey_minutes
@@ -32,32 +35,15 @@ def invitation_email(
     *, invitation: Invitation, reminder: bool = False, connection=None
 ) -> EmailMultiAlternatives:
     """The HTML + text email for one invitation (or a reminder of it), in the customer's
-    language, with their name, the personal link and a one-click unsubscribe link."""
+    language, with their name, the personal link and a one-click unsubscribe link; in the
+    staff's own wording when the distribution has one."""
     token = token_for(invitation.token_seed)
     customer = invitation.customer
-    survey = invitation.distribution.survey
     language = email_language(invitation)
-    with translation.override(language):
-        context = {
-            "name": customer.name.strip() or _("customer"),
-            "survey_title": survey.title_in(language),
-            "survey_url": invitation_url(token),
-            "unsubscribe_url": unsubscribe_url(token),
-            "reminder": reminder,
-            "language": language,
-            "duration": duration_text(survey_minutes(survey.current_version_id)),
-        }
-        if reminder:
-            subject = _("Reminder: %(title)s — we would still love your opinion") % {
-                "title": context["survey_title"]
-            }
-        else:
-            subject = _("%(name)s, how are we doing? %(title)s") % {
-                "name": context["name"],
-                "title": context["survey_title"],
-            }
-        text = render_to_string("emails/invitation.txt", context)
-        html = render_to_string("emails/invitation.html", context)
+    subject, text, html, context = email_parts(
+        distribution=invitation.distribution, customer=customer, language=language,
+        survey_url=invitation_url(token), unsubscribe=unsubscribe_url(token), reminder=reminder,
+    )  # fmt: skip
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -72,6 +58,86 @@ def invitation_email(
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def email_parts(
+    *,
+    distribution,
+    customer,
+    language: str,
+    survey_url: str,
+    unsubscribe: str,
+    reminder: bool = False,
+) -> tuple[str, str, str, dict]:
+    """Subject, text, HTML and context of one customer's email (also the staff's preview)."""
+    survey = distribution.survey
+    with translation.override(language):
+        context = {
+            "name": (customer.name or "").strip() or _("customer"),
+            "survey_title": survey.title_in(language),
+            "survey_url": survey_url,
+            "unsubscribe_url": unsubscribe,
+            "reminder": reminder,
+            "language": language,
+            "duration": duration_text(survey_minutes(survey.current_version_id)),
+        }
+        if distribution.email_subject:
+            subject, text, html = custom_email(
+                distribution=distribution, customer=customer, context=context
+            )
+            if reminder:
+                subject = _("Reminder: %(subject)s") % {"subject": subject}
+        else:
+            subject, text, html = _standard_email(context)
+    return subject, text, html, context
+
+
+def _standard_email(context: dict) -> tuple[str, str, str]:
+    if context["reminder"]:
+        subject = _("Reminder: %(title)s — we would still love your opinion") % {
+            "title": context["survey_title"]
+        }
+    else:
+        subject = _("%(name)s, how are we doing? %(title)s") % {
+            "name": context["name"],
+            "title": context["survey_title"],
+        }
+    text = render_to_string("emails/invitation.txt", context)
+    html = render_to_string("emails/invitation.html", context)
+    return subject, text, html
+
+
+def custom_email(*, distribution, customer, context: dict) -> tuple[str, str, str]:
+    """Subject, text and HTML of the staff's own wording, piped for `customer` (in the
+    active language); the link and the unsubscribe footer come from `context`."""
+    values = email_values(
+        customer=customer, survey_title=context["survey_title"],
+        link=context["survey_url"], fallback_name=_("customer"),
+    )  # fmt: skip
+    subject = " ".join(fill(distribution.email_subject, values).split())  # no header breaks
+    body = fill(distribution.email_body, values)
+    html_body = _html_paragraphs(distribution.email_body, values, context["survey_url"])
+    page = {**context, "subject": subject, "body": body, "html_body": html_body}
+    text = render_to_string("surveys/distribution/email_custom.txt", page)
+    html = render_to_string("surveys/distribution/email_custom.html", page)
+    return subject, text, html
+
+
+def _html_paragraphs(template: str, values: dict[str, str], url: str) -> str:
+    """The body as escaped HTML paragraphs, the link placeholder as a link."""
+    parts, last = [], 0
+    for match in PLACEHOLDER.finditer(template):
+        parts.append(escape(template[last : match.start()]))
+        if match.group(1) in ("link", "链接"):
+            parts.append(format_html('<a href="{}" style="color:#0969da">{}</a>', url, url))
+        else:
+            parts.append(escape(values.get(match.group(1), match.group(0))))
+        last = match.end()
+    parts.append(escape(template[last:]))
+    paragraphs = "".join(str(p) for p in parts).replace("\r\n", "\n").split("\n\n")
+    return mark_safe(  # noqa: S308 — every piece above is escaped or format_html
+        "".join(f"<p>{p.strip().replace(chr(10), '<br>')}</p>" for p in paragraphs if p.strip())
+    )
 
 
 @dataclass(frozen=True)

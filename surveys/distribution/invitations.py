@@ -16,6 +16,8 @@ from surveyhub.tasking.declare import enqueue_on_commit
 from surveys.channels.sms.providers import sms_configured
 from surveys.distribution import contact_cap
 from surveys.distribution.audience import AudienceError, audience_build, audience_clean
+from surveys.distribution.email_fields import email_texts_clean
+from surveys.distribution.invitation_rows import CONTACT_FIELDS, Contact, invitation_rows_insert
 from surveys.distribution.tokens import hash_token, new_seed, token_for
 from surveys.errors import SurveyError
 from surveys.models import (
@@ -23,7 +25,6 @@ from surveys.models import (
     Distribution,
     DistributionChannel,
     DistributionStatus,
-    Invitation,
     InvitationStatus,
     SkipReason,
     Survey,
@@ -78,14 +79,27 @@ def distribution_create(
     name: str = "",
     by=None,
     follows_up_contact: bool = False,
+    email_subject: str = "",
+    email_body: str = "",
 ) -> Distribution:
-    """Create a draft distribution after checking its channel, audience filters and schedule.
+    """Create a draft distribution after checking its channel, audience filters, schedule
+    (never in the past) and the staff's own email subject and text, if any.
 
     `follows_up_contact` marks a follow-up the customer started (a case re-survey): it is
     exempt from the contact-frequency cap, never from unsubscribes or consent."""
     errors = _clean_schedule(
         send_at=send_at, reminder_after_days=reminder_after_days, max_reminders=max_reminders
     )
+    if send_at is not None and "send_at" not in errors and send_at <= timezone.now():
+        errors["send_at"] = [
+            _("The sending time %(when)s is in the past; choose a later time, or send now.")
+            % {"when": timezone.localtime(send_at).strftime("%Y-%m-%d %H:%M")}
+        ]
+    email_subject, email_body = (email_subject or "").strip(), (email_body or "").strip()
+    if (email_subject or email_body) and channel != DistributionChannel.EMAIL:
+        errors["email_body"] = [_("Only email invitations have a subject and text to edit.")]
+    else:
+        errors.update(email_texts_clean(subject=email_subject, body=email_body))
     if channel not in DistributionChannel.values:
         errors["channel"] = [
             _("Unknown channel “%(value)s”; expected one of: %(choices)s.")
@@ -110,6 +124,7 @@ def distribution_create(
         survey=survey, channel=channel, audience=audience or {}, send_at=send_at,
         reminder_after_days=reminder_after_days, max_reminders=max_reminders,
         name=name.strip(), created_by=by, follows_up_contact=follows_up_contact,
+        email_subject=email_subject, email_body=email_body,
     )  # fmt: skip
     try:
         distribution.full_clean()
@@ -165,6 +180,10 @@ def distribution_send(*, distribution: Distribution, by=None) -> Distribution:
             return distribution
         if distribution.status == DistributionStatus.CANCELLED:
             raise DistributionError(_("This distribution was cancelled; create a new one."))
+        if distribution.status == DistributionStatus.BUILDING:  # the build task sends it
+            distribution.send_requested = True
+            distribution.save(update_fields=["send_requested"])
+            return distribution
         if distribution.channel == DistributionChannel.LINK:
             raise DistributionError(
                 _("A link distribution sends nothing: share the survey's link or QR code.")
@@ -181,8 +200,8 @@ def distribution_send(*, distribution: Distribution, by=None) -> Distribution:
             return distribution
         pending = _invitations_create(distribution=distribution, now=now)
         distribution.status = DistributionStatus.SENDING if pending else DistributionStatus.SENT
-        distribution.queued_at = now
-        distribution.save(update_fields=["status", "queued_at"])
+        distribution.queued_at = distribution.audience_built_at = now
+        distribution.save(update_fields=["status", "queued_at", "audience_built_at"])
         if pending:
             _enqueue_batch(distribution.pk)
         logger.info("distribution %s: %s invitations to send", distribution.pk, pending)
@@ -217,11 +236,7 @@ def _invitations_create(*, distribution: Distribution, now: datetime) -> int:
     except AudienceError as exc:
         raise DistributionError(exc.errors[0], {"audience": exc.errors}) from exc
     # Lock the audience so two distributions sent at once cannot both pass the frequency cap.
-    customers = list(
-        audience.select_for_update().only(
-            "pk", "email", "phone", "consent", "unsubscribed", "language"
-        )
-    )
+    customers = [Contact(*row) for row in audience.select_for_update().values_list(*CONTACT_FIELDS)]
     # Erased people re-imported under the same email or phone are never contacted again.
     suppressed = suppressed_customer_ids(customers)
     recently_contacted = (
@@ -230,6 +245,10 @@ def _invitations_create(*, distribution: Distribution, now: datetime) -> int:
         else contact_cap.recently_contacted(audience, exclude=distribution, now=now)
     )
     already = set(distribution.invitations.values_list("customer_id", flat=True))
+    if already and recently_contacted:  # built before: others may have contacted them since
+        distribution.invitations.filter(
+            status=InvitationStatus.PENDING, customer_id__in=recently_contacted
+        ).update(status=InvitationStatus.SKIPPED, skip_reason=SkipReason.FREQUENCY_CAP)
     invitations = []
     for customer in customers:
         if customer.pk in already:
@@ -239,26 +258,41 @@ def _invitations_create(*, distribution: Distribution, now: datetime) -> int:
         if customer.pk in suppressed:
             reason = SkipReason.UNSUBSCRIBED
         invitations.append(
-            Invitation(
-                distribution=distribution, customer=customer, token_seed=seed,
-                token_hash=hash_token(token_for(seed)), language=customer.language,
-                status=InvitationStatus.SKIPPED if reason else InvitationStatus.PENDING,
-                skip_reason=reason,
-            )
+            {
+                "distribution_id": distribution.pk, "customer_id": customer.pk,
+                "token_seed": seed, "token_hash": hash_token(token_for(seed)),
+                "language": customer.language, "skip_reason": reason,
+                "status": InvitationStatus.SKIPPED if reason else InvitationStatus.PENDING,
+            }
         )  # fmt: skip
-    Invitation.objects.bulk_create(invitations, batch_size=1000)
-    return sum(1 for i in invitations if i.status == InvitationStatus.PENDING)
+    invitation_rows_insert(invitations, now=now)
+    if not already:
+        return sum(1 for i in invitations if i["status"] == InvitationStatus.PENDING)
+    return distribution.invitations.filter(status=InvitationStatus.PENDING).count()
 
 
 def distribution_cancel(*, distribution: Distribution, reason: str = "", by=None) -> Distribution:
-    """Stop a distribution: nothing more is sent; unsent invitations are marked failed."""
+    """Stop a distribution that has not finished: nothing more is sent (an email going out
+    this instant finishes, no later one starts); unsent invitations are marked failed.
+
+    The row lock is FOR NO KEY UPDATE, so a cancel never waits for a build that is adding
+    invitations (their foreign keys only share-lock the key); the build then sees the
+    cancel when it finishes and rolls back."""
     with transaction.atomic():
-        distribution = Distribution.objects.select_for_update().get(pk=distribution.pk)
+        distribution = Distribution.objects.select_for_update(no_key=True).get(pk=distribution.pk)
         if distribution.status == DistributionStatus.SENT:
-            raise DistributionError(_("This distribution has already been sent."))
+            raise DistributionError(
+                _("This distribution has already been sent in full; there is nothing to cancel.")
+            )
+        if distribution.status == DistributionStatus.CANCELLED:
+            raise DistributionError(_("This distribution is already cancelled."))
+        reason = (reason or _("The distribution was cancelled.")).strip()
         distribution.status = DistributionStatus.CANCELLED
-        distribution.save(update_fields=["status"])
+        distribution.send_requested = False
+        distribution.status_note = reason[:300]
+        distribution.save(update_fields=["status", "send_requested", "status_note"])
         distribution.invitations.filter(status=InvitationStatus.PENDING).update(
-            status=InvitationStatus.FAILED, last_error=(reason or "cancelled")[:500]
+            status=InvitationStatus.FAILED, last_error=reason[:500]
         )
+    logger.info("distribution %s cancelled: %s", distribution.pk, reason)
     return distribution

@@ -8,11 +8,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from surveyhub.tasking.declare import enqueue_on_commit
+from surveys.distribution.building import BUILD_TASK, distribution_queue_build
 from surveys.distribution.invitations import (
     DistributionError,
     _enqueue_batch,
     distribution_cancel,
-    distribution_send,
 )
 from surveys.distribution.mailing import reminders_due
 from surveys.models import (
@@ -38,7 +39,8 @@ def distributions_send_due(*, now: datetime | None = None) -> list[int]:
     sent = []
     for distribution in due.order_by("send_at"):
         try:
-            distribution_send(distribution=distribution)
+            # The audience is (re)built in its own task, then sent: never 100,000 rows here.
+            distribution_queue_build(distribution=distribution, send=True)
         except DistributionError as exc:
             logger.warning("scheduled distribution %s cancelled: %s", distribution.pk, exc.message)
             distribution_cancel(distribution=distribution, reason=exc.message)
@@ -67,11 +69,19 @@ STUCK_AFTER = timedelta(minutes=10)
 
 
 def distributions_sweep(*, now: datetime | None = None) -> list[int]:
-    """Re-queue distributions whose pending invitations saw no batch for over 10 minutes
-    (the broker was down, or a worker died); mark finished ones sent. Return re-queued ids."""
+    """Re-queue distributions whose pending invitations saw no batch (or whose audience saw
+    no build) for over 10 minutes (the broker was down, or a worker died); mark finished ones
+    sent. Return re-queued ids."""
     now = now or timezone.now()
     stuck_after = max(STUCK_AFTER, timedelta(seconds=2 * batch_interval_seconds()))
     requeued = []
+    for distribution_id in Distribution.objects.filter(
+        status=DistributionStatus.BUILDING, queued_at__lt=now - stuck_after
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            Distribution.objects.filter(pk=distribution_id).update(queued_at=now)
+            enqueue_on_commit(BUILD_TASK, distribution_id)
+        requeued.append(distribution_id)
     for distribution in Distribution.objects.filter(
         status=DistributionStatus.SENDING, queued_at__lt=now - stuck_after
     ):

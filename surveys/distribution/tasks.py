@@ -16,7 +16,7 @@ from django.conf import settings
 from surveyhub.tasking.declare import TRANSIENT_ERRORS, enqueue, surveyhub_task
 from surveyhub.tasking.queues import Queue
 from surveys.channels.sms import sending as sms_sending
-from surveys.distribution import mailing, scheduling
+from surveys.distribution import building, mailing, scheduling
 from surveys.models import Distribution, DistributionChannel
 
 logger = logging.getLogger(__name__)
@@ -76,6 +76,12 @@ def send_reminder_batch(self, distribution_id: int) -> None:
             distribution=d, limit=settings.SURVEYHUB_EMAIL_BATCH_SIZE
         ),
     )
+
+
+@surveyhub_task(name="surveys.build_distribution_audience", queue=Queue.DEFAULT)
+def build_distribution_audience(distribution_id: int) -> str:
+    """Turn a distribution's audience into invitations, then ready, schedule or send it."""
+    return building.distribution_build(distribution_id=distribution_id)
 
 
 @surveyhub_task(name="surveys.send_due_distributions", queue=Queue.DEFAULT, expires=55)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -13,11 +14,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from surveyhub.security.ratelimit import public_page
-from surveys.distribution.forms import DistributionForm
+from surveys.distribution.audience_preview import audience_preview, email_preview
+from surveys.distribution.building import distribution_queue_build
+from surveys.distribution.forms import DistributionForm, audience_description
 from surveys.distribution.invitations import (
     DistributionError,
+    distribution_cancel,
     distribution_create,
-    distribution_send,
 )
 from surveys.distribution.links import (
     QR_KINDS,
@@ -36,7 +39,7 @@ from surveys.distribution.unsubscribe import (
     invitation_by_token,
     masked_contact,
 )
-from surveys.models import Distribution, Survey
+from surveys.models import Distribution, DistributionChannel, DistributionStatus, Survey
 
 # Public -----------------------------------------------------------------------------------
 
@@ -100,42 +103,121 @@ def _staff(permission: str):
     return decorate
 
 
+def _preview_context(form: DistributionForm, survey: Survey) -> dict:
+    """The live audience size, sample names and email preview of a bound form."""
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    channel = data.get("channel") or DistributionChannel.EMAIL
+    context: dict = {"preview_errors": [], "channel": channel}
+    audience = data.get("audience")
+    if channel == DistributionChannel.LINK:
+        context["link_only"] = True
+    elif audience is None:
+        context["preview_errors"] = list(form.non_field_errors())
+    else:
+        context["preview"] = audience_preview(survey=survey, channel=channel, filters=audience)
+    if channel == DistributionChannel.EMAIL:
+        email_errors = [*form.errors.get("email_subject", []), *form.errors.get("email_body", [])]
+        subject = (form.data.get("email_subject") or "").strip()
+        body = (form.data.get("email_body") or "").strip()
+        context["email_errors"] = email_errors
+        if not email_errors:
+            preview = context.get("preview")
+            sample = preview.sample[0] if preview and preview.sample else None
+            language = translation.get_language() or settings.LANGUAGE_CODE
+            context["email"] = email_preview(
+                survey=survey, subject=subject, body=body, customer=sample,
+                language=sample.language if sample and sample.language else language,
+            )  # fmt: skip
+    return context
+
+
+def _create(request, survey: Survey, form: DistributionForm) -> Distribution:
+    """Create the distribution and queue its build, all or nothing."""
+    data = form.cleaned_data
+    with transaction.atomic():
+        distribution = distribution_create(
+            survey=survey, channel=data["channel"], audience=data.get("audience"),
+            send_at=data["send_at"], reminder_after_days=data["reminder_after_days"],
+            max_reminders=data["max_reminders"], name=data["name"], by=request.user,
+            email_subject=data["email_subject"], email_body=data["email_body"],
+        )  # fmt: skip
+        if distribution.channel != DistributionChannel.LINK:
+            refusal = _empty_audience(form, survey)
+            if refusal:  # rolls the distribution back
+                raise DistributionError(refusal, {"audience": [refusal]})
+            distribution = distribution_queue_build(
+                distribution=distribution, send=data["when"] != "review", by=request.user
+            )
+    return distribution
+
+
 @_staff("surveys.view_distribution")
 @require_http_methods(["GET", "POST"])
 def distribution_list(request, survey_id):
-    """A survey's distributions with their counts, and the form for a new one."""
+    """A survey's distributions with their counts, and the builder of a new one.
+
+    POST with action=count (the no-script way) shows the audience size and the email
+    preview; any other POST creates the distribution and queues its audience's build."""
     survey = get_object_or_404(Survey, pk=survey_id)
     form = DistributionForm(request.POST or None)
+    preview = None
     if request.method == "POST":
         if not request.user.has_perm("surveys.add_distribution"):
             return HttpResponse(status=403)
-        if form.is_valid():
-            data = form.cleaned_data
+        if request.POST.get("action") == "count":
+            preview = _preview_context(form, survey)
+        elif form.is_valid():
             try:
-                distribution = distribution_create(
-                    survey=survey, channel=data["channel"], audience=data.get("audience"),
-                    send_at=data["send_at"], reminder_after_days=data["reminder_after_days"],
-                    max_reminders=data["max_reminders"] or 0, name=data["name"], by=request.user,
-                )  # fmt: skip
+                distribution = _create(request, survey, form)
             except DistributionError as exc:
-                for field, errors in exc.errors.items():
-                    for message in errors:
-                        form.add_error(field if field in form.fields else None, message)
-                if not exc.errors:
-                    form.add_error(None, exc.message)
+                _form_errors(form, exc)
             else:
-                messages.success(request, _("The distribution was created; check it and send it."))
+                messages.success(request, _("The distribution was created."))
                 return redirect("surveys:distribution-detail", pk=distribution.pk)
     distributions = [
         (d, counts_of(d))
         for d in distributions_with_counts(Distribution.objects.filter(survey=survey))
     ]
+    context = {"survey": survey, "distributions": distributions, "form": form, **(preview or {})}
+    context["counted"] = preview is not None
     return render(
-        request,
-        "surveys/distribution/list.html",
-        {"survey": survey, "distributions": distributions, "form": form},
-        status=400 if form.errors else 200,
+        request, "surveys/distribution/list.html", context,
+        status=400 if form.is_bound and form.errors and preview is None else 200,
+    )  # fmt: skip
+
+
+def _empty_audience(form: DistributionForm, survey: Survey) -> str:
+    data = form.cleaned_data
+    preview = audience_preview(
+        survey=survey, channel=data["channel"], filters=data["audience"], sample_size=0
     )
+    if preview.matched == 0:
+        return _("No customer matches these conditions; widen the audience.")
+    if preview.reachable == 0:
+        return _(
+            "None of the %(n)d customers of this audience can be contacted (unsubscribed, "
+            "no consent or no address); widen the audience."
+        ) % {"n": preview.matched}
+    return ""
+
+
+def _form_errors(form: DistributionForm, exc: DistributionError) -> None:
+    for field, errors in exc.errors.items():
+        for message in errors:
+            form.add_error(field if field in form.fields else None, message)
+    if not exc.errors:
+        form.add_error(None, exc.message)
+
+
+@_staff("surveys.add_distribution")
+@require_POST
+def distribution_audience_preview(request, survey_id):
+    """The live audience size, sample names and email preview as an HTML fragment, fetched
+    by distribution/audience.js as the builder changes; nothing is stored."""
+    survey = get_object_or_404(Survey, pk=survey_id)
+    context = _preview_context(DistributionForm(request.POST), survey)
+    return render(request, "surveys/distribution/audience_preview.html", context)
 
 
 @_staff("surveys.view_distribution")
@@ -150,23 +232,44 @@ def distribution_detail(request, pk):
             "distribution": distribution,
             "counts": counts_of(distribution),
             "invitations": invitations.get_page(request.GET.get("page")),
+            "audience": audience_description(distribution.audience),
+            "busy": distribution.status in BUSY,
+            "cancellable": distribution.status not in FINISHED,
         },
     )
+
+
+BUSY = (DistributionStatus.BUILDING, DistributionStatus.SENDING)
+FINISHED = (DistributionStatus.SENT, DistributionStatus.CANCELLED)
 
 
 @_staff("surveys.change_distribution")
 @require_POST
 def distribution_send_view(request, pk):
+    """Send now: the audience is (re)built in a task, then sent."""
     distribution = get_object_or_404(Distribution, pk=pk)
     try:
-        distribution = distribution_send(distribution=distribution, by=request.user)
+        distribution = distribution_queue_build(
+            distribution=distribution, send=True, by=request.user
+        )
     except DistributionError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(
-            request,
-            _("Scheduled.") if distribution.status == "scheduled" else _("Sending has started."),
-        )
+        messages.success(request, _("Sending has started."))
+    return redirect("surveys:distribution-detail", pk=pk)
+
+
+@_staff("surveys.change_distribution")
+@require_POST
+def distribution_cancel_view(request, pk):
+    """Cancel a distribution that has not finished: nothing more is sent."""
+    distribution = get_object_or_404(Distribution, pk=pk)
+    try:
+        distribution_cancel(distribution=distribution, by=request.user)
+    except DistributionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The distribution was cancelled; nothing more is sent."))
     return redirect("surveys:distribution-detail", pk=pk)
 
 

@@ -52,13 +52,12 @@ def open_to_in_page_sites(view):
                 message = _("Answers from another site are taken only from an in-page survey.")
                 return cors(refused(message, status=400), origin)
             device = str(body.get("device_id") or "")
-            resent = _uuid_like(body.get("submission_id")) and (
-                Response.objects.filter(submission_id=str(body["submission_id"])).exists()
-            )
+            # A resend of the first answer is not a second answer: looked up only for a
+            # device that did answer (one query fewer on every first answer).
             if (
                 device
-                and not resent
                 and device_recently_contacted(in_page, device, answered_only=True)
+                and not _resent(body.get("submission_id"))
             ):
                 message = _("This device has already answered this survey recently; thank you.")
                 return cors(refused(message, status=409), origin)
@@ -70,9 +69,9 @@ def open_to_in_page_sites(view):
     return wrapped
 
 
-def _uuid_like(value) -> bool:
+def _resent(submission_id) -> bool:
     try:
-        uuid.UUID(str(value))
+        uuid.UUID(str(submission_id))
     except ValueError:
         return False
-    return True
+    return Response.objects.filter(submission_id=str(submission_id)).exists()

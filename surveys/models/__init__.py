@@ -29,7 +29,7 @@ from surveys.models.privacy import (
     PrivacySettings,
 )
 from surveys.models.responses import Answer, Channel, Response, ResponseStatus
-from surveys.models.results import ResultCube, ResultCubeCell, ResultShare
+from surveys.models.results import ResultCode, ResultCube, ResultCubeCell, ResultFact, ResultShare
 from surveys.models.uploads import ResponseFile
 
 __all__ = [
@@ -59,6 +59,8 @@ __all__ = [
     "ResponseStatus",
     "ResultCube",
     "ResultCubeCell",
+    "ResultCode",
+    "ResultFact",
     "ResultShare",
     "ScaleStyle",
     "SkipReason",
@@ -77,3 +79,8 @@ __all__ = [
 from surveys.inpage.models import ContactOutcome, InPageContact, InPageSurvey, Trigger
 
 __all__ += ["ContactOutcome", "InPageContact", "InPageSurvey", "Trigger"]
+
+# The builder's question bank and undo snapshots live with the builder (app label "surveys").
+from surveys.design.models import BuilderChange, QuestionBankItem, QuestionsSnapshot  # noqa: E402
+
+__all__ += ["BuilderChange", "QuestionBankItem", "QuestionsSnapshot"]

@@ -166,6 +166,9 @@ class Question(models.Model):
         _("option order"), max_length=6, choices=OptionOrder.choices, default=OptionOrder.FIXED
     )
     show_if = models.JSONField(_("display logic"), null=True, blank=True)
+    # Skip logic after this question: [{"when": condition or None, "action": "skip" | "end",
+    # "to": key}] (surveys.design.logic); the first rule that holds is followed.
+    jumps = models.JSONField(_("skip logic"), default=list, blank=True)
     max_length = models.PositiveIntegerField(_("maximum length"), default=2000)
     # How a 1–5 scale (CSAT, star rating) is drawn; faces are the same answers 1–5.
     scale_style = models.CharField(

@@ -17,6 +17,8 @@ class DistributionChannel(models.TextChoices):
 
 class DistributionStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    BUILDING = "building", _("Building the audience")
+    READY = "ready", _("Audience ready")
     SCHEDULED = "scheduled", _("Scheduled")
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
@@ -52,6 +54,13 @@ class Distribution(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    # The staff's own invitation email (piped per customer; empty: the standard wording).
+    email_subject = models.CharField(_("email subject"), max_length=200, blank=True)
+    email_body = models.TextField(_("email body"), max_length=5000, blank=True)
+    # Built by a task (surveys.build_distribution_audience); sending follows when requested.
+    send_requested = models.BooleanField(_("send when the audience is built"), default=False)
+    audience_built_at = models.DateTimeField(_("audience built at"), null=True, blank=True)
+    status_note = models.CharField(_("status note"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -142,6 +142,9 @@ def response_save_page(
     known = saved_answers(response)
     values = {key: answer.value for key, answer in known.items()}
     required = visible_questions(page, values) if enforce_required else []
+    if required and any(getattr(q, "jumps", None) for q in questions):  # skip logic: not asked
+        asked = {q.key for q in visible_questions(questions, values)}
+        required = [q for q in required if q.key in asked]
     checked = check_answers(page, data, known=known, require=required)
     errors = dict(checked.errors)
     needs_consent = bool(version.consent_text) and not (response and response.consent_version)

@@ -50,6 +50,7 @@ from surveys.responding.services import (
     saved_answers,
     survey_state,
 )
+from surveys.responding.thanks_hooks import thanks_blocks
 
 COOKIE_PREFIX = "sh_draft_"
 COOKIE_MAX_AGE = 60 * 60 * 24 * 30
@@ -415,10 +416,17 @@ class AnswerFlow:
         context["cover"] = context["look"].cover if position == 0 else ""
         context["share"] = share_card(self.request, self.survey, title=context["title"],
                                       intro=context["intro"], look=context["look"])  # fmt: skip
+        context.update(self.extra_context())
         return render(self.request, "surveys/respond/page.html", context, status=status)
+
+    def extra_context(self) -> dict:
+        """More for page.html: the staff preview's answers (surveys.design.preview)."""
+        return {}
 
     def thanks(self, refused=False, earlier=False):
         look = look_for(self.survey, self.language)
+        # Registered by higher apps (a promoter's referral link); run before a redirect too.
+        blocks = [] if refused else thanks_blocks(self.request, self.response)
         if look.end_redirect_url and not refused:
             return redirect(look.end_redirect_url)
         return render(
@@ -427,7 +435,7 @@ class AnswerFlow:
             {"survey": self.survey, "title": self.survey.title_in(self.language),
              "text": text_in(self.version, "thank_you", self.language, self.fields),
              "refused": refused, "earlier": earlier, "personal": self.invitation is not None,
-             "look": look},
+             "look": look, "blocks": blocks},
         )  # fmt: skip
 
 

@@ -1,100 +1,167 @@
-"""The results pre-aggregate of a big survey (PostgreSQL only): per local day and facet
-(everything, one channel, store, version, distribution, NPS group, or one chosen option of a
-choice question) the number of responses, of answers per question and of each score and
-option chosen. See `ResultCube` for how it stays exact.
+"""The results pre-aggregate of a big survey (PostgreSQL only), in three tables:
 
-`cube_refresh` (services) builds it or folds the responses completed since the watermark
-into it; `cube_counts` (read) answers the counts of a filter set that it can express — the
-cells of one facet over a range of days — plus the tail counted live; None otherwise.
+- `ResultCode` numbers what is counted: code 0 "a response", else (question, kind, value);
+- `ResultFact`: one row per aggregated completed response, its facets (day, channel, store,
+  version, distribution, customer, NPS score), its quality `flags` and its `codes`;
+- `ResultCubeCell`: per local day, quality flags and facet (everything, one channel, store,
+  version, distribution, NPS group, or one counted code: an option chosen, an NPS/CSAT/CES
+  score given) the number of responses counting each code.
+
+`cube_refresh` (services) builds them or folds the responses completed since the watermark
+into them; `surveys.results.cube_read` answers the counts of any filter set from them — the
+cells when the filters are one facet, else one scan of the matching facts — plus the tail
+completed since the watermark counted live. See `ResultCube` for how it stays exact.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from surveys.models import QuestionType, ResultCube, Survey
-from surveys.results.filters import CHOICE_TYPES, ResultFilters
+from surveys.models import Question, QuestionType, ResultCube, Survey
+from surveys.results.cube_cells import cell_lines, copy_cells, read_facts
+from surveys.results.filters import CHOICE_TYPES
+from surveys.results.quality import (
+    SCALE_TYPES,
+    SPEEDER_SHARE_OF_MEDIAN,
+    STRAIGHT_LINE_MIN_ITEMS,
+    median_duration,
+)
 
 # Surveys with fewer completed responses are always counted live (fast enough, no upkeep).
 CUBE_MIN_RESPONSES = getattr(settings, "SURVEYHUB_RESULTS_CUBE_MIN_RESPONSES", 20_000)
 # The watermark trails now by this much: responses completed since are counted live.
 TAIL = dt.timedelta(minutes=1)
 RESPONSES, ANSWERED, NUMBER, CHOICE = 0, 1, 2, 3
+# Scores of these questions are facets too ("NPS 0–6", "speed 4–5" are read from the cells).
+SCORE_FACET_TYPES = (QuestionType.NPS, QuestionType.CSAT, QuestionType.CES, QuestionType.RATING)
+# A rebuild (new speeder threshold) when the median duration moved by more than this share.
+MEDIAN_DRIFT = 0.05
 
-# The contributions of the survey's responses completed in [low, high): per response its
-# facets × its counted values, summed per (facet, day, question, kind, value).
-_CONTRIBUTIONS = """
+# The completed responses of the survey in [low, high), and what each of their answers
+# counts: answered / the score (kinds 1, 2) and every option chosen (kind 3).
+_RANGE = """
 WITH r AS MATERIALIZED (
-  SELECT r.id, (r.completed_at AT TIME ZONE %(tz)s)::date AS day,
-    ARRAY['*', 'channel:' || r.channel, 'version:' || v.number]
-    || CASE WHEN r.store <> '' THEN ARRAY['store:' || r.store] ELSE '{}'::text[] END
-    || CASE WHEN i.distribution_id IS NOT NULL
-            THEN ARRAY['distribution:' || i.distribution_id] ELSE '{}'::text[] END
-    || CASE WHEN r.nps_score IS NULL THEN '{}'::text[]
-            WHEN r.nps_score >= %(promoter)s THEN ARRAY['nps_group:promoter']
-            WHEN r.nps_score >= %(passive)s THEN ARRAY['nps_group:passive']
-            ELSE ARRAY['nps_group:detractor'] END
-    || COALESCE((SELECT array_agg('q:' || a.question_key || '=' || c.value)
-                 FROM surveys_answer a, jsonb_array_elements_text(a.choices) c(value)
-                 WHERE a.response_id = r.id AND a.question_key = ANY(%(choice_keys)s)),
-                '{}'::text[]) AS facets
-  FROM surveys_response r
-  JOIN surveys_surveyversion v ON v.id = r.version_id
-  LEFT JOIN surveys_invitation i ON i.id = r.invitation_id
-  WHERE r.survey_id = %(survey)s AND r.status = 'completed'
-    AND r.completed_at >= %(low)s AND r.completed_at < %(high)s
+  SELECT id FROM surveys_response WHERE survey_id = %(survey)s AND status = 'completed'
+    AND completed_at >= %(low)s AND completed_at < %(high)s
 ),
-counted AS (
-  SELECT r.id, '' AS question_key, 0 AS kind, '' AS value FROM r
+vals AS (
+  SELECT a.response_id, a.question_id, a.question_key,
+    CASE WHEN a.number IS NULL THEN 1 ELSE 2 END AS kind,
+    coalesce(a.number::text, '') AS value, a.number
+  FROM surveys_answer a JOIN r ON r.id = a.response_id
   UNION ALL
-  SELECT a.response_id, a.question_key, 1, '' FROM surveys_answer a JOIN r ON r.id = a.response_id
-  WHERE a.number IS NULL
-  UNION ALL
-  SELECT a.response_id, a.question_key, 2, a.number::text
-  FROM surveys_answer a JOIN r ON r.id = a.response_id WHERE a.number IS NOT NULL
-  UNION ALL
-  SELECT a.response_id, a.question_key, 3, c.value
+  SELECT a.response_id, a.question_id, a.question_key, 3, c.value, NULL
   FROM surveys_answer a JOIN r ON r.id = a.response_id,
        jsonb_array_elements_text(a.choices) c(value)
-  WHERE jsonb_typeof(a.choices) = 'array'
+  WHERE jsonb_typeof(a.choices) = 'array' AND a.choices <> '[]'::jsonb
 )
-SELECT %(survey)s, f.facet, r.day, c.question_key, c.kind, c.value, count(*)
-FROM counted c JOIN r ON r.id = c.id, unnest(r.facets) f(facet)
-GROUP BY f.facet, r.day, c.question_key, c.kind, c.value
 """
 
-_INSERT = (
-    "INSERT INTO surveys_resultcubecell (survey_id, facet, day, question_key, kind, value, n) "
+_NEW_CODES = (
+    _RANGE  # noqa: S608 - constant SQL, values are bound parameters
+    + """
+INSERT INTO surveys_resultcode (survey_id, code, question_key, kind, value)
+SELECT %(survey)s, m.top + row_number() OVER (ORDER BY v.question_key, v.kind, v.value),
+  v.question_key, v.kind, v.value
+FROM (SELECT DISTINCT question_key, kind, value FROM vals) v
+CROSS JOIN (SELECT coalesce(max(code), 0) AS top FROM surveys_resultcode
+            WHERE survey_id = %(survey)s) m
+WHERE NOT EXISTS (
+  SELECT 1 FROM surveys_resultcode k WHERE k.survey_id = %(survey)s
+  AND k.question_key = v.question_key AND k.kind = v.kind AND k.value = v.value)
+"""
 )
-_FOLD = " ON CONFLICT (survey_id, facet, day, question_key, kind, value) DO UPDATE SET n = surveys_resultcubecell.n + EXCLUDED.n"  # noqa: E501
+
+# The facts of the responses in range (flags: speeder by the stored threshold, straight-
+# liner by its own scale answers, duplicate by an earlier completed response of the device).
+_FACTS = (
+    _RANGE  # noqa: S608 - constant SQL, values are bound parameters
+    + """,
+per_response AS (
+  SELECT v.response_id, array_agg(k.code) AS codes,
+    count(*) FILTER (WHERE v.question_id = ANY(%(scale_ids)s) AND v.kind = 2) AS items,
+    min(v.number) FILTER (WHERE v.question_id = ANY(%(scale_ids)s)) AS low,
+    max(v.number) FILTER (WHERE v.question_id = ANY(%(scale_ids)s)) AS high
+  FROM vals v JOIN surveys_resultcode k ON k.survey_id = %(survey)s
+    AND k.question_key = v.question_key AND k.kind = v.kind AND k.value = v.value
+  GROUP BY v.response_id
+)
+INSERT INTO surveys_resultfact (response_id, survey_id, day, channel, store, version,
+    distribution_id, customer_id, region, nps_score, flags, codes)
+  SELECT s.id, s.survey_id, (s.completed_at AT TIME ZONE %(tz)s)::date, s.channel, s.store,
+    ver.number, i.distribution_id, s.customer_id, coalesce(cu.region, ''), s.nps_score,
+    CASE WHEN s.completed_at - s.started_at < %(threshold)s::interval THEN 1 ELSE 0 END
+    | CASE WHEN p.items >= %(min_items)s AND p.low = p.high THEN 2 ELSE 0 END
+    | CASE WHEN s.device_key <> '' AND EXISTS (
+        SELECT 1 FROM surveys_response e WHERE e.survey_id = s.survey_id
+        AND e.device_key = s.device_key AND e.device_key <> '' AND e.status = 'completed'
+        AND e.id < s.id)
+      THEN 4 ELSE 0 END,
+    array_prepend(0, coalesce(p.codes, '{}'::integer[]))
+  FROM surveys_response s
+  JOIN r ON r.id = s.id
+  JOIN surveys_surveyversion ver ON ver.id = s.version_id
+  LEFT JOIN surveys_invitation i ON i.id = s.invitation_id
+  LEFT JOIN surveys_customer cu ON cu.id = s.customer_id
+  LEFT JOIN per_response p ON p.response_id = s.id
+"""
+)
 
 
-def _params(survey: Survey, low, high, tz: str) -> dict:
-    from surveys.models import Question
+def _facet_codes(survey: Survey) -> list[int]:
+    """The codes that are facets: options of choice questions, NPS/CSAT/CES scores."""
+    questions = Question.objects.filter(version__survey=survey)
+    choice_keys = set(
+        questions.filter(type__in=[*CHOICE_TYPES, QuestionType.CONSENT]).values_list(
+            "key", flat=True
+        )
+    )
+    score_keys = set(questions.filter(type__in=SCORE_FACET_TYPES).values_list("key", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT code FROM surveys_resultcode WHERE survey_id = %s AND ("
+            " (kind = 3 AND question_key = ANY(%s)) OR (kind = 2 AND question_key = ANY(%s)))",
+            [survey.pk, sorted(choice_keys), sorted(score_keys)],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _params(survey: Survey, low, high, tz: str, threshold) -> dict:
     from surveys.scoring.rules import NPS_PASSIVE_MIN, NPS_PROMOTER_MIN
 
-    choice_keys = sorted(
-        set(
-            Question.objects.filter(
-                version__survey=survey, type__in=[*CHOICE_TYPES, QuestionType.CONSENT]
-            ).values_list("key", flat=True)
+    scale_ids = list(
+        Question.objects.filter(version__survey=survey, type__in=SCALE_TYPES).values_list(
+            "pk", flat=True
         )
     )
     return {
-        "tz": tz, "survey": survey.pk, "low": low, "high": high, "choice_keys": choice_keys,
+        "tz": tz, "survey": survey.pk, "low": low, "high": high, "threshold": threshold,
+        "scale_ids": scale_ids, "min_items": STRAIGHT_LINE_MIN_ITEMS,
         "promoter": NPS_PROMOTER_MIN, "passive": NPS_PASSIVE_MIN,
     }  # fmt: skip
 
 
+def _aggregate(cursor, survey: Survey, params: dict, *, fold: bool) -> None:
+    cursor.execute(_NEW_CODES, params)
+    cursor.execute(_FACTS, params)
+    facts = read_facts(params, whole=not fold)
+    copy_cells(cell_lines(facts, survey.pk, _facet_codes(survey)), fold=fold)
+
+
+def _speeder_threshold(survey: Survey) -> dt.timedelta | None:
+    median = median_duration(survey)
+    return None if median is None else median * SPEEDER_SHARE_OF_MEDIAN
+
+
 def cube_refresh(*, survey: Survey, rebuild: bool = False, now: dt.datetime | None = None) -> str:
     """Bring the survey's pre-aggregate up to now − TAIL: a full rebuild when it is missing,
-    stale, in another time zone or `rebuild`; else fold in the responses completed since the
-    watermark. Returns what was done ("built", "folded", "skipped")."""
+    stale, in another time zone, its median duration drifted, or `rebuild`; else fold in the
+    responses completed since the watermark. Returns "built", "folded" or "skipped"."""
     if connection.vendor != "postgresql":
         return "skipped"
     high = (now or timezone.now()) - TAIL
@@ -104,61 +171,51 @@ def cube_refresh(*, survey: Survey, rebuild: bool = False, now: dt.datetime | No
         # statements below or sees the new watermark (and marks the cube stale).
         cube = ResultCube.objects.select_for_update().filter(survey=survey).first()
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL work_mem = '128MB'")
+            cursor.execute("SET LOCAL work_mem = '256MB'")
             full = rebuild or cube is None or cube.stale or cube.time_zone != tz
+            threshold = cube.speeder_threshold if cube else None
+            if not full and _drifted(survey, threshold):
+                full = True
             if full:
+                threshold = _speeder_threshold(survey)
+                for table in ("resultcubecell", "resultfact", "resultcode"):
+                    cursor.execute(
+                        f"DELETE FROM surveys_{table} WHERE survey_id = %s",  # noqa: S608
+                        [survey.pk],
+                    )
                 cursor.execute(
-                    "DELETE FROM surveys_resultcubecell WHERE survey_id = %s", [survey.pk]
+                    "INSERT INTO surveys_resultcode (survey_id, code, question_key, kind, value)"
+                    " VALUES (%s, 0, '', 0, '')",
+                    [survey.pk],
                 )
                 low = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-                # In index order: the cells of one facet are read from few pages.
-                cursor.execute(
-                    _INSERT + _CONTRIBUTIONS + " ORDER BY 2, 3, 4, 5, 6",
-                    _params(survey, low, high, tz),
-                )
+                _aggregate(cursor, survey, _params(survey, low, high, tz, threshold), fold=False)
+                # Fresh statistics: the reads plan a hash aggregate over the matching facts.
+                cursor.execute("ANALYZE surveys_resultfact")
+                cursor.execute("ANALYZE surveys_resultcubecell")
             else:
                 if high <= cube.watermark:
                     return "skipped"
-                cursor.execute(
-                    _INSERT + _CONTRIBUTIONS + _FOLD, _params(survey, cube.watermark, high, tz)
-                )
-            cursor.execute(
-                "SELECT coalesce(sum(n), 0) FROM surveys_resultcubecell WHERE survey_id = %s"
-                " AND facet = '*' AND kind = 0",
-                [survey.pk],
-            )
+                params = _params(survey, cube.watermark, high, tz, threshold)
+                _aggregate(cursor, survey, params, fold=True)
+            cursor.execute("SELECT count(*) FROM surveys_resultfact WHERE survey_id = %s",
+                           [survey.pk])  # fmt: skip
             total = cursor.fetchone()[0]
         ResultCube.objects.update_or_create(
             survey=survey,
             defaults={"watermark": high, "time_zone": tz, "stale": False,
-                      "built_at": timezone.now(), "responses": total},
+                      "built_at": timezone.now(), "responses": total,
+                      "speeder_threshold": threshold},
         )  # fmt: skip
     return "built" if full else "folded"
 
 
-def cube_facet(filters: ResultFilters) -> str | None:
-    """The one facet the filters need besides days ("*" for none), None when the cube cannot
-    express them (two facets, region, segments, score ranges)."""
-    if filters.region or filters.segments:
-        return None
-    facets = []
-    if filters.channel:
-        facets.append(f"channel:{filters.channel}")
-    if filters.store:
-        facets.append(f"store:{filters.store}")
-    if filters.version:
-        facets.append(f"version:{filters.version}")
-    if filters.distribution:
-        facets.append(f"distribution:{filters.distribution}")
-    if filters.nps_group:
-        facets.append(f"nps_group:{filters.nps_group}")
-    for answer in filters.answers:
-        if answer.choice is None:
-            return None
-        facets.append(f"q:{answer.key}={answer.choice}")
-    if len(facets) > 1:
-        return None
-    return facets[0] if facets else "*"
+def _drifted(survey: Survey, threshold: dt.timedelta | None) -> bool:
+    """Whether a third of the median duration moved away from the stored threshold."""
+    current = _speeder_threshold(survey)
+    if threshold is None or current is None:
+        return threshold != current
+    return abs(current - threshold) > threshold * MEDIAN_DRIFT
 
 
 def usable_cube(survey: Survey) -> ResultCube | None:
@@ -169,46 +226,6 @@ def usable_cube(survey: Survey) -> ResultCube | None:
     if cube is None or cube.stale or cube.time_zone != timezone.get_current_timezone_name():
         return None
     return cube
-
-
-def cube_cell_counts(
-    cube: ResultCube, facet: str, start: dt.date | None, end: dt.date | None
-) -> tuple[int, dict[str, dict]]:
-    """The responses and per-question counts of the cells of `facet` over [start, end]."""
-    sql = (
-        "SELECT question_key, kind, value, sum(n)::bigint FROM surveys_resultcubecell"
-        " WHERE survey_id = %s AND facet = %s"
-    )
-    params: list = [cube.survey_id, facet]
-    if start:
-        sql += " AND day >= %s"
-        params.append(start)
-    if end:
-        sql += " AND day <= %s"
-        params.append(end)
-    sql += " GROUP BY question_key, kind, value"
-    counts: dict[str, dict] = defaultdict(
-        lambda: {"answered": 0, "numbers": Counter(), "choices": Counter()}
-    )
-    responses = 0
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    single_valued: dict[str, int] = defaultdict(int)
-    for key, kind, value, n in rows:
-        if kind == RESPONSES:
-            responses += n
-        elif kind == ANSWERED:
-            counts[key]["answered"] += n
-        elif kind == NUMBER:
-            counts[key]["numbers"][int(value)] += n
-            single_valued[key] += n
-        else:
-            counts[key]["choices"][value] += n
-    # Scored answers are counted once per value: answered is their sum.
-    for key, n in single_valued.items():
-        counts[key]["answered"] += n
-    return responses, counts
 
 
 def cubes_refresh() -> dict[str, int]:

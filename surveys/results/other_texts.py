@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
 from surveys.models import Answer, Question, Response
 from surveys.results.filters import CHOICE_TYPES
+from surveys.results.queries import question_text
 
 OTHER_PAGE_SIZE = 10
 API_PAGE_SIZE = 50
@@ -47,3 +49,25 @@ def other_text_rows(page: Page) -> list[dict]:
         {"response": a.response_id, "text": a.other_text, "completed_at": a.response.completed_at}
         for a in page.object_list
     ]
+
+
+def other_text_sections(params, responses, questions, language, errors) -> list[dict]:
+    """Per choice question offering "Other": its texts, paged (`other`=key, `other_page`)."""
+    offering = other_questions(questions)
+    picked = params.get("other", "")
+    if picked and picked not in offering:
+        errors["other"] = [_("This survey has no choice question “%(key)s” with “Other”.")
+                           % {"key": picked[:40]}]  # fmt: skip
+    counts = other_text_counts(responses, list(offering))
+    sections = []
+    for key, question in offering.items():
+        if not counts.get(key):
+            continue
+        page = other_text_page(
+            responses, key, params.get("other_page", "1") if key == picked else 1
+        )
+        sections.append({
+            "key": key, "text": question_text(question, language), "count": counts[key],
+            "page": page, "rows": other_text_rows(page),
+        })  # fmt: skip
+    return sections

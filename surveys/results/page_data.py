@@ -4,7 +4,7 @@ answers (searchable, paged, with what feedback knows of them), period or version
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from surveys.models import Answer, Question, QuestionType, Response
 from surveys.results.annotations import answer_annotations
@@ -39,14 +39,15 @@ def text_answers(
     responses: QuerySet[Response], questions: dict[str, Question], *, search: str, page: str,
     language: str,
 ):  # fmt: skip
-    """A page of free-text answers (text questions and "other" texts), newest first."""
+    """A page of the answers to text questions, newest first ("other" texts have their own
+    list per question: `other_texts`)."""
     text_keys = [key for key, q in questions.items() if q.type in TEXT_TYPES]
-    answers = Answer.objects.filter(response_id__in=responses.values("pk")).filter(
-        Q(question_key__in=text_keys) | ~Q(other_text="")
-    )
+    answers = Answer.objects.filter(
+        response_id__in=responses.values("pk"), question_key__in=text_keys
+    ).exclude(text="")
     search = search.strip()[:SEARCH_MAX]
     if search:
-        answers = answers.filter(Q(text__icontains=search) | Q(other_text__icontains=search))
+        answers = answers.filter(text__icontains=search)
     answers = answers.select_related("response").order_by("-response__completed_at", "-pk")
     paged = Paginator(answers, TEXT_PAGE_SIZE).get_page(page)
     notes = answer_annotations(answer.pk for answer in paged.object_list)
@@ -56,8 +57,7 @@ def text_answers(
         rows.append({
             "answer": answer,
             "question": question_text(question, language) if question else answer.question_key,
-            "text": answer.text or answer.other_text,
-            "is_other": not answer.text and bool(answer.other_text),
+            "text": answer.text,
             "note": notes.get(answer.pk, {}),
         })  # fmt: skip
     return paged, rows

@@ -21,12 +21,15 @@ from django.db.models import (
     QuerySet,
 )
 
-from surveys.models import Answer, QuestionType, Response, ResponseStatus, Survey
+from surveys.models import Answer, QuestionType, Response, ResponseStatus, ResultCube, Survey
 
 SPEEDER_SHARE_OF_MEDIAN = 1 / 3
 # A straight-liner gave at least this many scale answers, all the same score.
 STRAIGHT_LINE_MIN_ITEMS = 3
 SCALE_TYPES = (QuestionType.RATING, QuestionType.CSAT, QuestionType.CES)
+# The flags as bits, as the results pre-aggregate stores them.
+SPEEDER, STRAIGHT_LINER, DUPLICATE = 1, 2, 4
+FLAG_BITS = {"speeders": SPEEDER, "straightliners": STRAIGHT_LINER, "duplicates": DUPLICATE}
 
 
 def _durations(survey: Survey) -> QuerySet[Response]:
@@ -60,10 +63,21 @@ def median_duration(survey: Survey) -> dt.timedelta | None:
 
 
 def speeder_threshold(survey: Survey) -> dt.timedelta | None:
-    """A third of the median duration; computed once per survey object (one request)."""
+    """A third of the median duration; computed once per survey object (one request). A
+    survey with a results pre-aggregate uses the threshold of its last build (the cells and
+    the live counts then agree on who is a speeder; a rebuild follows a drifting median)."""
     if not hasattr(survey, "_speeder_threshold"):
-        median = median_duration(survey)
-        survey._speeder_threshold = None if median is None else median * SPEEDER_SHARE_OF_MEDIAN
+        stored = None
+        if connection.vendor == "postgresql":
+            stored = (
+                ResultCube.objects.filter(survey=survey)
+                .values_list("speeder_threshold", flat=True)
+                .first()
+            )
+        if stored is None:
+            median = median_duration(survey)
+            stored = None if median is None else median * SPEEDER_SHARE_OF_MEDIAN
+        survey._speeder_threshold = stored
     return survey._speeder_threshold
 
 
@@ -95,32 +109,44 @@ def flagged_response_ids(survey: Survey, flag: str) -> QuerySet:
 
 def _duplicate_q() -> Q:
     """A response with a device key that an earlier completed response of its survey has."""
+    # `device_key <> ''` lets the partial index (survey, device_key) answer the lookup.
     earlier = Response.objects.filter(
         survey_id=OuterRef("survey_id"), device_key=OuterRef("device_key"),
         status=ResponseStatus.COMPLETED, pk__lt=OuterRef("pk"),
-    )  # fmt: skip
+    ).exclude(device_key="")  # fmt: skip
     return ~Q(device_key="") & Exists(earlier)
-
-
-def with_any_flag(survey: Survey, responses: QuerySet[Response], flags) -> QuerySet:
-    """Those of `responses` that carry at least one of `flags`."""
-    condition = Q(pk__in=[])
-    threshold = speeder_threshold(survey) if "speeders" in flags else None
-    if threshold is not None:
-        condition |= Q(duration__lt=threshold)
-    if "straightliners" in flags:
-        condition |= Q(pk__in=flagged_response_ids(survey, "straightliners"))
-    if "duplicates" in flags:
-        condition |= _duplicate_q()
-    return responses.alias(duration=_duration()).filter(condition)
 
 
 def response_flags(response: Response) -> list[str]:
     """The quality flags one response carries (for its detail page)."""
-    found = []
-    for flag in ("speeders", "straightliners", "duplicates"):
-        if flagged_response_ids(response.survey, flag).filter(pk=response.pk).exists():
-            found.append(flag)
+    mask = flags_of(response.survey, [response.pk]).get(response.pk, 0)
+    return [flag for flag, bit in FLAG_BITS.items() if mask & bit]
+
+
+def flags_of(survey: Survey, ids: list[int]) -> dict[int, int]:
+    """response id → its quality flags as bits, for a few of the survey's responses."""
+    found = dict.fromkeys(ids, 0)
+    if not ids:
+        return found
+    threshold = speeder_threshold(survey)
+    if threshold is not None:
+        fast = Response.objects.filter(pk__in=ids).alias(duration=_duration())
+        for pk in fast.filter(duration__lt=threshold).values_list("pk", flat=True):
+            found[pk] |= SPEEDER
+    straight = (
+        Answer.objects.filter(
+            response_id__in=ids, number__isnull=False, question__type__in=SCALE_TYPES
+        )
+        .values("response_id")
+        .annotate(items=Count("pk"), low=Min("number"), high=Max("number"))
+        .filter(items__gte=STRAIGHT_LINE_MIN_ITEMS, low=F("high"))
+        .values_list("response_id", flat=True)
+    )
+    for pk in straight:
+        found[pk] |= STRAIGHT_LINER
+    duplicates = Response.objects.filter(pk__in=ids, survey=survey).filter(_duplicate_q())
+    for pk in duplicates.values_list("pk", flat=True):
+        found[pk] |= DUPLICATE
     return found
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Count, QuerySet
@@ -14,14 +15,16 @@ from surveys.models import Answer, Question, QuestionType, Response, Survey
 from surveys.questions.results import extra_result
 from surveys.responding.answers import OTHER, SCALES
 from surveys.results import stats
-from surveys.results.cube import cube_cell_counts, cube_facet, usable_cube
+from surveys.results.cube import usable_cube
+from surveys.results.cube_read import aggregated_counts, exclusion_mask
 from surveys.results.filters import (
     CHOICE_TYPES,
     ResultFilters,
     filtered_responses,
     survey_questions,
 )
-from surveys.results.quality import with_any_flag
+from surveys.results.hidden_values import hidden_distribution
+from surveys.results.quality import FLAG_BITS, flags_of, quality_counts
 
 CHOICE_LIKE = {*CHOICE_TYPES, QuestionType.CONSENT}
 
@@ -111,16 +114,12 @@ def question_result(question: Question, entry: Mapping, language: str) -> dict:
     return result
 
 
-def _merge(into: dict[str, dict], counts: Mapping[str, dict], sign: int = 1) -> None:
+def _merge(into: dict[str, dict], counts: Mapping[str, dict]) -> None:
     for key, entry in counts.items():
         target = into[key]
-        target["answered"] += sign * entry["answered"]
+        target["answered"] += entry["answered"]
         for name in ("numbers", "choices"):
-            for value, n in entry[name].items():
-                target[name][value] += sign * n
-    for entry in into.values():
-        for name in ("numbers", "choices"):
-            entry[name] = Counter({v: n for v, n in entry[name].items() if n})
+            target[name].update(entry[name])
 
 
 # A live count of at most this many responses reads their ids first, so the answers are
@@ -141,37 +140,76 @@ def _live_counts(responses: QuerySet[Response]) -> tuple[int, dict[str, dict]]:
 
 
 def result_counts(survey: Survey, filters: ResultFilters) -> tuple[int, dict[str, dict]]:
-    """The number of filtered responses and their per-question counts: from the survey's
-    pre-aggregate when it is fresh and the filters are expressible on it (the cells, plus the
-    tail completed since its watermark counted live, minus the excluded flagged responses
-    counted live), else by one live GROUP BY over the answers. Both are exact."""
+    """The number of filtered responses and their per-question counts (see `result_summary`)."""
+    summary = result_summary(survey, filters)
+    return summary.responses, summary.counts
+
+
+@dataclass
+class ResultSummary:
+    responses: int
+    counts: dict[str, dict]
+    quality: dict[str, int] | None  # flag → responses carrying it (None: not counted)
+    path: str  # "cube", "facts" or "live"
+
+
+def result_summary(survey: Survey, filters: ResultFilters, *, quality: bool = False):
+    """The filtered responses' number, per-question counts and quality-flag counts (always
+    from the pre-aggregate; live only when `quality`): from the survey's pre-aggregate when
+    it is fresh — its cells or facts, plus the tail completed since its watermark counted
+    live — else by one live GROUP BY over the answers. Both are exact."""
     cube = usable_cube(survey)
-    facet = cube_facet(filters) if cube else None
-    if facet is None:
-        return _live_counts(filtered_responses(survey, filters))
-    total, counts = cube_cell_counts(cube, facet, filters.start, filters.end)
-    tail = filtered_responses(survey, filters).filter(completed_at__gte=cube.watermark)
-    _merge(counts, answer_counts(tail))
-    total += tail.count()
-    if filters.exclude:
-        kept = filtered_responses(survey, filters.with_changes(exclude=frozenset()))
-        removed = with_any_flag(survey, kept.filter(completed_at__lt=cube.watermark),
-                                filters.exclude)  # fmt: skip
-        _merge(counts, answer_counts(removed), sign=-1)
-        total -= removed.count()
-    return total, counts
+    tail = _tail(survey, filters, cube.watermark) if cube else None
+    if tail is None:
+        responses = filtered_responses(survey, filters)
+        total, counts = _live_counts(responses)
+        flags = None
+        if quality:
+            flags = quality_counts(survey, responses) if total else dict.fromkeys(FLAG_BITS, 0)
+        return ResultSummary(total, counts, flags, "live")
+    path, total, counts, flags = aggregated_counts(cube, filters)
+    tail_total, tail_counts, tail_flags = tail
+    _merge(counts, tail_counts)
+    for flag, n in tail_flags.items():
+        flags[flag] += n
+    return ResultSummary(total + tail_total, counts, flags, path)
 
 
-def survey_results(*, survey: Survey, filters: ResultFilters, language: str) -> dict:
-    """Every question's result over the survey's completed responses that pass `filters`."""
-    total, counts = result_counts(survey, filters)
+def _tail(survey: Survey, filters: ResultFilters, watermark):
+    """(responses, counts, quality) of the filtered responses completed since `watermark`,
+    None when there are too many to count this way (the cube is far behind)."""
+    kept = filtered_responses(survey, filters.with_changes(exclude=frozenset()))
+    done = kept.filter(completed_at__gte=watermark).order_by().values_list("pk", flat=True)
+    ids = list(done[: LIVE_IDS_MAX + 1])
+    if len(ids) > LIVE_IDS_MAX:
+        return None
+    flags = flags_of(survey, ids)
+    mask = exclusion_mask(filters)
+    ids = [pk for pk in ids if not flags[pk] & mask]
+    quality = {flag: sum(1 for pk in ids if flags[pk] & bit) for flag, bit in FLAG_BITS.items()}
+    return len(ids), answer_counts(ids) if ids else {}, quality
+
+
+def survey_results(
+    *, survey: Survey, filters: ResultFilters, language: str, summary: ResultSummary | None = None,
+    hidden_values: bool = False,
+) -> dict:  # fmt: skip
+    """Every question's result over the survey's completed responses that pass `filters`
+    (from `summary` when the caller already has it); with `hidden_values`, the distribution
+    of the values of hidden fields too (see `hidden_values`)."""
+    summary = summary or result_summary(survey, filters)
+    total, counts = summary.responses, summary.counts
     empty = {"answered": 0, "numbers": Counter(), "choices": Counter()}
     questions = survey_questions(survey)
-    return {
-        "survey": survey.pk,
-        "responses": total,
-        "questions": [
-            question_result(question, counts.get(key, empty), language)
-            for key, question in questions.items()
-        ],
-    }
+    results = [
+        question_result(question, counts.get(key, empty), language)
+        for key, question in questions.items()
+    ]
+    if hidden_values and total:
+        responses = filtered_responses(survey, filters)
+        for result in results:
+            if result["type"] == QuestionType.HIDDEN and result["answered"]:
+                result["distribution"] = hidden_distribution(
+                    responses, result["key"], result["answered"]
+                )
+    return {"survey": survey.pk, "responses": total, "questions": results}

@@ -23,6 +23,7 @@ from surveys.results.filters import (
     parse_filters,
     survey_questions,
 )
+from surveys.results.other_texts import other_text_sections
 from surveys.results.queries import survey_results
 from surveys.results.sharing import (
     MAX_DAYS,
@@ -100,7 +101,9 @@ def shared_results(request, token):
     params = share_filters(share)
     questions = survey_questions(survey)
     filters = parse_filters(params, survey=survey, questions=questions)
-    results = survey_results(survey=survey, filters=filters, language=language)
+    results = survey_results(
+        survey=survey, filters=filters, language=language, hidden_values=share.allow_text
+    )
     context = {
         "survey": survey, "title": survey.title_in(language), "share": share,
         "results": results, "charts": page_data.chart_data(results),
@@ -108,10 +111,13 @@ def shared_results(request, token):
                          "language": "en" if language == "en" else "zh"},
     }  # fmt: skip
     if share.allow_text:
+        responses = filtered_responses(survey, filters)
         context["text_page"], context["text_rows"] = page_data.text_answers(
-            filtered_responses(survey, filters), questions, search="",
-            page=request.GET.get("page", "1"), language=language,
+            responses, questions, search="", page=request.GET.get("page", "1"),
+            language=language,
         )  # fmt: skip
+        context["other_texts"] = other_text_sections(request.GET, responses, questions,
+                                                     language, {})  # fmt: skip
     reply = render(request, "surveys/results/shared.html", context)
     reply["X-Robots-Tag"] = "noindex, nofollow"
     reply["Referrer-Policy"] = "no-referrer"

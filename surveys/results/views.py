@@ -32,14 +32,8 @@ from surveys.results.filters import (
     parse_filters,
     survey_questions,
 )
-from surveys.results.other_texts import (
-    other_questions,
-    other_text_counts,
-    other_text_page,
-    other_text_rows,
-)
-from surveys.results.quality import quality_counts
-from surveys.results.queries import question_text, survey_results
+from surveys.results.other_texts import other_text_sections
+from surveys.results.queries import question_text, result_summary, survey_results
 from surveys.scoring.rules import NPS_GROUPS, NpsGroup, nps_group_range
 
 PAGE_PARAMS = ("xa", "xb", "compare_from", "compare_to", "compare_version", "search", "page",
@@ -99,10 +93,14 @@ def results_page(request, pk):
     except ResultsFilterError as exc:
         errors.update(exc.field_errors())
         return render(request, "surveys/results/results.html", context, status=400)
-    results = survey_results(survey=survey, filters=filters, language=language)
+    summary = result_summary(survey, filters, quality=True)
+    results = survey_results(
+        survey=survey, filters=filters, language=language, summary=summary,
+        hidden_values=context["can_read_responses"],
+    )  # fmt: skip
     responses = filtered_responses(survey, filters)
     context.update(results=results, charts=page_data.chart_data(results))
-    counts = quality_counts(survey, responses) if results["responses"] else {}
+    counts = summary.quality if results["responses"] else {}
     context["quality"] = [(QUALITY_FLAGS[flag], n) for flag, n in counts.items()]
     context["chart_labels"] = {"count": _("Count"), "share": _("Share"),
                                "language": "en" if language == "en" else "zh"}  # fmt: skip
@@ -130,30 +128,8 @@ def results_page(request, pk):
             responses, questions, search=params.get("search", ""), page=params.get("page", "1"),
             language=language,
         )  # fmt: skip
-        context["other_texts"] = _other_texts(params, responses, questions, language, errors)
+        context["other_texts"] = other_text_sections(params, responses, questions, language, errors)
     return render(request, "surveys/results/results.html", context, status=400 if errors else 200)
-
-
-def _other_texts(params, responses, questions, language, errors) -> list[dict]:
-    """Per choice question offering "Other": its texts, paged (`other`=key, `other_page`)."""
-    offering = other_questions(questions)
-    picked = params.get("other", "")
-    if picked and picked not in offering:
-        errors["other"] = [_("This survey has no choice question “%(key)s” with “Other”.")
-                           % {"key": picked[:40]}]  # fmt: skip
-    counts = other_text_counts(responses, list(offering))
-    sections = []
-    for key, question in offering.items():
-        if not counts.get(key):
-            continue
-        page = other_text_page(
-            responses, key, params.get("other_page", "1") if key == picked else 1
-        )
-        sections.append({
-            "key": key, "text": question_text(question, language), "count": counts[key],
-            "page": page, "rows": other_text_rows(page),
-        })  # fmt: skip
-    return sections
 
 
 results_page = login_required(results_page)

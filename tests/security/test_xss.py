@@ -37,6 +37,7 @@ QUIET = {
     "staff/api-token/": "the signed-in user's own API token",
     "staff/cases/metrics/": "service metrics: counts and durations",
     "staff/analytics/imports/": "the upload form",
+    "staff/surveys/import/": "the upload form for a survey file",
     "staff/analytics/imports/<int:pk>/progress.json": "an import's counts, as JSON",
     "privacy/": "the privacy notice: our own text",
     "accounts/login/": "the login form",
@@ -53,6 +54,7 @@ QUIET = {
     "staff/customers/segments/rfm/<str:code>/": "a segment (see test_relationship_xss.py)",
     "staff/customers/segments/stage/<str:code>/": "a segment (see test_relationship_xss.py)",
     "staff/alerts/robots/new/": "the empty form for a new group robot",
+    "r/ref/<str:code>/": "a referral link's welcome: our own text and a generated code",
 }
 # Not shown as a page by a browser: downloads, JSON and images (a payload in them is data).
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

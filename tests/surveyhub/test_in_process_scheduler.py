@@ -131,6 +131,7 @@ def test_the_schedule_is_celery_beats_minus_the_worker_heartbeat():
         "feedback.sweep_unanalysed",
         "feedback.check_case_slas",
         "surveys.sweep_stuck_invitations",
+        "surveys.poll_sms_receipts",
         "surveys.send_due_distributions",
         "analytics.sweep_pending_imports",
         "surveys.apply_retention",

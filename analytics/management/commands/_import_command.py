@@ -63,6 +63,8 @@ class ImportCommand(BaseCommand):
         )
         if job.stores_added:
             write(job.stores_added_text)
+        for note in job.notes_text:
+            write(note)
         write(f"Encoding {job.detected_encoding or '-'}, columns: {job.columns}")
         if job.error_report:
             write(f"Error report: {job.error_report.path}")

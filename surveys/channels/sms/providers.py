@@ -13,12 +13,16 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import requests
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from surveys.channels.sms.signing import aliyun_rpc_signature, tc3_authorization, tc3_signature
+from surveys.customers.phones import phone_or_none
+
+CHINA = ZoneInfo("Asia/Shanghai")  # Aliyun's SendDate is the day in China
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,23 @@ class Receipt:
     message_id: str
     delivered: bool
     error: str = ""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One text a phone sent back (the provider's MO / uplink report)."""
+
+    phone: str  # E.164, e.g. +8613800138000
+    text: str
+
+
+@dataclass(frozen=True)
+class SentSms:
+    """A message handed to the provider that has no delivery report yet (for polling)."""
+
+    message_id: str
+    phone: str
+    sent_at: datetime
 
 
 class SmsError(Exception):
@@ -80,6 +101,16 @@ class SmsProvider(ABC):
     def receipt_answer(cls) -> dict:
         """What the provider expects back from a receipt callback that was taken."""
 
+    @classmethod
+    @abstractmethod
+    def parse_replies(cls, body: bytes) -> list[Reply]:
+        """The texts of an inbound (MO) callback (raises ReceiptError)."""
+
+    @abstractmethod
+    def query_receipts(self, pending: list[SentSms]) -> list[Receipt]:
+        """Delivery reports asked of the provider's query API for messages still without one
+        (those it has no final word on yet are left out); raises SmsError."""
+
     def _post(self, **kwargs) -> dict:
         try:
             reply = self.http.request(timeout=self.timeout, **kwargs)
@@ -119,12 +150,18 @@ class AliyunSms(SmsProvider):
     name = "aliyun"
     default_endpoint = "https://dysmsapi.aliyuncs.com/"
 
-    def signed_params(self, message: SmsMessage, *, nonce: str, timestamp: str) -> dict[str, str]:
-        params = {
-            "AccessKeyId": self.key_id, "Action": "SendSms", "Format": "JSON",
+    def _common(self, action: str, *, nonce: str, timestamp: str) -> dict[str, str]:
+        return {
+            "AccessKeyId": self.key_id, "Action": action, "Format": "JSON",
             "RegionId": self.region or "cn-hangzhou", "SignatureMethod": "HMAC-SHA1",
             "SignatureNonce": nonce, "SignatureVersion": "1.0", "Timestamp": timestamp,
-            "Version": "2017-05-25", "PhoneNumbers": aliyun_number(message.phone),
+            "Version": "2017-05-25",
+        }  # fmt: skip
+
+    def signed_params(self, message: SmsMessage, *, nonce: str, timestamp: str) -> dict[str, str]:
+        params = {
+            **self._common("SendSms", nonce=nonce, timestamp=timestamp),
+            "PhoneNumbers": aliyun_number(message.phone),
             "SignName": self.sign_name, "TemplateCode": self.template_for(message.language),
             "TemplateParam": json.dumps(
                 {"name": message.name, "link": message.link, "unsub": message.unsubscribe},
@@ -163,6 +200,56 @@ class AliyunSms(SmsProvider):
     def receipt_answer(cls) -> dict:
         return {"code": 0, "msg": "成功"}
 
+    def query_params(self, sent: SentSms, *, nonce: str, timestamp: str) -> dict[str, str]:
+        """QuerySendDetails of one message: its number, BizId and day sent (China time)."""
+        params = {
+            **self._common("QuerySendDetails", nonce=nonce, timestamp=timestamp),
+            "PhoneNumber": aliyun_number(sent.phone), "BizId": sent.message_id,
+            "SendDate": sent.sent_at.astimezone(CHINA).strftime("%Y%m%d"),
+            "PageSize": "10", "CurrentPage": "1",
+        }  # fmt: skip
+        params["Signature"] = aliyun_rpc_signature(params, self.secret)
+        return params
+
+    def query_receipts(self, pending: list[SentSms]) -> list[Receipt]:
+        """One QuerySendDetails per message (SendStatus 1 waiting, 2 failed, 3 delivered)."""
+        receipts = []
+        for sent in pending:
+            now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            params = self.query_params(sent, nonce=uuid.uuid4().hex, timestamp=now)
+            data = self._post(method="GET", url=self.endpoint, params=params)
+            if str(data.get("Code", "")) != "OK":
+                code = str(data.get("Code", ""))
+                raise SmsError(f"{code}: {data.get('Message', '')}", permanent=False)
+            details = (data.get("SmsSendDetailDTOs") or {}).get("SmsSendDetailDTO") or []
+            for detail in details[:1]:
+                status = int(detail.get("SendStatus") or 0)
+                if status in (2, 3):
+                    error = "" if status == 3 else str(detail.get("ErrCode", ""))
+                    receipts.append(Receipt(sent.message_id, status == 3, error))
+        return receipts
+
+    @classmethod
+    def parse_replies(cls, body: bytes) -> list[Reply]:
+        """SmsUp messages: [{"phone_number", "content", "send_time", "sign_name", "dest_code",
+        "sequence_id"}]; mainland numbers come without +86."""
+        replies = []
+        for item in _json_list(body):
+            if "phone_number" not in item or "content" not in item:
+                raise ReceiptError("an uplink message without phone_number or content")
+            phone = _phone(str(item["phone_number"]), country="86")
+            if phone:
+                replies.append(Reply(phone, str(item["content"] or "")))
+        return replies
+
+
+def _phone(number: str, *, country: str) -> str:
+    """The E.164 form of a provider's number and country code ("" when it is not one)."""
+    number = number.strip()
+    if not number.startswith("+") and not number.startswith("00"):
+        number = f"+{country}{number.removeprefix(country) if len(number) > 11 else number}"
+    return phone_or_none(number) or ""
+
 
 def aliyun_number(phone: str) -> str:
     """Aliyun wants mainland numbers without +86, others with their country code and no +."""
@@ -184,15 +271,18 @@ class TencentSms(SmsProvider):
     default_endpoint = "https://sms.tencentcloudapi.com/"
 
     def request(self, message: SmsMessage, *, timestamp: int) -> tuple[dict[str, str], bytes]:
-        payload = json.dumps(
-            {
-                "PhoneNumberSet": [message.phone], "SmsSdkAppId": self.app_id,
-                "SignName": self.sign_name, "TemplateId": self.template_for(message.language),
-                "TemplateParamSet": [message.name, message.link, message.unsubscribe],
-                "SessionContext": message.reference,
-            },
-            ensure_ascii=False, separators=(",", ":"),
-        )  # fmt: skip
+        return self.signed_request("SendSms", {
+            "PhoneNumberSet": [message.phone], "SmsSdkAppId": self.app_id,
+            "SignName": self.sign_name, "TemplateId": self.template_for(message.language),
+            "TemplateParamSet": [message.name, message.link, message.unsubscribe],
+            "SessionContext": message.reference,
+        }, timestamp=timestamp)  # fmt: skip
+
+    def signed_request(
+        self, action: str, data: dict, *, timestamp: int
+    ) -> tuple[dict[str, str], bytes]:
+        """Headers and body of a TC3-signed call of `action` (API version 2021-01-11)."""
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         host = urlsplit(self.endpoint).netloc
         date = datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
         content_type = "application/json; charset=utf-8"
@@ -205,7 +295,7 @@ class TencentSms(SmsProvider):
                 secret_id=self.key_id, date=date, service="sms", signed_headers=signed,
                 signature=signature,
             ),
-            "Content-Type": content_type, "Host": host, "X-TC-Action": "SendSms",
+            "Content-Type": content_type, "Host": host, "X-TC-Action": action,
             "X-TC-Version": "2021-01-11", "X-TC-Timestamp": str(timestamp),
             "X-TC-Region": self.region or "ap-guangzhou",
         }  # fmt: skip
@@ -244,6 +334,47 @@ class TencentSms(SmsProvider):
     @classmethod
     def receipt_answer(cls) -> dict:
         return {"result": 0, "errmsg": "OK"}
+
+    PULL_LIMIT = 100
+    PULL_PAGES = 10
+
+    def query_receipts(self, pending: list[SentSms]) -> list[Receipt]:
+        """PullSmsSendStatus: the app's reports not yet fetched (any message, up to 100 a
+        call; pulled until fewer come back). A report is handed out once."""
+        receipts = []
+        for _page in range(self.PULL_PAGES):
+            data = {"Limit": self.PULL_LIMIT, "SmsSdkAppId": self.app_id}
+            headers, body = self.signed_request(
+                "PullSmsSendStatus", data, timestamp=int(time.time())
+            )
+            reply = self._post(method="POST", url=self.endpoint, headers=headers, data=body)
+            answer = reply.get("Response") or {}
+            if "Error" in answer:
+                error = answer["Error"] or {}
+                raise SmsError(f"{error.get('Code', '')}: {error.get('Message', '')}",
+                               permanent=False)  # fmt: skip
+            reports = answer.get("PullSmsSendStatusSet") or []
+            for item in reports:
+                delivered = item.get("ReportStatus") == "SUCCESS"
+                error = "" if delivered else str(item.get("Description", ""))
+                receipts.append(Receipt(str(item.get("SerialNo", "")), delivered, error))
+            if len(reports) < self.PULL_LIMIT:
+                break
+        return receipts
+
+    @classmethod
+    def parse_replies(cls, body: bytes) -> list[Reply]:
+        """Reply callbacks: {"mobile", "nationcode", "text", "sign", "time", "extend"} (one
+        object, or an array of them)."""
+        replies = []
+        for item in _json_list(body):
+            if "mobile" not in item or "text" not in item:
+                raise ReceiptError("a reply without mobile or text")
+            country = str(item.get("nationcode") or "86").lstrip("+")
+            phone = _phone(str(item["mobile"]), country=country)
+            if phone:
+                replies.append(Reply(phone, str(item["text"] or "")))
+        return replies
 
 
 PROVIDERS: dict[str, type[SmsProvider]] = {"aliyun": AliyunSms, "tencent": TencentSms}

@@ -12,4 +12,5 @@ urlpatterns = [
         views.delivery_receipts,
         name="sms-delivery-receipts",
     ),
+    path("sms/replies/<str:provider>/<str:token>/", views.inbound_replies, name="sms-replies"),
 ]

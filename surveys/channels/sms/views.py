@@ -1,4 +1,5 @@
-"""Public SMS pages: the short personal links and the providers' delivery receipt callbacks."""
+"""Public SMS pages: the short personal links and the providers' callbacks (delivery
+receipts, and the texts phones send back)."""
 
 import hmac
 import json
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from surveyhub.security.ratelimit import public_page
 from surveys.channels.sms.providers import PROVIDERS, ReceiptError
+from surveys.channels.sms.replies import replies_record
 from surveys.channels.sms.sending import receipts_record
 from surveys.channels.sms.short_links import invitation_by_short_code
 from surveys.distribution.tokens import token_for
@@ -39,11 +41,22 @@ def short_link(request, code, unsubscribe=False):
 
 # Delivery receipts: the providers push reports to a URL we give them; they sign nothing, so
 # the URL carries a secret (SURVEYHUB_SMS_CALLBACK_TOKEN). No CSRF token from a provider.
+def _known_callback(provider: str, token: str) -> bool:
+    secret = settings.SURVEYHUB_SMS_CALLBACK_TOKEN
+    return provider in PROVIDERS and bool(secret) and hmac.compare_digest(token, secret)
+
+
+def _taken(adapter) -> HttpResponse:
+    return HttpResponse(
+        json.dumps(adapter.receipt_answer(), ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+
+
 @csrf_exempt
 @require_POST
 def delivery_receipts(request, provider, token):
-    secret = settings.SURVEYHUB_SMS_CALLBACK_TOKEN
-    if provider not in PROVIDERS or not secret or not hmac.compare_digest(token, secret):
+    if not _known_callback(provider, token):
         return JsonResponse({"detail": _("There is no receipt address here.")}, status=404)
     adapter = PROVIDERS[provider]
     try:
@@ -53,7 +66,22 @@ def delivery_receipts(request, provider, token):
         return JsonResponse({"detail": message % {"why": exc}}, status=400)
     matched = receipts_record(receipts=receipts)
     logger.info("%s receipts: %s reports, %s invitations", provider, len(receipts), matched)
-    return HttpResponse(
-        json.dumps(adapter.receipt_answer(), ensure_ascii=False),
-        content_type="application/json; charset=utf-8",
-    )
+    return _taken(adapter)
+
+
+# Replies (MO / uplink): Aliyun's SmsUp messages and Tencent's reply callback, pushed to a
+# URL with the same secret as the receipts. "T" / "TD" / "退订" / "N" unsubscribes the number.
+@csrf_exempt
+@require_POST
+def inbound_replies(request, provider, token):
+    if not _known_callback(provider, token):
+        return JsonResponse({"detail": _("There is no reply address here.")}, status=404)
+    adapter = PROVIDERS[provider]
+    try:
+        replies = adapter.parse_replies(request.body)
+    except ReceiptError as exc:
+        message = _("The reply message is not in the provider's documented form: %(why)s.")
+        return JsonResponse({"detail": message % {"why": exc}}, status=400)
+    opted_out = replies_record(replies=replies)
+    logger.info("%s replies: %s texts, %s numbers opted out", provider, len(replies), opted_out)
+    return _taken(adapter)

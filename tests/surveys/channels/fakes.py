@@ -9,6 +9,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import threading
 import time
@@ -111,6 +112,10 @@ class FakeSms(_Server):
     # Replies to give before behaving normally: "http500", "throttle" (transient), "invalid".
     script: list[str] = field(default_factory=list)
     bad_numbers: set[str] = field(default_factory=set)
+    # What the handset reported, as the query APIs tell it: message id → delivered or not.
+    outcomes: dict[str, bool] = field(default_factory=dict)
+    pulled: set[str] = field(default_factory=set)  # Tencent hands each report out once
+    queries: list[dict] = field(default_factory=list)
 
     def __post_init__(self):
         _Server.__init__(self)
@@ -120,6 +125,10 @@ class FakeSms(_Server):
             self._aliyun(handler)
         else:
             self._tencent(handler, body)
+
+    def report(self, message_id: str, *, delivered: bool) -> None:
+        """The phone's report reached the provider (its query APIs now know it)."""
+        self.outcomes[message_id] = delivered
 
     def _next(self) -> str:
         return self.script.pop(0) if self.script else ""
@@ -132,6 +141,8 @@ class FakeSms(_Server):
             return self.reply(
                 handler, 400, {"Code": "SignatureDoesNotMatch", "Message": "签名不对"}
             )
+        if params.get("Action") == "QuerySendDetails":
+            return self._aliyun_query(handler, params)
         step = self._next()
         if step == "http500":
             return self.reply(handler, 500, {"Code": "isp.SYSTEM_ERROR"})
@@ -152,18 +163,57 @@ class FakeSms(_Server):
             handler, 200, {"Code": "OK", "Message": "OK", "BizId": biz_id, "RequestId": "r1"}
         )
 
+    def _aliyun_query(self, handler, params):
+        """QuerySendDetails: SendStatus 1 waiting, 2 failed, 3 delivered; no BizId in a DTO."""
+        self.queries.append(params)
+        record = next((r for r in self.sent if r.message_id == params.get("BizId")), None)
+        if record is None or record.phone != params.get("PhoneNumber"):
+            none = {"Code": "OK", "TotalCount": 0, "SmsSendDetailDTOs": {"SmsSendDetailDTO": []}}
+            return self.reply(handler, 200, none)
+        if not re.fullmatch(r"\d{8}", params.get("SendDate", "")):
+            return self.reply(handler, 200, {"Code": "isv.INVALID_PARAMETERS", "Message": "日期"})
+        outcome = self.outcomes.get(record.message_id)
+        status = 1 if outcome is None else (3 if outcome else 2)
+        detail = {"PhoneNum": record.phone, "SendStatus": status, "TemplateCode": "SMS_1",
+                  "ErrCode": {1: "", 2: "MK:0001", 3: "DELIVERED"}[status],
+                  "Content": "【悦购商城】…", "SendDate": utc_now(), "ReceiveDate": utc_now(),
+                  "OutId": record.reference}  # fmt: skip
+        self.reply(handler, 200, {"Code": "OK", "Message": "OK", "TotalCount": 1,
+                                  "SmsSendDetailDTOs": {"SmsSendDetailDTO": [detail]}})  # fmt: skip
+
+    def _tencent_pull(self, handler, body):
+        data = json.loads(body)
+        self.queries.append(data)
+        due = [r for r in self.sent if r.provider == "tencent" and r.message_id in self.outcomes
+               and r.message_id not in self.pulled][: int(data.get("Limit", 100))]  # fmt: skip
+        reports = []
+        for record in due:
+            self.pulled.add(record.message_id)
+            ok = self.outcomes[record.message_id]
+            reports.append({
+                "UserReceiveTime": utc_now(), "CountryCode": "86",
+                "SubscriberNumber": record.phone.removeprefix("+86"), "PhoneNumber": record.phone,
+                "SerialNo": record.message_id, "ReportStatus": "SUCCESS" if ok else "FAIL",
+                "Description": "用户短信送达成功" if ok else "空号",
+                "SessionContext": record.reference,
+            })  # fmt: skip
+        self.reply(handler, 200, {"Response": {"PullSmsSendStatusSet": reports, "RequestId": "r"}})
+
     def _tencent(self, handler, body):
         headers = {k: handler.headers[k] for k in ("X-TC-Timestamp", "Content-Type", "Host")}
         expected = tencent_expected_authorization(headers, body, self.key_id, self.secret)
         fresh = abs(int(headers["X-TC-Timestamp"]) - time.time()) < 300
+        action = handler.headers.get("X-TC-Action")
         if (
             handler.headers.get("Authorization") != expected
             or not fresh
-            or (handler.headers.get("X-TC-Action") != "SendSms")
+            or action not in ("SendSms", "PullSmsSendStatus")
         ):
             self.refused_signatures += 1
             error = {"Code": "AuthFailure.SignatureFailure", "Message": "签名错误"}
             return self.reply(handler, 200, {"Response": {"Error": error, "RequestId": "r"}})
+        if action == "PullSmsSendStatus":
+            return self._tencent_pull(handler, body)
         step = self._next()
         if step == "http500":
             return self.reply(handler, 502, None)
@@ -180,6 +230,25 @@ class FakeSms(_Server):
             self.sent.append(SmsRecord("tencent", phone, data["TemplateParamSet"],
                                        data["SessionContext"], serial))  # fmt: skip
         self.reply(handler, 200, {"Response": {"SendStatusSet": [status], "RequestId": "r"}})
+
+    # What the provider pushes to our callbacks, in its documented form -------------------
+
+    def reply_body(self, phone: str, text: str) -> bytes:
+        """A text a phone sent back: Aliyun's SmsUp message (an array, mainland numbers
+        without +86) or Tencent's reply callback (one object, number and country apart)."""
+        national = phone.removeprefix("+86")
+        if self.provider == "aliyun":
+            body = [{"phone_number": national, "send_time": utc_now(), "content": text,
+                     "sign_name": "悦购商城", "dest_code": "1234",
+                     "sequence_id": secrets.randbelow(10**10)}]  # fmt: skip
+        else:
+            body = {"extend": "", "mobile": national, "nationcode": "86", "sign": "悦购商城",
+                    "text": text, "time": int(time.time())}  # fmt: skip
+        return json.dumps(body, ensure_ascii=False).encode()
+
+    def post_reply(self, client, phone: str, text: str, *, token: str):
+        return client.post(f"/sms/replies/{self.provider}/{token}/", self.reply_body(phone, text),
+                           content_type="application/json")  # fmt: skip
 
 
 @dataclass

@@ -23,14 +23,17 @@ def designer_api():
     return client
 
 
-def test_the_distribution_form_offers_sms_and_creates_one(designer_page, survey, fake_sms):
+def test_the_distribution_form_offers_sms_and_creates_one(
+    designer_page, survey, fake_sms, django_capture_on_commit_callbacks
+):
     page = designer_page.get(f"/staff/distributions/survey/{survey.pk}/").content.decode()
     assert '<option value="sms">短信</option>' in page
     CustomerFactory(name="冯军", phone="+8613100131000", region="北京")
-    reply = designer_page.post(
-        f"/staff/distributions/survey/{survey.pk}/",
-        {"name": "北京短信回访", "channel": "sms", "region": "北京", "max_reminders": "0"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the audience's build task
+        reply = designer_page.post(
+            f"/staff/distributions/survey/{survey.pk}/",
+            {"name": "北京短信回访", "channel": "sms", "region": "北京", "max_reminders": "0"},
+        )
     distribution = Distribution.objects.get()
     assert reply.status_code == 302
     assert (distribution.channel, distribution.audience) == ("sms", {"region": ["北京"]})

@@ -24,7 +24,7 @@ def _add(client, survey, follow=False, **fields):
 
 
 def _card(page: str, key: str) -> str:
-    return re.search(rf'<li id="q-{key}" class="question-card">(.*?)</li>', page, re.S).group(1)
+    return re.search(rf'<li id="q-{key}" class="question-card"[^>]*>(.*?)</li>', page, re.S)[1]
 
 
 def _keys(survey):

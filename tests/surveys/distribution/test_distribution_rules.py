@@ -564,9 +564,10 @@ def test_cancelling_fails_the_unsent_invitations_with_the_reason(survey, custome
 def test_cancelling_without_a_reason_says_cancelled(survey, customer):
     distribution = _sending(survey, customer())
 
-    distribution_cancel(distribution=distribution)
+    with translation.override("en"):
+        distribution_cancel(distribution=distribution)
 
-    assert Invitation.objects.get().last_error == "cancelled"
+    assert Invitation.objects.get().last_error == "The distribution was cancelled."
 
 
 def test_a_long_reason_is_cut_to_500_characters(survey, customer):
@@ -595,9 +596,11 @@ def test_a_sent_distribution_cannot_be_cancelled(survey, customer):
     distribution = _sending(survey, customer(unsubscribed=True))  # nothing to send: sent
     assert distribution.status == DistributionStatus.SENT
 
-    with pytest.raises(DistributionError) as error:
+    with pytest.raises(DistributionError) as error, translation.override("en"):
         distribution_cancel(distribution=distribution, reason="too late")
 
-    assert error.value.message == "This distribution has already been sent."
+    assert error.value.message == (
+        "This distribution has already been sent in full; there is nothing to cancel."
+    )
     distribution.refresh_from_db()
     assert distribution.status == DistributionStatus.SENT

@@ -2,7 +2,7 @@
 
 import pytest
 
-from surveys.models import Distribution, DistributionStatus
+from surveys.models import CustomerTag, Distribution, DistributionStatus
 from tests.factories import CustomerFactory, UserFactory
 from tests.surveys.distribution.helpers import email_distribution, send_now
 
@@ -16,10 +16,13 @@ def designer(client):
 
 
 def test_a_designer_creates_a_distribution_from_the_form(designer, survey):
+    CustomerFactory(name="上海老客户", region="上海").tags.add(
+        CustomerTag.objects.create(name="老客户")
+    )
     reply = designer.post(
         f"/staff/distributions/survey/{survey.pk}/",
         {"name": "上海VIP回访", "channel": "email", "tags": "VIP，老客户", "region": "上海",
-         "reminder_after_days": "3", "max_reminders": "1"},
+         "when": "review", "reminder_after_days": "3", "max_reminders": "1"},
     )  # fmt: skip
 
     distribution = Distribution.objects.get()
@@ -27,6 +30,7 @@ def test_a_designer_creates_a_distribution_from_the_form(designer, survey):
     assert reply["Location"] == f"/staff/distributions/{distribution.pk}/"
     assert distribution.audience == {"tags": ["VIP", "老客户"], "region": ["上海"]}
     assert (distribution.reminder_after_days, distribution.max_reminders) == (3, 1)
+    assert distribution.status == DistributionStatus.BUILDING
     detail = designer.get(reply["Location"], HTTP_ACCEPT_LANGUAGE="en")
     assert "At most 1 reminder, 3 days apart" in detail.content.decode()
 
@@ -34,12 +38,12 @@ def test_a_designer_creates_a_distribution_from_the_form(designer, survey):
 def test_the_form_shows_what_is_wrong_and_creates_nothing(designer, survey):
     reply = designer.post(
         f"/staff/distributions/survey/{survey.pk}/",
-        {"channel": "email", "more_filters": '{"foo": 1}', "max_reminders": "0"},
+        {"channel": "email", "when": "now", "everyone": "on", "purchased_within_days": "0"},
         HTTP_ACCEPT_LANGUAGE="en",
     )
 
     assert reply.status_code == 400
-    assert "Unknown audience filter: foo" in reply.content.decode()
+    assert "Ensure this value is greater than or equal to 1." in reply.content.decode()
     assert not Distribution.objects.exists()
 
 
@@ -67,7 +71,8 @@ def test_the_send_button_sends_and_the_detail_shows_the_counts(
     assert f'action="/staff/distributions/{distribution.pk}/send/"' in page
 
     with django_capture_on_commit_callbacks(execute=True):
-        reply = designer.post(f"/staff/distributions/{distribution.pk}/send/", follow=True)
+        designer.post(f"/staff/distributions/{distribution.pk}/send/")
+    reply = designer.get(f"/staff/distributions/{distribution.pk}/")
 
     distribution.refresh_from_db()
     assert distribution.status == DistributionStatus.SENT

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from surveyhub.security.roles import Role
 from surveys.models import Answer, Response, ResultCube
-from surveys.results.cube import cube_facet, cube_refresh, usable_cube
+from surveys.results.cube import cube_refresh, usable_cube
 from surveys.results.filters import parse_filters
+from surveys.results.queries import result_summary
 from tests.factories import UserFactory, submitted_response
 from tests.support import require_postgresql
 from tests.surveys.results.helpers import recount, survey_with_answers
@@ -35,8 +36,9 @@ COMBINATIONS = [
     {"q": "reason:__other__", "to": "2026-11-06"},
     {"version": "1"},
     {"exclude": "speeders"},
-    {"channel": "wechat", "store": "SH01"},  # two facets: live
-    {"q": "nps:9-10"},  # a score range: live
+    {"channel": "wechat", "store": "SH01"},  # two facets: the facts
+    {"q": "nps:9-10"},  # a score range of NPS: the cells of two scores
+    {"q": "delivery_speed:4-5"},  # a rating range: the cells of two scores
 ]
 
 
@@ -79,9 +81,13 @@ def test_every_combination_from_the_cube_equals_the_live_results(manager):
     assert usable_cube(survey) is not None
     for params in COMBINATIONS:
         assert _body(manager, survey, params) == _live(manager, survey, params), params
-    # The cube really answered the expressible ones.
-    assert cube_facet(parse_filters({"q": "reason:delivery"}, survey=survey)) == "q:reason=delivery"
-    assert cube_facet(parse_filters({"channel": "wechat", "store": "SH01"}, survey=survey)) is None
+
+    # The cells answered one facet, the facts two.
+    def path(params):
+        return result_summary(survey, parse_filters(params, survey=survey)).path
+
+    assert path({"q": "reason:delivery"}) == path({"q": "nps:9-10"}) == "cube"
+    assert path({"channel": "wechat", "store": "SH01"}) == "facts"
 
 
 def test_the_cube_alone_matches_a_recount_from_the_answer_table(manager):

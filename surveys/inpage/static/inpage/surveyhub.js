@@ -54,9 +54,22 @@
     }
     return true;
   }
+  // The checks above only spare the server a question: it decides (path, attributes and the
+  // re-contact limit), asked once per page state it has not already said no to.
+  var asking = false, refusedFor = "";
+  function ask() {
+    var q = "path=" + encodeURIComponent(w.location.pathname) + "&attrs=" +
+      encodeURIComponent(JSON.stringify(attrs)) + "&device=" + device;
+    if (asking || q === refusedFor) return;
+    asking = true;
+    w.fetch(base + "/embed/v1/eligible/" + encodeURIComponent(key) + "/?" + q, { mode: "cors", credentials: "omit" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (a) { asking = false; if (a && a.show) { if (!shown) show(); } else refusedFor = q; })
+      .catch(function () { asking = false; });
+  }
   function consider() {
     if (!cfg || shown || later() || !targeted()) return;
-    if (cfg.trigger === "page_views" ? views >= cfg.views : events.indexOf(cfg.event) >= 0) show();
+    if (cfg.trigger === "page_views" ? views >= cfg.views : events.indexOf(cfg.event) >= 0) ask();
   }
   function send(url, body, json) {
     var h = json ? { "Content-Type": "application/json", "X-Device-Id": device } : { "Content-Type": "text/plain" };
@@ -221,7 +234,8 @@
   w.SurveyHub = api;
   for (var i = 0; i < queued.length; i++) api[queued[i][0]].apply(api, [].slice.call(queued[i], 1));
   if (!key || later()) return;
-  w.fetch(base + "/embed/v1/config/" + encodeURIComponent(key) + "/?lang=" + lang + "&device=" + device,
+  w.fetch(base + "/embed/v1/config/" + encodeURIComponent(key) + "/?lang=" + lang + "&device=" + device +
+    "&path=" + encodeURIComponent(w.location.pathname),
     { mode: "cors", credentials: "omit" })
     .then(function (r) { return r.ok ? r.json() : null; })
     .then(function (c) { if (c && c.show) { cfg = c; consider(); } })

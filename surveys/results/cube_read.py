@@ -1,0 +1,215 @@
+"""Reading a survey's results pre-aggregate (`surveys.results.cube`, PostgreSQL only): the
+responses, per-question counts and quality-flag counts of any filter set, exactly.
+
+- One facet (or none) besides days and quality exclusions: the cells of that facet — or of
+  the few disjoint facets of a score range such as "NPS 0–6" — over the days, flags masked.
+- Anything else (two facets, customer segments): one scan of the matching facts, each
+  response's codes counted.
+Either way the tail completed since the watermark is counted live and added.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from surveys.models import Customer, ResultCube, Survey
+from surveys.results.cube import ANSWERED, NUMBER, RESPONSES
+from surveys.results.filters import ResultFilters
+from surveys.results.quality import FLAG_BITS
+from surveys.scoring.rules import nps_group_range
+
+
+@dataclass
+class CodedCounts:
+    """What the cells or facts say: responses per flag mask and counts per code."""
+
+    responses: Counter = field(default_factory=Counter)  # flags mask → responses
+    codes: Counter = field(default_factory=Counter)  # code → count
+
+
+def survey_codes(survey_id: int) -> dict[int, tuple[str, int, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT code, question_key, kind, value FROM surveys_resultcode WHERE survey_id = %s",
+            [survey_id],
+        )
+        return {code: (key, kind, value) for code, key, kind, value in cursor.fetchall()}
+
+
+def _code_of(codes: dict, key: str, kind: int, value: str) -> int | None:
+    if "_index" not in codes:
+        codes["_index"] = {triple: code for code, triple in codes.items()}
+    return codes["_index"].get((key, kind, value))
+
+
+def exclusion_mask(filters: ResultFilters) -> int:
+    mask = 0
+    for flag in filters.exclude:
+        mask |= FLAG_BITS[flag]
+    return mask
+
+
+def cube_facets(filters: ResultFilters, codes: dict, score_keys: set[str]) -> list[str] | None:
+    """The disjoint facets whose cells sum to the filters (days and exclusions aside): ["*"]
+    for none, None when the cells cannot express them (two facets, segments, a score range of
+    a question whose scores are not facets)."""
+    if filters.segments:
+        return None
+    found: list[list[str]] = []
+    if filters.region:
+        found.append([f"region:{filters.region}"])
+    if filters.channel:
+        found.append([f"channel:{filters.channel}"])
+    if filters.store:
+        found.append([f"store:{filters.store}"])
+    if filters.version:
+        found.append([f"version:{filters.version}"])
+    if filters.distribution:
+        found.append([f"distribution:{filters.distribution}"])
+    if filters.nps_group:
+        found.append([f"nps_group:{filters.nps_group}"])
+    for answer in filters.answers:
+        if answer.choice is not None:
+            code = _code_of(codes, answer.key, 3, answer.choice)
+            found.append([f"code:{code}"] if code is not None else [])
+        elif answer.key in score_keys:
+            scores = [_code_of(codes, answer.key, 2, str(n)) for n in range(answer.low, answer.high + 1)]  # fmt: skip  # noqa: E501
+            found.append([f"code:{c}" for c in scores if c is not None])
+        else:
+            return None
+    if len(found) > 1:
+        return None
+    return found[0] if found else ["*"]
+
+
+def cell_counts(cube: ResultCube, facets: list[str], filters: ResultFilters) -> CodedCounts:
+    """The cells of `facets` over the filters' days, minus the excluded flags."""
+    result = CodedCounts()
+    if not facets:
+        return result
+    sql = (
+        "SELECT flags, code, sum(n)::bigint FROM surveys_resultcubecell"
+        " WHERE survey_id = %s AND facet = ANY(%s)"
+    )
+    params: list = [cube.survey_id, facets]
+    sql, params = _days_and_flags(sql, params, filters, "")
+    sql += " GROUP BY flags, code"
+    return _read(sql, params)
+
+
+def _days_and_flags(sql: str, params: list, filters: ResultFilters, prefix: str):
+    if filters.start:
+        sql += f" AND {prefix}day >= %s"
+        params.append(filters.start)
+    if filters.end:
+        sql += f" AND {prefix}day <= %s"
+        params.append(filters.end)
+    mask = exclusion_mask(filters)
+    if mask:
+        sql += f" AND {prefix}flags & %s = 0"
+        params.append(mask)
+    return sql, params
+
+
+def _read(sql: str, params: list) -> CodedCounts:
+    result = CodedCounts()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for flags, code, n in cursor.fetchall():
+            result.codes[code] += n
+            if code == 0:
+                result.responses[flags] += n
+    return result
+
+
+def fact_counts(cube: ResultCube, filters: ResultFilters, codes: dict) -> CodedCounts:
+    """One scan of the facts matching every filter, each response's codes counted."""
+    sql = (
+        "SELECT f.flags, c.code, count(*) FROM surveys_resultfact f, unnest(f.codes) c(code)"
+        " WHERE f.survey_id = %s"
+    )
+    params: list = [cube.survey_id]
+    sql, params = _days_and_flags(sql, params, filters, "f.")
+    for name, value in (("channel", filters.channel), ("store", filters.store),
+                        ("region", filters.region), ("version", filters.version),
+                        ("distribution_id", filters.distribution)):  # fmt: skip
+        if value:
+            sql += f" AND f.{name} = %s"
+            params.append(value)
+    if filters.nps_group:
+        sql += " AND f.nps_score BETWEEN %s AND %s"
+        params.extend(nps_group_range(filters.nps_group))
+    for answer in filters.answers:
+        if answer.choice is not None:
+            wanted = [_code_of(codes, answer.key, 3, answer.choice)]
+        else:
+            wanted = [_code_of(codes, answer.key, 2, str(n)) for n in range(answer.low, answer.high + 1)]  # fmt: skip  # noqa: E501
+        sql += " AND f.codes && %s::integer[]"
+        params.append([c for c in wanted if c is not None])
+    customers = _customers(filters)
+    if customers is not None:
+        inner, inner_params = customers.values("pk").query.sql_with_params()
+        sql += f" AND f.customer_id IN ({inner})"
+        params.extend(inner_params)
+    sql += " GROUP BY f.flags, c.code"
+    return _read(sql, params)
+
+
+def _customers(filters: ResultFilters):
+    if not filters.segments:
+        return None
+    from surveys.distribution.audience import audience_filters
+
+    customers = Customer.objects.all()
+    registry = audience_filters()
+    for key, chosen in filters.segments:
+        customers = registry[key].apply(customers, list(chosen))
+    return customers
+
+
+def decoded(coded: CodedCounts, codes: dict) -> tuple[int, dict[str, dict], dict[str, int]]:
+    """(responses, {question key: {"answered", "numbers", "choices"}}, {flag: responses})."""
+    counts: dict[str, dict] = defaultdict(
+        lambda: {"answered": 0, "numbers": Counter(), "choices": Counter()}
+    )
+    for code, n in coded.codes.items():
+        if code == 0 or not n or code not in codes:
+            continue
+        key, kind, value = codes[code]
+        entry = counts[key]
+        if kind == ANSWERED:
+            entry["answered"] += n
+        elif kind == NUMBER:
+            entry["numbers"][int(value)] += n
+            entry["answered"] += n
+        elif kind != RESPONSES:
+            entry["choices"][value] += n
+    quality = {
+        flag: sum(n for mask, n in coded.responses.items() if mask & bit)
+        for flag, bit in FLAG_BITS.items()
+    }
+    return sum(coded.responses.values()), counts, quality
+
+
+def survey_score_keys(survey: Survey) -> set[str]:
+    from surveys.models import Question
+    from surveys.results.cube import SCORE_FACET_TYPES
+
+    return set(
+        Question.objects.filter(version__survey=survey, type__in=SCORE_FACET_TYPES).values_list(
+            "key", flat=True
+        )
+    )
+
+
+def aggregated_counts(cube: ResultCube, filters: ResultFilters):
+    """(path, responses, counts, quality) of the aggregated responses (before the
+    watermark) that pass `filters`; path is "cube" or "facts"."""
+    codes = survey_codes(cube.survey_id)
+    facets = cube_facets(filters, codes, survey_score_keys(cube.survey))
+    if facets is not None:
+        return ("cube", *decoded(cell_counts(cube, facets, filters), codes))
+    return ("facts", *decoded(fact_counts(cube, filters, codes), codes))
