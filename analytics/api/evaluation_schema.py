@@ -129,6 +129,17 @@ class ClvHealthSchema(serializers.Serializer):
     fallback_clv = F(allow_null=True)
 
 
+class ReferralsSchema(serializers.Serializer):
+    promoters = I(help_text="promoters who answered in the period")
+    referring_promoters = I(help_text="of them, those who referred at least one new customer")
+    rate = F(allow_null=True, help_text="referral rate in %; null without promoters")
+    referred_customers = I()
+    orders = I(help_text="the referred customers' orders")
+    spend = F(help_text="the referred customers' purchases, net of refunds")
+    clv = F(help_text="the referred customers' CLV of the latest run")
+    value = F(help_text="word-of-mouth value: spend + CLV")
+
+
 class FiguresStateSchema(serializers.Serializer):
     status = S(
         help_text="ready; stale (older figures shown while a worker refreshes them); "
@@ -166,3 +177,6 @@ class ScorecardSchema(serializers.Serializer):
         required=False, allow_null=True, help_text="single period only; null while computing"
     )
     clv_health = ClvHealthSchema(required=False, allow_null=True, help_text="single period only")
+    referrals = ReferralsSchema(
+        required=False, allow_null=True, help_text="single period only; null while computing"
+    )

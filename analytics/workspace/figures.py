@@ -23,6 +23,7 @@ from analytics.metric_queries.filters import MetricFilters, latest_clv_run
 from analytics.metric_queries.satisfaction_value import behaviour_by_nps_group, value_at_risk
 from analytics.metric_queries.survey_metrics import metric_summary
 from analytics.models import EvaluationSnapshot, Purchase, WorkspaceFigures
+from analytics.referrals.queries import referral_numbers
 from analytics.workspace.cases import case_numbers
 from analytics.workspace.same_days import same_days_numbers
 from feedback.models.cases import Case
@@ -109,6 +110,7 @@ def figures_compute(snapshot: EvaluationSnapshot) -> dict:
         "samples": sample_numbers(period, snapshot),
         "headline": headline_numbers(period),
         "cases": case_numbers(period),
+        "referrals": referral_numbers(start=period.start, end=period.end),
         "same_days": same_days_numbers(period, covered) if 0 < covered < total else None,
     }
 

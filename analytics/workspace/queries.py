@@ -345,6 +345,8 @@ def evaluation_detail(
         data["trend"] = trend(period)
         data["headline"] = headline(period, figures["headline"]) if figures else None
         data["cases"] = case_words(figures["cases"]) if figures else None
+        # Figures kept before referrals were counted have none: the block waits for the next.
+        data["referrals"] = figures.get("referrals") if figures else None
         data["clv_health"] = clv_health(snapshot.clv_run)
     return data
 

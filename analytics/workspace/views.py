@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 from analytics.actions.blocks import tasks_block
 from analytics.evaluations.periods import PeriodError, period_parse
 from analytics.models import Report, ReportFormat, ReportStatus
-from analytics.referrals.queries import referral_summary
 from analytics.reports.services import ReportError, report_downloaded, report_request
 from analytics.workspace import queries, words
 from analytics.workspace.drilldown import indicator_drilldown
@@ -82,7 +81,7 @@ def _page(request, code: str):
         "can_report": request.user.has_perm("analytics.add_report"),
         "tasks": tasks_block(),  # alerts and improvement actions (analytics.actions)
         "figures": data["figures"],
-        "referrals": referral_summary(start=period.start, end=period.end),  # loyalty, value
+        "referrals": data["referrals"],  # loyalty, value: with the kept figures
     })  # fmt: skip
 
 

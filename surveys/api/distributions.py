@@ -11,10 +11,10 @@ from rest_framework.views import APIView
 from surveyhub.api.fields import DateTimeField
 from surveyhub.api.permissions import ChangePermission, ModelPermissions
 from surveys.distribution.audience import audience_clean
+from surveys.distribution.building import distribution_send_later
 from surveys.distribution.invitations import (
     distribution_cancel,
     distribution_create,
-    distribution_send,
 )
 from surveys.distribution.links import survey_public_url, survey_qr_url
 from surveys.distribution.queries import COUNT_NAMES, distributions_with_counts
@@ -113,9 +113,10 @@ class DistributionViewSet(
     @extend_schema(request=None, responses={202: DistributionSerializer})
     @action(detail=True, methods=["post"])
     def send(self, request, pk=None):
-        """Queue the sending (or schedule it, when send_at is in the future)."""
+        """Queue the sending (or schedule it, when send_at is in the future): the audience is
+        built by a task, so that 100,000 customers never hold the request."""
         distribution = self.get_object()
-        distribution_send(distribution=distribution, by=request.user)
+        distribution_send_later(distribution=distribution, by=request.user)
         output = self.get_serializer(self.get_queryset().get(pk=distribution.pk))
         return ApiResponse(output.data, status=status.HTTP_202_ACCEPTED)
 

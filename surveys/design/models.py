@@ -4,6 +4,7 @@ reusable across surveys, and the snapshots that "undo" puts back."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from surveys.models.design import QuestionType, Survey
 
@@ -43,7 +44,7 @@ class QuestionsSnapshot(models.Model):
     last few per survey are kept (`surveys.design.undo.UNDO_DEPTH`)."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
-    change = models.CharField(_("change"), max_length=10, choices=BuilderChange.choices)
+    change = models.CharField(pgettext_lazy("builder", "change"), max_length=10, choices=BuilderChange.choices)
     questions = models.JSONField(_("questions"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -26,6 +26,7 @@ from surveys.distribution.invitations import (
     _sms_refusals,
     _survey_refusal,
     distribution_cancel,
+    distribution_send,
 )
 from surveys.models import Distribution, DistributionChannel, DistributionStatus
 
@@ -78,6 +79,15 @@ def distribution_queue_build(*, distribution: Distribution, send: bool, by=None)
         distribution.save(update_fields=["status", "send_requested", "queued_at", "status_note"])
         enqueue_on_commit(BUILD_TASK, distribution.pk)
     return distribution
+
+
+def distribution_send_later(*, distribution: Distribution, by=None) -> Distribution:
+    """ "Send" from a person (page or API): a fresh distribution's audience is built by a
+    task, never in the request; one already sending, sent or cancelled is answered as
+    `distribution_send` does (pending invitations re-queued; a cancelled one refused)."""
+    if distribution.status in STARTABLE:
+        return distribution_queue_build(distribution=distribution, send=True, by=by)
+    return distribution_send(distribution=distribution, by=by)
 
 
 def _after_build(distribution: Distribution, pending: int, now) -> str:

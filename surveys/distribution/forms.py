@@ -8,6 +8,7 @@ from django import forms
 from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from surveys.channels.sms.providers import sms_configured
 from surveys.customers.directory_filters import directory_filters
@@ -104,7 +105,7 @@ class DistributionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 7}),
     )  # fmt: skip
     when = forms.ChoiceField(
-        label=_("When"), choices=WHEN_CHOICES, initial="now", widget=forms.RadioSelect,
+        label=pgettext_lazy("distribution", "When"), choices=WHEN_CHOICES, initial="now", widget=forms.RadioSelect,
         required=False,
     )  # fmt: skip
     send_at = forms.DateTimeField(

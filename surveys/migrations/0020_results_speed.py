@@ -33,6 +33,10 @@ BEGIN
   END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.status = 'completed' THEN
     PERFORM surveys_result_cube_touch(NEW.survey_id, NEW.completed_at);
+  END IF;
+  -- A new row has the highest id of its device: no later response's flag depends on it,
+  -- so the public submit's insert skips the device look-up.
+  IF TG_OP = 'UPDATE' AND NEW.status = 'completed' THEN
     PERFORM surveys_result_cube_device(NEW.survey_id, NEW.device_key, NEW.id);
   END IF;
   RETURN NULL;
