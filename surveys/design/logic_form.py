@@ -54,7 +54,9 @@ class LogicFieldsMixin(forms.Form):
                  ("end", _("end the survey"))],
     )  # fmt: skip
     jump_to = forms.ChoiceField(label=_("Skip to"), required=False)
-    jump_question = forms.ChoiceField(label=pgettext_lazy("logic condition", "When"), required=False)
+    jump_question = forms.ChoiceField(
+        label=pgettext_lazy("logic condition", "When"), required=False
+    )
     jump_op = forms.ChoiceField(label=_("Condition"), required=False, choices=OP_CHOICES)
     jump_value = _value_field()
 

@@ -44,7 +44,9 @@ class QuestionsSnapshot(models.Model):
     last few per survey are kept (`surveys.design.undo.UNDO_DEPTH`)."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
-    change = models.CharField(pgettext_lazy("builder", "change"), max_length=10, choices=BuilderChange.choices)
+    change = models.CharField(
+        pgettext_lazy("builder", "change"), max_length=10, choices=BuilderChange.choices
+    )
     questions = models.JSONField(_("questions"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

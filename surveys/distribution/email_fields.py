@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
 
 # Any brace pair without spaces or other braces inside: {name}, {姓名}, {oops}.
 PLACEHOLDER = re.compile(r"\{([^{}\s]{1,40})\}")
@@ -56,9 +56,11 @@ def _by_name() -> dict[str, EmailField]:
 
 
 def placeholders_help() -> str:
-    """ "{name} / {姓名}: the customer's name; …" for the form."""
+    """ "{姓名}: 客户姓名；…" for the form, in the reader's language: Chinese staff read the
+    Chinese names, others the English keys (either works in any text)."""
     separator = pgettext("list separator", "; ")
-    return separator.join(f"{{{f.key}}} / {{{f.alias}}}: {f.label}" for f in email_fields())
+    chinese = (get_language() or "").startswith("zh")
+    return separator.join(f"{{{f.alias if chinese else f.key}}}: {f.label}" for f in email_fields())
 
 
 def unknown_placeholders(text: str) -> list[str]:

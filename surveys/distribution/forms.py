@@ -105,8 +105,8 @@ class DistributionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 7}),
     )  # fmt: skip
     when = forms.ChoiceField(
-        label=pgettext_lazy("distribution", "When"), choices=WHEN_CHOICES, initial="now", widget=forms.RadioSelect,
-        required=False,
+        label=pgettext_lazy("distribution", "When"), choices=WHEN_CHOICES, initial="now",
+        widget=forms.RadioSelect, required=False,
     )  # fmt: skip
     send_at = forms.DateTimeField(
         label=_("Send at"), required=False,

@@ -23,7 +23,8 @@ def test_a_designer_creates_a_survey_from_a_template_in_one_click(designer):
     assert reply["Location"] == f"/staff/surveys/{survey.pk}/"
     page = designer.get(reply["Location"]).content.decode()
     assert "您对本次服务满意吗？" in page
-    assert f"/preview/{survey.slug}/" in page
+    # The interactive phone preview (the real respondent pages, nothing stored) is beside it.
+    assert f'src="/staff/surveys/{survey.pk}/preview/"' in page
 
 
 def test_a_blank_survey_needs_a_title(designer):
