@@ -41,10 +41,9 @@ def routes(patterns=None, prefix: str = "", namespace: str = "") -> Iterator[Rou
 
 # Which walk visits a route, by the start of its pattern (the longest match wins).
 AREAS = {
-    # Signed-in staff only: the staff pages, our own admin dashboard, the survey preview.
+    # Signed-in staff only: the staff pages (the phone preview among them), our own admin dashboard.
     "staff/": "staff",
     "admin/dashboard/": "staff",
-    "preview/": "staff",
     # Anyone: the respondent's pages and what a phone or an email link opens.
     "s/": "public",
     "i/": "public",
@@ -246,7 +245,6 @@ def argument_values(
         "staff/feedback/topics/<int:pk>": [topic.pk],
         "staff/cases/<int:pk>": [case.pk],
         "admin/dashboard/export.<str:fmt>": ["csv", "xlsx"],
-        "preview/<slug:slug>": [survey.slug],
         "s/<slug:slug>": [survey.slug],
         "i/<str:token>": [token],
         "u/<str:token>": [token],

@@ -8,7 +8,6 @@ from surveys.responding import views as respondent_views
 urlpatterns = [
     path("s/<slug:slug>/", respondent_views.answer_by_link, name="respond-link"),
     path("i/<str:token>/", respondent_views.answer_by_invitation, name="respond-invitation"),
-    path("preview/<slug:slug>/", respondent_views.preview, name="respond-preview"),
     path("privacy/", respondent_views.privacy, name="privacy"),
     path("favicon.ico", respondent_views.favicon, name="favicon"),
     path("brand/<str:digest>/", respondent_views.brand_image, name="brand-image"),

@@ -9,14 +9,12 @@ from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
 from surveyhub.security.ratelimit import device_id, public_page
@@ -115,26 +113,6 @@ def answer_by_invitation(request, token):
         language=invitation.language,
     )  # fmt: skip
     return flow.handle()
-
-
-@login_required
-@xframe_options_sameorigin
-def preview(request, slug):
-    """All questions at once, as a phone shows them; nothing is saved."""
-    survey = survey_for_link(slug)
-    if survey is None or not request.user.has_perm("surveys.view_survey"):
-        return unavailable(request, "unknown", status=404)
-    language = _language_for(request, survey, None)
-    with translation.override(language):
-        questions = [q for q in survey.current_version.questions.all()
-                     if q.type != QuestionType.HIDDEN]  # fmt: skip
-        context = {
-            "survey": survey, "version": survey.current_version, "preview": True,
-            "title": survey.title_in(language), "language": language,
-            "questions": [render_question(q, language, {}, {}, "preview") for q in questions],
-            "page_number": 1, "page_count": 1, "look": look_for(survey, language),
-        }  # fmt: skip
-        return render(request, "surveys/respond/page.html", context)
 
 
 FAVICON = Path(__file__).resolve().parent.parent / "static" / "surveys" / "favicon.ico"

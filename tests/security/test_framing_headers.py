@@ -51,11 +51,10 @@ def test_every_page_says_the_same_in_both_framing_headers(client):
         framing = response["X-Frame-Options"]
         assert _frame_ancestors(response) == AGREEING[framing], (path, framing)
         seen[path] = framing
-    assert seen[f"/preview/{survey.slug}/"] == "SAMEORIGIN"
+    preview = f"/staff/surveys/{survey.pk}/preview/"
+    assert seen[preview] == "SAMEORIGIN"
     assert set(seen.values()) == {"DENY", "SAMEORIGIN"}
-    assert [p for p, framing in seen.items() if framing == "SAMEORIGIN"] == [
-        f"/preview/{survey.slug}/"
-    ]
+    assert [p for p, framing in seen.items() if framing == "SAMEORIGIN"] == [preview]
 
 
 @pytest.mark.parametrize("path", ["/s/{slug}/", "/privacy/", "/accounts/login/", "/api/v1/"])
@@ -70,7 +69,7 @@ def test_the_builder_frames_its_phone_preview_from_our_own_origin_only(client):
     survey = published_survey()
     client.force_login(UserFactory(role=Role.ADMIN))
     builder = client.get(reverse("surveys:builder", args=[survey.pk]))
-    preview = client.get(f"/preview/{survey.slug}/")
-    assert f'src="/preview/{survey.slug}/"' in builder.content.decode()
+    preview = client.get(f"/staff/surveys/{survey.pk}/preview/")
+    assert f'src="/staff/surveys/{survey.pk}/preview/"' in builder.content.decode()
     assert preview.status_code == 200
     assert (preview["X-Frame-Options"], _frame_ancestors(preview)) == ("SAMEORIGIN", "'self'")

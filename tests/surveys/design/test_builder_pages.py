@@ -86,13 +86,6 @@ def test_a_manager_can_look_but_not_change(client):
     assert client.post(f"/staff/surveys/{survey.pk}/close/").status_code == 403
 
 
-def test_the_phone_preview_shows_every_question_and_saves_nothing(designer):
-    survey = published_survey(consent_text="")
-    page = designer.get(f"/preview/{survey.slug}/").content.decode()
-    assert "您不满意的主要原因是" in page and "您最喜欢我们什么" in page
-    assert "预览：回答不会被保存" in page
-
-
 def test_a_survey_from_a_template_keeps_the_title_and_kind_the_designer_typed(designer):
     reply = designer.post("/staff/surveys/", {
         "template": "service_csat", "slug": "store-visit", "title": "门店到访满意度 2026 冬季",
