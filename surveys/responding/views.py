@@ -207,6 +207,10 @@ class AnswerFlow:
         shown = {q.key for q in visible_questions(self.questions, values)}
         return [i for i, page in enumerate(self.pages) if any(q.key in shown for q in page)]
 
+    def _shown_on(self, index, values) -> list:
+        page = [q for q in visible_questions(self.questions, values) if q in self.pages[index]]
+        return page or self.pages[index]  # all hidden: e.g. a page whose logic no longer holds
+
     def _page_index(self) -> int:
         visible = self._visible_pages(self._answers())
         try:
@@ -358,9 +362,7 @@ class AnswerFlow:
         answers = self._answers()
         visible_pages = self._visible_pages(answers)
         values = {key: a.value for key, a in answers.items()}
-        page = [q for q in visible_questions(self.questions, values) if q in self.pages[index]]
-        if not page:  # e.g. a page whose logic no longer holds
-            page = self.pages[index]
+        page = self._shown_on(index, values)
         seed = self.response.respondent_key if self.response else "new"
         needs_consent = bool(self.version.consent_text) and not (
             self.response and self.response.consent_version

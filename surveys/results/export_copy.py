@@ -80,6 +80,20 @@ def _column(column, labels, codes: bool) -> sql.Composable:
             " FILTER (WHERE a.question_key = {key}), 0)"
         ).format(o=sql.Literal(column.option), key=sql.Literal(key))
         return sql.SQL("coalesce(p.{n}, 0)").format(n=sql.Identifier(_alias(column))), inner
+    if column.part in ("row", "rank"):  # a matrix row's point, a ranked option's place
+        found = (
+            "(SELECT e.o::int FROM jsonb_array_elements_text(a.choices) WITH ORDINALITY e(c, o)"
+            " WHERE e.c = {o} LIMIT 1)"
+            if column.part == "rank"
+            else "(SELECT substr(e.c, length({o}) + 2)::int FROM jsonb_array_elements_text("
+            "a.choices) e(c) WHERE left(e.c, length({o}) + 1) = {o} || ':'"
+            " AND substr(e.c, length({o}) + 2) ~ '^-?[0-9]{{1,9}}$' LIMIT 1)"
+        )
+        inner = sql.SQL("max(CASE WHEN jsonb_typeof(a.choices) = 'array' THEN "
+                        + found + " END) FILTER (WHERE a.question_key = {key})").format(
+            o=sql.Literal(column.option), key=sql.Literal(key)
+        )  # fmt: skip
+        return sql.SQL("p.{n}").format(n=sql.Identifier(_alias(column))), inner
     if column.part == "other":
         inner = _of(key, "nullif(a.other_text, '')")
     elif column.numeric:

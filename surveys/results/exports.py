@@ -44,7 +44,9 @@ class Column:
     label: str  # what a person reads
     key: str = ""  # the question key; "" for metadata
     option: str | None = None  # multiple choice: the option this 0/1 column is for
-    part: str = "value"  # "value", "other" (the "other" text), "flag" (0/1), "file" (its name)
+    # "value", "other" (the "other" text), "flag" (0/1), "file" (its name), "row" (a matrix
+    # row's point), "rank" (a ranked option's place)
+    part: str = "value"
     numeric: bool = False
     value_labels: tuple[tuple[object, str], ...] = ()
 
@@ -83,7 +85,13 @@ def export_columns(questions: dict[str, Question], language: str) -> list[Column
         elif question.type in CHOICE_TYPES or question.type == QuestionType.CONSENT:
             labels = option_labels(question, language)
             columns.append(Column(key, text, key, value_labels=tuple(labels.items())))
-        elif question.type in TEXT_TYPES or question.type in WORD_TYPES:
+        elif question.type in (QuestionType.MATRIX, QuestionType.RANKING):
+            # A column per row: its point on the scale (matrix) or its place (ranking).
+            part = "row" if question.type == QuestionType.MATRIX else "rank"
+            for value, label in option_labels(question, language).items():
+                columns.append(Column(f"{key}_{value}", f"{text}: {label}", key, value,
+                                      part, True))  # fmt: skip
+        elif question.type in TEXT_TYPES | WORD_TYPES | {QuestionType.DATE}:
             part = "file" if question.type == QuestionType.FILE else "value"
             columns.append(Column(key, text, key, part=part))
         if question.allow_other and question.type in CHOICE_TYPES:
@@ -139,6 +147,15 @@ def response_rows(
             yield row
 
 
+def _row_number(column: Column, choices) -> int | None:
+    """A matrix row's point ("quality:5" → 5) or a ranked option's place (1 = first)."""
+    picked = [str(c) for c in choices]
+    if column.part == "rank":
+        return picked.index(column.option) + 1 if column.option in picked else None
+    point = next((c.split(":", 1)[1] for c in picked if c.startswith(f"{column.option}:")), "")
+    return int(point) if point.lstrip("-").isdigit() else None
+
+
 def _cell(column: Column, answer, labels, codes: bool):
     if answer is None:
         return 0 if column.part == "flag" else None
@@ -147,6 +164,8 @@ def _cell(column: Column, answer, labels, codes: bool):
         return 1 if column.option in choices else 0
     if column.part == "other":
         return other or None
+    if column.part in ("row", "rank"):
+        return _row_number(column, choices)
     if column.numeric:
         return number
     if labels is not None:

@@ -46,7 +46,7 @@ def branded():
     return survey
 
 
-@pytest.mark.parametrize("width", [320, 390, 1280])
+@pytest.mark.parametrize("width", [320, 360, 390, 414, 1280])
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_a_branded_survey_shows_its_logo_cover_and_colour(
     live_server, browser, branded, width, language, artifacts_dir

@@ -63,12 +63,13 @@ def test_a_missing_answer_is_marked_and_scrolled_to_without_a_round_trip(
     assert errors == []
 
 
+@pytest.mark.parametrize("width", [320, 360, 390, 414])
 def test_one_question_per_page_moves_on_at_a_tap_with_a_progress_bar(
-    live_server, browser, artifacts_dir
+    live_server, browser, artifacts_dir, width
 ):
     survey = published_survey(slug="one-by-one", consent_text="", questions=QUESTIONS)
     survey_update(survey=survey, one_question_per_page=True)
-    context, page = _page(browser)
+    context, page = _page(browser, viewport={"width": width, "height": 800})
     page.goto(f"{live_server.url}/s/{survey.slug}/")
     assert page.locator("fieldset.question").count() == 1
     assert page.inner_text(".progress") == "第 1 题，共 3 题"
@@ -79,7 +80,9 @@ def test_one_question_per_page_moves_on_at_a_tap_with_a_progress_bar(
     page.locator("label:has(input[name=channel][value=web])").tap()  # no button: moves on
     page.wait_for_selector("text=第 3 题，共 3 题")
     assert page.locator("progress").get_attribute("value") == "3"
-    page.screenshot(path=str(artifacts_dir / "one-per-page-390.png"), full_page=True)
+    assert page.locator("progress").bounding_box()["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scroll
+    page.screenshot(path=str(artifacts_dir / f"one-per-page-{width}.png"), full_page=True)
     page.locator("label:has(input[name=csat][value='5'])").tap()
     page.get_by_role("button", name="提交").tap()
     page.wait_for_selector("text=感谢")

@@ -20,7 +20,7 @@ QUESTIONS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("width", [320, 390])
+@pytest.mark.parametrize("width", [320, 360, 390, 414])
 def test_matrix_rows_sit_on_one_line_and_the_page_never_scrolls_sideways(
     live_server, browser, width, artifacts_dir
 ):

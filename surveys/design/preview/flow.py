@@ -44,6 +44,7 @@ class PreviewFlow(AnswerFlow):
             consent = self.version.number if self.state.consented else None
             self.response = _Respondent(self.state.key, consent)
         self._saved = self.state.answers
+        self.jumped = None  # the question "jump to question" went to
 
     # What the respondent flow reads and writes, kept in the page instead ---------------------
 
@@ -51,14 +52,36 @@ class PreviewFlow(AnswerFlow):
         return self.state.answers
 
     def extra_context(self) -> dict:
-        return {"preview_state": state_dump(self.state, version_id=self.version.pk)}
+        context = {"preview_state": state_dump(self.state, version_id=self.version.pk)}
+        if self.jumped is not None:
+            number = self.questions.index(self.jumped) + 1
+            context["preview_note"] = _(
+                "You jumped to question %(number)s. The questions before it are unanswered in "
+                "this preview, so conditions and piped answers that depend on them are not met "
+                "yet; the question is shown all the same. Restart to try the survey from the start."
+            ) % {"number": number}
+        return context
 
     def _page_index(self) -> int:
+        """A jump goes to the page of the wanted question, with no answers: the first page,
+        with its privacy notice, is skipped, so the notice counts as accepted."""
         wanted = self.request.GET.get(JUMP_PARAM) if self.request.GET.get(JUMP_GO) else None
         for index, page in enumerate(self.pages):
-            if wanted and any(q.key == wanted for q in page):
-                return index
+            for question in page:
+                if wanted and question.key == wanted:
+                    self.jumped = question
+                    self.state.consented = True
+                    self.response = _Respondent(self.state.key, self.version.number)
+                    return index
         return super()._page_index()
+
+    def _shown_on(self, index, values) -> list:
+        """The page's questions whose logic holds, and the one jumped to even when its
+        condition is not met (nothing before it is answered)."""
+        page = super()._shown_on(index, values)
+        if self.jumped is None or self.jumped in page or self.jumped not in self.pages[index]:
+            return page
+        return [q for q in self.pages[index] if q in page or q is self.jumped]
 
     def post(self):
         action = self.request.POST.get("action", "next")

@@ -120,11 +120,23 @@
     document.dispatchEvent(new CustomEvent("builder:changed"));
   }
 
+  // The preview's "jump to question" list follows the question list: the fragment carries its
+  // options (rendered by the server) in a <template>; the chosen question stays chosen.
+  function jumpListFollow(fresh) {
+    var source = fresh.querySelector("template.preview-jump-options");
+    var select = builder.querySelector(".phone-preview select[name=_to]");
+    if (!source || !select) return;
+    var chosen = select.value;
+    select.replaceChildren(source.content.cloneNode(true));
+    if (select.querySelector("option[value='" + CSS.escape(chosen) + "']")) select.value = chosen;
+  }
+
   function questions() { return document.getElementById("builder-questions"); }
 
   function showList(html) {
     var fresh = element(html);
     questions().replaceWith(fresh);
+    jumpListFollow(fresh);
     makeSortable();
     var note = fresh.querySelector(".builder-notes .note");
     if (note) note.scrollIntoView({ block: "nearest" });

@@ -2,11 +2,15 @@
 JSON API, checked on the server (a clear Chinese message beside the question, the typed
 answers kept, nothing stored half), and stored in the one Answer shape."""
 
+import csv
+import io
+
 import pytest
 from django.test import Client
 
+from surveyhub.security.roles import Role
 from surveys.models import Response, ResponseStatus
-from tests.factories import published_survey
+from tests.factories import UserFactory, published_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +106,22 @@ def test_a_saved_draft_shows_the_picked_places_and_scores_again(client, survey):
     html = client.get(f"/s/{survey.slug}/").content.decode()
     assert 'name="grid__speed" value="3" checked' in html
     assert 'name="rank__speed"><option value="">—</option><option value="1" selected>' in html
+
+
+def test_the_exports_hold_each_matrix_row_each_ranked_place_and_the_date(client, survey):
+    _submit(client, survey, grid__quality="5", grid__speed="2", grid__service="4",
+            rank__quality="2", rank__speed="3", rank__service="1", visit="2026-11-30")  # fmt: skip
+    manager = Client()
+    manager.force_login(UserFactory(role=Role.MANAGER))
+    base = f"/api/v1/surveys/{survey.pk}/responses/export"
+    reply = manager.get(f"{base}.csv")
+    (row,) = csv.DictReader(io.StringIO(b"".join(reply.streaming_content).decode("utf-8-sig")))
+    assert [row[f"请为以下方面打分: {r['label']}"] for r in ROWS] == ["5", "2", "4"]
+    assert [row[f"请按重要性排序: {r['label']}"] for r in ROWS] == ["2", "3", "1"]
+    assert row["您哪天到店的？"] == "2026-11-30"
+    (coded,) = csv.DictReader(
+        io.StringIO(
+            b"".join(manager.get(f"{base}.csv?codes=1").streaming_content).decode("utf-8-sig")
+        )
+    )
+    assert (coded["grid_speed"], coded["rank_service"], coded["visit"]) == ("2", "1", "2026-11-30")
