@@ -30,6 +30,7 @@ from surveys.customers.panels import (
     register_customer_panel,
     register_customer_value,
 )
+from surveys.design.piping import register_piping_field
 from surveys.distribution.audience import AudienceFilter, register_audience_filter
 from surveys.distribution.email_fields import EmailField, register_email_field
 
@@ -154,8 +155,12 @@ def _purchase_categories() -> list[tuple[str, str]]:
     return [(c, c) for c in categories.values_list("category", flat=True).distinct()[:200]]
 
 
-def _latest_order(customer) -> str:
+def _latest_order(customer, as_of=None) -> str:
+    """The customer's latest order (not a refund) up to `as_of`: the order a post-purchase
+    invitation made then is about."""
     purchases = Purchase.objects.filter(customer_id=customer.pk, is_refund=False)
+    if as_of is not None:
+        purchases = purchases.filter(ordered_at__lte=as_of)
     return purchases.order_by("-ordered_at", "-id").values_list("order_id", flat=True).first() or ""
 
 
@@ -174,6 +179,7 @@ def register_distribution_hooks() -> None:
         EmailField(key="order", alias="订单号",
                    label=gettext_lazy("the customer's latest order number"), value=_latest_order)
     )  # fmt: skip
+    register_piping_field("order", _latest_order)  # {order} on the invitation's pages too
 
 
 def _clean_choices_of(choices):

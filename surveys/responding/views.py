@@ -177,7 +177,9 @@ class AnswerFlow:
         # Hidden fields are filled from the link, never shown: they are on no page.
         shown = [q for q in self.questions if q.type != QuestionType.HIDDEN]
         self.pages = [[q] for q in shown] if self.one_per_page else split_pages(shown)
-        self.fields = customer_fields(invitation.customer if invitation else None)
+        self.fields = (
+            customer_fields(invitation.customer, as_of=invitation.created_at) if invitation else {}
+        )
         self._saved: dict | None = None
         self._before = (response, None)  # what a retried POST starts again from
 

@@ -17,6 +17,7 @@ SAMPLES = {
             "store": "徐汇旗舰店",
             "level": "金卡会员",
             "last_order": "2026-11-28",
+            "order": "DD202611280017",  # what {order} reads for a real invitation
             "product": "空气净化器",
         },
     ),
@@ -29,6 +30,7 @@ SAMPLES = {
             "store": "銅鑼灣店",
             "level": "Silver",
             "last_order": "2026-10-03",
+            "order": "HK20261003-88",
             "product": "咖啡机 ☕",
         },
     ),
