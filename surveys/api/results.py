@@ -95,6 +95,25 @@ class CesSerializer(serializers.Serializer):
     n = serializers.IntegerField()
 
 
+class PointSerializer(serializers.Serializer):
+    value = serializers.IntegerField(help_text="A point of the matrix scale.")
+    count = serializers.IntegerField()
+    share = serializers.FloatField(allow_null=True, help_text="% of those who scored the row.")
+
+
+class GridRowSerializer(serializers.Serializer):
+    value = serializers.CharField(help_text="The stored row (matrix) or option (ranking) value.")
+    label = serializers.CharField()
+    answered = serializers.IntegerField(help_text="Answers that scored the row / ranked it.")
+    mean = serializers.FloatField(allow_null=True, required=False, help_text="Matrix only.")
+    points = PointSerializer(many=True, required=False, help_text="Matrix only.")
+    mean_place = serializers.FloatField(
+        allow_null=True, required=False, help_text="Ranking only: 1 is the first place."
+    )
+    first = serializers.IntegerField(required=False, help_text="Ranking only: ranked first.")
+    first_share = serializers.FloatField(allow_null=True, required=False)
+
+
 class QuestionResultSerializer(serializers.Serializer):
     key = serializers.CharField()
     type = serializers.CharField()
@@ -107,6 +126,13 @@ class QuestionResultSerializer(serializers.Serializer):
     nps = NpsSerializer(required=False, help_text="NPS questions only.")
     csat = CsatSerializer(required=False, help_text="CSAT questions only.")
     ces = CesSerializer(required=False, help_text="CES questions only.")
+    rows = GridRowSerializer(
+        many=True,
+        required=False,
+        help_text="Matrix: one entry per row; ranking: one per option, best mean place first.",
+    )
+    earliest = serializers.DateField(allow_null=True, required=False, help_text="Date only.")
+    latest = serializers.DateField(allow_null=True, required=False, help_text="Date only.")
 
 
 class SurveyResultsSerializer(serializers.Serializer):

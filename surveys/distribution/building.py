@@ -45,14 +45,17 @@ class _CancelledMeanwhile(Exception):
     """The distribution was cancelled while its audience was being built: roll back."""
 
 
-def _refusal(distribution: Distribution, *, send: bool) -> str | None:
+def _refusal(distribution: Distribution, *, send: bool) -> tuple[str | None, str | None]:
+    """(why it cannot be built or sent, the field to name — None: the distribution as a
+    whole), or (None, None)."""
     if distribution.channel == DistributionChannel.LINK:
-        return _("A link distribution sends nothing: share the survey's link or QR code.")
+        return _("A link distribution sends nothing: share the survey's link or QR code."), None
     if not send:
-        return None
+        return None, None
     if distribution.channel == DistributionChannel.SMS and not sms_configured():
-        return _sms_refusals(0)["channel"][0]
-    return _survey_refusal(distribution.survey, timezone.now())
+        return _sms_refusals(0)["channel"][0], None
+    refusal = _survey_refusal(distribution.survey, timezone.now())
+    return refusal, ("survey" if refusal else None)
 
 
 def distribution_queue_build(*, distribution: Distribution, send: bool, by=None) -> Distribution:
@@ -69,9 +72,9 @@ def distribution_queue_build(*, distribution: Distribution, send: bool, by=None)
                 _("This distribution is “%(status)s”; it cannot be sent again.")
                 % {"status": distribution.get_status_display()}
             )
-        refusal = _refusal(distribution, send=send)
+        refusal, field = _refusal(distribution, send=send)
         if refusal:
-            raise DistributionError(refusal, {"survey": [refusal]})
+            raise DistributionError(refusal, {field: [refusal]} if field else None)
         distribution.status = DistributionStatus.BUILDING
         distribution.send_requested = distribution.send_requested or send
         distribution.queued_at = timezone.now()
@@ -105,7 +108,7 @@ def distribution_build(*, distribution_id: int) -> str:
     distribution = Distribution.objects.select_related("survey").filter(pk=distribution_id).first()
     if distribution is None or distribution.status != DistributionStatus.BUILDING:
         return distribution.status if distribution else "missing"
-    refusal = _refusal(distribution, send=distribution.send_requested)
+    refusal, _field = _refusal(distribution, send=distribution.send_requested)
     if refusal:
         return _cancel_quietly(distribution, refusal)
     try:

@@ -23,6 +23,7 @@ from surveys.results.filters import (
     filtered_responses,
     survey_questions,
 )
+from surveys.results.grid_results import grid_results, matrix_rows
 from surveys.results.hidden_values import hidden_distribution
 from surveys.results.quality import FLAG_BITS, flags_of, quality_counts
 
@@ -109,7 +110,9 @@ def question_result(question: Question, entry: Mapping, language: str) -> dict:
         result["distribution"] = _distribution(
             ((v, labels.get(v, v), chosen.get(v, 0)) for v in values), answered
         )
-    else:  # slider, region (surveys.questions.results)
+    elif kind == QuestionType.MATRIX:
+        result["rows"] = matrix_rows(question, entry, language)
+    else:  # slider, region (surveys.questions.results); ranking and date: `grid_results`
         result.update(extra_result(question, entry))
     return result
 
@@ -205,8 +208,9 @@ def survey_results(
         question_result(question, counts.get(key, empty), language)
         for key, question in questions.items()
     ]
+    responses = filtered_responses(survey, filters) if total else None
+    grid_results(results, questions, responses, language)
     if hidden_values and total:
-        responses = filtered_responses(survey, filters)
         for result in results:
             if result["type"] == QuestionType.HIDDEN and result["answered"]:
                 result["distribution"] = hidden_distribution(
