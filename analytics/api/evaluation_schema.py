@@ -122,6 +122,11 @@ class HeadlineSchema(serializers.Serializer):
     value_at_risk = ValueAtRiskSchema()
 
 
+class HoldoutSchema(serializers.Serializer):
+    ok = serializers.BooleanField(allow_null=True, help_text="null: no run old enough yet")
+    text = S()
+
+
 class ClvHealthSchema(serializers.Serializer):
     run = I()
     as_of = S()
@@ -135,6 +140,11 @@ class ClvHealthSchema(serializers.Serializer):
     spend_note = S(allow_null=True)
     fallback = S(allow_null=True)
     fallback_clv = F(allow_null=True)
+    holdout = HoldoutSchema(
+        required=False, allow_null=True,
+        help_text="an earlier run's prediction against the purchases since; null until the "
+        "figures are computed",
+    )  # fmt: skip
 
 
 class ReferralsSchema(serializers.Serializer):

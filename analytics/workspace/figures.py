@@ -25,6 +25,7 @@ from analytics.metric_queries.survey_metrics import metric_summary
 from analytics.models import CustomerValue, EvaluationSnapshot, Purchase, WorkspaceFigures
 from analytics.referrals.queries import referral_numbers
 from analytics.workspace.cases import case_numbers
+from analytics.workspace.holdout import holdout_numbers
 from analytics.workspace.same_days import same_days_numbers
 from feedback.models.cases import Case
 from surveyhub.tasking.declare import enqueue, tasks_run_in_process
@@ -127,6 +128,7 @@ def figures_compute(snapshot: EvaluationSnapshot) -> dict:
     return {
         "samples": sample_numbers(period, snapshot),
         "spread": spread_numbers(period, snapshot),
+        "holdout": holdout_numbers(snapshot),
         "headline": headline_numbers(period),
         "cases": case_numbers(period),
         "referrals": referral_numbers(start=period.start, end=period.end),

@@ -21,6 +21,7 @@ from analytics.models import EvaluationSnapshot
 from analytics.workspace import words
 from analytics.workspace.figures import coverage, figures_of, figures_state
 from analytics.workspace.health import clv_health
+from analytics.workspace.holdout import holdout_words
 from analytics.workspace.intervals import indicator_interval
 from analytics.workspace.same_days import same_days_words
 from surveyhub.api.errors import DomainError
@@ -375,6 +376,8 @@ def evaluation_detail(
         # Figures kept before referrals were counted have none: the block waits for the next.
         data["referrals"] = figures.get("referrals") if figures else None
         data["clv_health"] = clv_health(snapshot.clv_run)
+        if data["clv_health"] is not None:  # kept figures before the check have none
+            data["clv_health"]["holdout"] = holdout_words((figures or {}).get("holdout"))
     return data
 
 
