@@ -16,6 +16,12 @@ class SignificanceSchema(serializers.Serializer):
     text = S()
 
 
+class IntervalSchema(serializers.Serializer):
+    low = F(allow_null=True, help_text="95% interval, in the indicator's unit")
+    high = F(allow_null=True)
+    text = S(help_text="the interval in words, or why there is none; empty without a value")
+
+
 class IndicatorSchema(serializers.Serializer):
     code = S()
     label = S()
@@ -36,6 +42,8 @@ class IndicatorSchema(serializers.Serializer):
     n = I(allow_null=True, help_text="sample size (single period only)")
     n_text = S()
     significance = SignificanceSchema(allow_null=True)
+    interval = IntervalSchema(help_text="empty until the sample sizes are computed")
+    churn_text = S(help_text="retention_rate only: churn = 100% − retention; else empty")
 
 
 class DimensionSchema(serializers.Serializer):
@@ -114,6 +122,11 @@ class HeadlineSchema(serializers.Serializer):
     value_at_risk = ValueAtRiskSchema()
 
 
+class HoldoutSchema(serializers.Serializer):
+    ok = serializers.BooleanField(allow_null=True, help_text="null: no run old enough yet")
+    text = S()
+
+
 class ClvHealthSchema(serializers.Serializer):
     run = I()
     as_of = S()
@@ -127,6 +140,11 @@ class ClvHealthSchema(serializers.Serializer):
     spend_note = S(allow_null=True)
     fallback = S(allow_null=True)
     fallback_clv = F(allow_null=True)
+    holdout = HoldoutSchema(
+        required=False, allow_null=True,
+        help_text="an earlier run's prediction against the purchases since; null until the "
+        "figures are computed",
+    )  # fmt: skip
 
 
 class ReferralsSchema(serializers.Serializer):

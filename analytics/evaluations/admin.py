@@ -3,6 +3,7 @@ reports are read-only records (services write them). Imported from AnalyticsConf
 
 from django.contrib import admin
 
+from analytics.evaluations.weights import DimensionWeightForm, ScorecardTargetForm
 from analytics.models import (
     ClvRun,
     DimensionWeight,
@@ -17,11 +18,13 @@ from surveyhub.admin_mixins import NoAddOrChange
 
 @admin.register(ScorecardTarget)
 class ScorecardTargetAdmin(admin.ModelAdmin):
+    form = ScorecardTargetForm
     list_display = ["code", "target", "tolerance", "weight", "updated_at"]
 
 
 @admin.register(DimensionWeight)
 class DimensionWeightAdmin(admin.ModelAdmin):
+    form = DimensionWeightForm
     list_display = ["dimension", "weight"]
 
 

@@ -117,6 +117,8 @@ def scorecard_targets() -> tuple[dict[str, ScorecardTarget | None], dict[Dimensi
     targets.update({t.code: t for t in ScorecardTarget.objects.all()})
     weights = dict.fromkeys(Dimension, 1.0)
     weights.update({Dimension(w.dimension): w.weight for w in DimensionWeight.objects.all()})
+    if sum(weights.values()) <= 0:  # the admin form refuses this; rows written otherwise
+        weights = dict.fromkeys(Dimension, 1.0)  # weigh equally rather than fail the night
     return targets, weights
 
 

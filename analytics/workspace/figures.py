@@ -15,16 +15,17 @@ import logging
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, StdDev
 from django.utils import timezone
 
 from analytics.evaluations.periods import Period, local_midnight, local_today, period_parse
-from analytics.metric_queries.filters import MetricFilters, latest_clv_run
+from analytics.metric_queries.filters import MetricFilters, completed_responses, latest_clv_run
 from analytics.metric_queries.satisfaction_value import behaviour_by_nps_group, value_at_risk
 from analytics.metric_queries.survey_metrics import metric_summary
-from analytics.models import EvaluationSnapshot, Purchase, WorkspaceFigures
+from analytics.models import CustomerValue, EvaluationSnapshot, Purchase, WorkspaceFigures
 from analytics.referrals.queries import referral_numbers
 from analytics.workspace.cases import case_numbers
+from analytics.workspace.holdout import holdout_numbers
 from analytics.workspace.same_days import same_days_numbers
 from feedback.models.cases import Case
 from surveyhub.tasking.declare import enqueue, tasks_run_in_process
@@ -79,6 +80,24 @@ def sample_numbers(period: Period, snapshot: EvaluationSnapshot) -> dict[str, in
     }  # fmt: skip
 
 
+def spread_numbers(period: Period, snapshot: EvaluationSnapshot) -> dict[str, float | None]:
+    """The sample standard deviations behind the intervals of the means: CES answers of the
+    period and the CLV of the snapshot's run's customers."""
+    ces = completed_responses(MetricFilters(start=period.start, end=period.end)).aggregate(
+        sd=StdDev("ces_score", sample=True)
+    )["sd"]
+    clv = None
+    if snapshot.clv_run_id:
+        clv = CustomerValue.objects.filter(run_id=snapshot.clv_run_id).aggregate(
+            sd=StdDev("clv", sample=True)
+        )["sd"]
+    return {"ces_sd": _float(ces), "clv_sd": _float(clv)}
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
+
+
 def headline_numbers(period: Period) -> dict:
     behaviour = behaviour_by_nps_group(period=period.previous())
     risk = value_at_risk(period=period)
@@ -108,6 +127,8 @@ def figures_compute(snapshot: EvaluationSnapshot) -> dict:
     covered, total = coverage(period, snapshot)
     return {
         "samples": sample_numbers(period, snapshot),
+        "spread": spread_numbers(period, snapshot),
+        "holdout": holdout_numbers(snapshot),
         "headline": headline_numbers(period),
         "cases": case_numbers(period),
         "referrals": referral_numbers(start=period.start, end=period.end),

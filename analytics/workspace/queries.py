@@ -21,6 +21,8 @@ from analytics.models import EvaluationSnapshot
 from analytics.workspace import words
 from analytics.workspace.figures import coverage, figures_of, figures_state
 from analytics.workspace.health import clv_health
+from analytics.workspace.holdout import holdout_words
+from analytics.workspace.intervals import indicator_interval
 from analytics.workspace.same_days import same_days_words
 from surveyhub.api.errors import DomainError
 
@@ -199,12 +201,34 @@ def _significance(result: dict, code: str) -> dict | None:
     return {"p_value": p, "significant": significant, "text": text}
 
 
+def interval_view(code: str, values: dict, n: int | None, spread: dict | None) -> dict:
+    """An indicator's 95% interval in numbers and words ("—" or why there is none; empty
+    without a value)."""
+    if values.get(code) is None:
+        return {"low": None, "high": None, "text": ""}
+    bounds = indicator_interval(code, values, n, spread)
+    if bounds is None:
+        why = (_("none: a change between two model runs") if code == "clv_change"
+               else _("none: a median of cases") if code == "first_response_time"
+               else "—")  # fmt: skip
+        return {"low": None, "high": None, "text": why}
+    low, high = bounds
+    text = _("%(low)s to %(high)s") % {
+        "low": words.value_text(code, low),
+        "high": words.value_text(code, high),
+    }
+    return {"low": _rounded(low, 2), "high": _rounded(high, 2), "text": text}
+
+
 def scorecard_view(snapshot: EvaluationSnapshot, previous: EvaluationSnapshot | None,
-                   samples: dict[str, dict] | None = None) -> dict:  # fmt: skip
-    """The index, the four dimensions and every indicator of a snapshot, in words."""
+                   samples: dict[str, dict] | None = None,
+                   spread: dict | None = None) -> dict:  # fmt: skip
+    """The index, the four dimensions and every indicator of a snapshot, in words; each
+    indicator's 95% interval once the sample sizes (and `spread`, for means) are known."""
     result = snapshot.result or {}
     before = (previous.result or {}) if previous else {}
     rows = {row.get("code"): row for row in result.get("indicators", [])}
+    values = {code: row.get("value") for code, row in rows.items()}
     indicators = []
     for code in STANDARD_INDICATORS:
         row = rows.get(code, {})
@@ -226,6 +250,10 @@ def scorecard_view(snapshot: EvaluationSnapshot, previous: EvaluationSnapshot | 
             "n": (samples or {}).get(code, {}).get("n"),
             "n_text": (samples or {}).get(code, {}).get("text", "—"),
             "significance": _significance(result, code),
+            "churn_text": words.value_text(code, 100.0 - row["value"])
+            if code == "retention_rate" and row.get("value") is not None else "",
+            "interval": interval_view(code, values, (samples or {}).get(code, {}).get("n"),
+                                      spread),
         })  # fmt: skip
     by_dimension = {d.get("dimension"): d for d in result.get("dimensions", [])}
     before_dims = {d.get("dimension"): d for d in before.get("dimensions", [])}
@@ -338,7 +366,7 @@ def evaluation_detail(
         "previous_label": words.period_label(period.previous().code),
         "running": period.start <= local_today() <= period.end,
         **provisional(period, snapshot, figures["same_days"] if figures else None),
-        **scorecard_view(snapshot, previous, samples),
+        **scorecard_view(snapshot, previous, samples, figures.get("spread") if figures else None),
     }
     if full:
         data["figures"] = figures_words(state)
@@ -348,6 +376,8 @@ def evaluation_detail(
         # Figures kept before referrals were counted have none: the block waits for the next.
         data["referrals"] = figures.get("referrals") if figures else None
         data["clv_health"] = clv_health(snapshot.clv_run)
+        if data["clv_health"] is not None:  # kept figures before the check have none
+            data["clv_health"]["holdout"] = holdout_words((figures or {}).get("holdout"))
     return data
 
 

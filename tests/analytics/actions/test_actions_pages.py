@@ -88,3 +88,37 @@ def test_agents_and_designers_cannot_see_or_plan_actions():
         client = client_for(UserFactory(role=role))
         assert client.get("/staff/actions/").status_code == 403
         assert client.get("/staff/actions/new/").status_code == 403
+
+
+def test_an_action_from_an_alert_carries_it_and_shows_its_before_and_after(
+    nps_recovered, manager, manager_user
+):
+    from analytics.alerts.services import alert_fire
+    from analytics.models import AlertRule
+
+    rule = AlertRule.objects.create(name="NPS 月环比", kind="nps_drop", threshold=5,
+                                    window="month")  # fmt: skip
+    alert = alert_fire(rule, key="nps:2026-09", details={
+        "metric": "nps", "current": -50.0, "previous": 10.0, "difference": -60.0,
+        "p_value": 0.0001, "n_current": 100, "n_previous": 90, "window": "month",
+        "current_key": "2026-09", "previous_key": "2026-08",
+    })  # fmt: skip
+    evaluation_compute(period="2026-09")
+    alerts = page(manager.get("/staff/alerts/"))
+    assert f"/staff/actions/new/?alert={alert.pk}" in alerts
+
+    form = page(manager.get(f"/staff/actions/new/?alert={alert.pk}"))
+    assert f'name="alert" value="{alert.pk}"' in form and 'value="2026-09"' in form
+    assert 'name="source_kind" value="alert"' in form
+    due = local_today() + dt.timedelta(days=30)
+    response = manager.post(f"/staff/actions/new/?alert={alert.pk}", {
+        "title": alert.title, "indicator": "nps", "baseline_period": "2026-09",
+        "expected_change": "20", "owner": manager_user.pk, "due_date": due.isoformat(),
+        "status": "open", "source_kind": "alert", "alert": alert.pk,
+    })  # fmt: skip
+
+    assert response.status_code == 302, page(response)
+    action = ImprovementAction.objects.get()
+    assert action.alert == alert and action.source == "alert" and action.baseline_value == -50.0
+    detail = page(manager.get(f"/staff/actions/{action.pk}/"))
+    assert "Significant improvement (p < 0.001)." in detail[detail.index("10/2026") :]

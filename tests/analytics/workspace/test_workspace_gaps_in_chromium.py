@@ -144,3 +144,16 @@ def test_the_changed_pages_in_both_languages(live_server, browser, artifacts_dir
     photograph(browser, live_server, manager,
                "/staff/evaluations/2026Q2/indicators/repurchase_rate/", "drill-by-store",
                artifacts_dir)  # fmt: skip
+
+
+def test_the_period_page_with_its_figures_in_both_languages(
+    live_server, browser, artifacts_dir, two_quarters
+):
+    manager = UserFactory(role=Role.MANAGER, username="经理_赵")
+    compute_workspace_figures.apply(args=[two_quarters["q2"].pk]).get()
+    texts = photograph(browser, live_server, manager, "/staff/evaluations/2026Q2/",
+                       "workspace-period", artifacts_dir)  # fmt: skip
+    assert "95% 置信区间" in texts[("zh-hans", 390)] and "流失率" in texts[("zh-hans", 1280)]
+    assert "95% interval" in texts[("en", 390)] and "Churn" in texts[("en", 1280)]
+    for text in texts.values():
+        assert "计算中…" not in text and "Computing…" not in text
