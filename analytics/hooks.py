@@ -23,6 +23,7 @@ from analytics.metrics.rfm import SEGMENTS
 from analytics.models import ClvRun, CustomerValue, Purchase, ValueTier
 from analytics.referrals.hooks import register_referral_hooks
 from analytics.relationship.hooks import register_relationship_hooks
+from analytics.relationship.queries import at_risk_rows
 from feedback.cases.priority import register_value_tier_provider
 from surveys.customers.panels import (
     CustomerPanel,
@@ -73,10 +74,10 @@ def customer_value(customer) -> dict[str, Any] | None:
 
 def value_panel(customer, request):
     value = _latest_value(customer.pk)
-    return PanelContent(
-        template="analytics/panels/value.html",
-        context={"value": value, "segment_name": segment_label(value.rfm_segment) if value else ""},
-    )
+    reasons = at_risk_rows([value])[0].reasons if value and value.churn_band else []
+    segment_name = segment_label(value.rfm_segment) if value else ""
+    context = {"value": value, "segment_name": segment_name, "churn_reasons": reasons}
+    return PanelContent(template="analytics/panels/value.html", context=context)
 
 
 # Audience filters ------------------------------------------------------------------------

@@ -92,6 +92,12 @@ EXCLUDED = {
     "sms/replies/": "SMS providers' reply (MO) callbacks, POST only (test_sms_replies)",
     # WeChat's OAuth return: checks the code with WeChat and redirects, shows no stored data.
     "wx/oauth/": "WeChat OAuth redirect (test_wechat)",
+    # "Invite this segment / this list": redirects to the survey's distribution builder (walked
+    # under staff/distributions/) with the audience ticked, shows nothing itself.
+    "staff/customers/at-risk/invite/": "redirect to the builder (test_segment_actions)",
+    "staff/customers/segments/<str:kind>/<str:code>/invite/": (
+        "redirect to the distribution builder (test_segment_actions)"
+    ),
 }
 
 
@@ -233,6 +239,8 @@ def argument_values(
         "staff/customers/at-risk/<int:customer_id>": [customer.pk],
         "staff/customers/segments/rfm/<str:code>": ["important_value"],
         "staff/customers/segments/stage/<str:code>": ["new"],
+        "staff/customers/segments/<str:kind>": ["stage"],
+        "staff/customers/segments/<str:kind>/<str:code>": ["new"],
         "staff/evaluations/<str:period>": [_evaluated_period()],
         "staff/evaluations/<str:period>/indicators/<str:code>": WALKED_INDICATORS,
         "staff/evaluations/reports/<int:pk>": [_report()],

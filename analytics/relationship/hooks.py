@@ -1,15 +1,17 @@
 """Relationship analytics in the lower apps' registries (called from analytics/hooks.py): the
-customer directory's filters by RFM segment, value tier, lifecycle stage, churn-risk band and
-NPS group, and the audience filters "lifecycle_stage" and "churn_band" for distributions."""
+customer directory's filters by RFM segment, value tier, lifecycle stage, churn-risk band,
+NPS group and purchased category, and the audience filters "lifecycle_stage" and "churn_band"
+for distributions."""
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy
 
 from analytics.evaluations.segments import segment_label
 from analytics.metrics.rfm import SEGMENTS
-from analytics.models import ChurnBand, ClvRun, CustomerValue, LifecycleStage, ValueTier
+from analytics.models import ChurnBand, ClvRun, CustomerValue, LifecycleStage, Purchase, ValueTier
 from surveys.customers.directory_filters import DirectoryFilter, register_directory_filter
 from surveys.distribution.audience import AudienceFilter, register_audience_filter
 from surveys.models import Response, ResponseStatus
@@ -39,6 +41,28 @@ def with_last_nps_group(customers: QuerySet, group: str) -> QuerySet:
         .values("nps_score")[:1]
     )
     return customers.annotate(last_nps=Subquery(latest)).filter(nps_group_q("last_nps", group))
+
+
+CATEGORIES_SHOWN = 200
+CATEGORIES_SECONDS = 60
+
+
+def purchase_categories() -> list[tuple[str, str]]:
+    """The product categories bought (at most 200), as choices; kept a minute in the cache:
+    the directory builds its form at every page and the purchases are a large table."""
+
+    def read():
+        categories = Purchase.objects.exclude(category="").order_by("category")
+        values = categories.values_list("category", flat=True).distinct()[:CATEGORIES_SHOWN]
+        return [(c, c) for c in values]
+
+    return cache.get_or_set("analytics:directory-categories", read, CATEGORIES_SECONDS)
+
+
+def with_purchase_in(customers: QuerySet, category: str) -> QuerySet:
+    """Customers with an order (not a refund) in `category`."""
+    bought = Purchase.objects.filter(category=category, is_refund=False)
+    return customers.filter(pk__in=bought.values("customer_id"))
 
 
 def _choices(pairs):
@@ -88,6 +112,10 @@ def register_relationship_hooks() -> None:
             key="nps_group", label=gettext_lazy("Last NPS group"), order=50,
             choices=_choices(lambda: ((g.value, NPS_GROUP_LABELS[g]) for g in NPS_GROUPS)),
             apply=with_last_nps_group,
+        ),
+        DirectoryFilter(
+            key="purchase_category", label=gettext_lazy("Purchased category"), order=55,
+            choices=purchase_categories, apply=with_purchase_in,
         ),
     ]  # fmt: skip
     for directory_filter in filters:

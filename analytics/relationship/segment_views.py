@@ -1,5 +1,7 @@
 """Staff pages of segments: /staff/customers/segments/ (every RFM segment and lifecycle stage
-with size, value, churn and NPS) and one segment's page with its editable playbook."""
+with size, value, churn and NPS) and one segment's page with its trend, its editable playbook,
+"invite this segment" (the distribution builder of a survey with the segment ticked) and
+"export this segment" (CSV)."""
 
 from __future__ import annotations
 
@@ -14,9 +16,21 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from analytics.models import CustomerValue
 from analytics.relationship.queries import latest_run
-from analytics.relationship.segments import PLAYBOOK_MAX, segment_key, segment_rows
+from analytics.relationship.segments import (
+    PLAYBOOK_MAX,
+    segment_key,
+    segment_rows,
+    segment_trend,
+)
 from analytics.relationship.services import segment_playbook_save
+from analytics.relationship.views import (
+    chosen_survey,
+    invite_url,
+    surveys_to_invite_to,
+    values_csv,
+)
 
 
 class PlaybookForm(forms.Form):
@@ -66,5 +80,39 @@ def segment_detail(request, kind: str, code: str):
     return render(
         request, "analytics/relationship/segment.html",
         {"key": key, "run": run, "row": row, "form": form, "may_edit": may_edit,
-         "directory_url": _directory_url(key)},
+         "directory_url": _directory_url(key), "trend": segment_trend(key) if run else [],
+         "surveys": surveys_to_invite_to(request.user),
+         "can_export": request.user.has_perm("surveys.export_customer")},
     )  # fmt: skip
+
+
+@login_required
+@permission_required("analytics.view_customervalue", raise_exception=True)
+@permission_required("surveys.add_distribution", raise_exception=True)
+def segment_invite(request, kind: str, code: str):
+    """Invite this segment: to the chosen survey's distribution builder, the segment ticked."""
+    key = segment_key(kind, code)
+    if key is None:
+        raise Http404
+    survey = chosen_survey(request)
+    if survey is None:
+        return redirect(f"relationship:segment-{key.kind}", code=key.code)
+    return redirect(invite_url(survey.pk, {key.field: [key.code]}))
+
+
+@login_required
+@permission_required("analytics.view_customervalue", raise_exception=True)
+@permission_required("surveys.export_customer", raise_exception=True)
+def segment_export(request, kind: str, code: str):
+    """Export this segment: its customers in the latest run, highest CLV first."""
+    key = segment_key(kind, code)
+    if key is None:
+        raise Http404
+    run = latest_run()
+    values = (
+        CustomerValue.objects.filter(run=run, **{key.field: key.code})
+        .select_related("customer").order_by("-clv", "customer_id")
+        if run else []
+    )  # fmt: skip
+    name = f"segment-{key.kind}-{key.code}-{run.as_of}.csv" if run else "segment.csv"
+    return values_csv(request, run, values, resource="customer_segment", filename=name)

@@ -18,6 +18,7 @@ from surveys.scoring.rules import NPS_DETRACTOR_MAX, NPS_PROMOTER_MIN
 
 KINDS = ("rfm", "stage")
 PLAYBOOK_MAX = 5000
+TREND_RUNS = 6
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,25 @@ def segment_rows(run: ClvRun, keys: list[SegmentKey] | None = None) -> list[dict
             "key": key,
         })  # fmt: skip
     return rows
+
+
+def segment_trend(key: SegmentKey, *, runs: int = TREND_RUNS) -> list[dict]:
+    """The segment over the latest CLV runs, oldest first: as of, customers, total CLV, mean
+    churn risk — from the figures kept with each run (one query for the runs)."""
+    latest = list(ClvRun.objects.order_by("-as_of", "-id")[:runs])
+    points = []
+    for run in reversed(latest):
+        customers, clv, churn_n, churn_sum = 0, Decimal(0), 0, 0.0
+        for row in _figures(run, key):
+            customers += row["customers"]
+            clv += Decimal(row["clv_sum"] or 0)
+            churn_n += row["churn_n"]
+            churn_sum += row["churn_sum"] or 0.0
+        points.append({
+            "as_of": run.as_of, "customers": customers, "clv_sum": clv,
+            "churn_mean": churn_sum / churn_n if churn_n else None,
+        })  # fmt: skip
+    return points
 
 
 def _figures(run: ClvRun, only: SegmentKey | None) -> list[dict]:

@@ -6,6 +6,7 @@ app_name = "relationship"
 urlpatterns = [
     path("at-risk/", views.at_risk, name="at-risk"),
     path("at-risk/export.csv", views.at_risk_export, name="at-risk-export"),
+    path("at-risk/invite/", views.at_risk_invite, name="at-risk-invite"),
     path("at-risk/<int:customer_id>/call/", views.at_risk_call, name="at-risk-call"),
     path("lifecycle/", views.lifecycle, name="lifecycle"),
     path("cross-sell/", cross_sell_views.cross_sell, name="cross-sell"),
@@ -15,6 +16,16 @@ urlpatterns = [
         segment_views.segment_detail,
         {"kind": "rfm"},
         name="segment-rfm",
+    ),
+    path(
+        "segments/<str:kind>/<str:code>/invite/",
+        segment_views.segment_invite,
+        name="segment-invite",
+    ),
+    path(
+        "segments/<str:kind>/<str:code>/export.csv",
+        segment_views.segment_export,
+        name="segment-export",
     ),
     path(
         "segments/stage/<str:code>/",

@@ -1,16 +1,19 @@
-"""Staff pages: the churn warning list (/staff/customers/at-risk/), its export and the call
-action, and the lifecycle page (/staff/customers/lifecycle/)."""
+"""Staff pages: the churn warning list (/staff/customers/at-risk/), its export, the call
+action and "invite to a win-back survey", and the lifecycle page (/staff/customers/lifecycle/)."""
 
 from __future__ import annotations
 
 import csv
 import io
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,9 +33,37 @@ from analytics.relationship.queries import (
 )
 from analytics.relationship.services import churn_call_case_open
 from surveyhub.spreadsheets.formula_guard import safe_cell
+from surveys.models import Survey, SurveyStatus
 from surveys.privacy.access_log import personal_data_access_record, personal_data_listed
 
 EXPORT_MAX = 100_000
+
+
+def invite_url(survey_id: int, audience: dict[str, list[str]]) -> str:
+    """The distribution builder of a survey with these audience filters ticked."""
+    query = urlencode(audience, doseq=True)
+    return reverse("surveys:distribution-list", args=[survey_id]) + "?" + query
+
+
+def surveys_to_invite_to(user) -> list[tuple[int, str]]:
+    """(id, title in the reader's language) of the surveys a user may invite to: the open
+    ones, newest first."""
+    if not user.has_perm("surveys.add_distribution"):
+        return []
+    language = get_language() or ""
+    surveys = Survey.objects.filter(status=SurveyStatus.ACTIVE).order_by("-id")[:100]
+    return [(s.pk, s.title_in("en" if language.startswith("en") else language)) for s in surveys]
+
+
+def chosen_survey(request) -> Survey | None:
+    """The open survey of ?survey=<id>; None (and a message to choose one) otherwise."""
+    raw = str(request.GET.get("survey", ""))
+    survey = None
+    if raw.isdigit():
+        survey = Survey.objects.filter(pk=int(raw), status=SurveyStatus.ACTIVE).first()
+    if survey is None:
+        messages.error(request, _("Choose an open survey to invite to."))
+    return survey
 
 
 def _band(request) -> str:
@@ -60,6 +91,7 @@ def at_risk(request):
             "run": run, "page": page, "rows": rows, "band": band,
             "model_lines": model_in_words(run) if run else [],
             "can_call": request.user.has_perm("feedback.change_case"),
+            "surveys": surveys_to_invite_to(request.user),
             "can_export": request.user.has_perm("surveys.export_customer"),
         },
     )  # fmt: skip
@@ -70,6 +102,14 @@ def at_risk(request):
 @permission_required("surveys.export_customer", raise_exception=True)
 def at_risk_export(request):
     run = latest_run()  # without a run: the header alone
+    values = at_risk_values(run, band=_band(request)) if run else []
+    name = f"at-risk-{run.as_of}.csv" if run else "at-risk.csv"
+    return values_csv(request, run, values, resource="customers_at_risk", filename=name)
+
+
+def values_csv(request, run, values, *, resource: str, filename: str) -> HttpResponse:
+    """A CSV of customer values (at most EXPORT_MAX rows), in words, logged as a personal-data
+    export of `resource`."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([
@@ -78,8 +118,7 @@ def at_risk_export(request):
         _("Lifecycle stage"), _("RFM segment"),
     ])  # fmt: skip
     count = 0
-    values = at_risk_values(run, band=_band(request))[:EXPORT_MAX] if run else []
-    for value in values:  # labels, not stored codes: people read this file
+    for value in values[:EXPORT_MAX]:  # labels, not stored codes: people read this file
         writer.writerow([
             safe_cell(value.customer.external_id or ""), safe_cell(value.customer.name),
             "" if value.churn_risk is None else round(value.churn_risk, 4),
@@ -89,13 +128,27 @@ def at_risk_export(request):
         ])  # fmt: skip
         count += 1
     personal_data_access_record(
-        action="export", resource="customers_at_risk", object_id=run.pk if run else "",
+        action="export", resource=resource, object_id=run.pk if run else "",
         count=count, request=request,
     )  # fmt: skip
     reply = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    name = f"at-risk-{run.as_of}.csv" if run else "at-risk.csv"
-    reply["Content-Disposition"] = f'attachment; filename="{name}"'
+    reply["Content-Disposition"] = f'attachment; filename="{filename}"'
     return reply
+
+
+@login_required
+@permission_required("analytics.view_customervalue", raise_exception=True)
+@permission_required("surveys.add_distribution", raise_exception=True)
+def at_risk_invite(request):
+    """Invite the list to a win-back survey: to the survey's distribution builder with the
+    churn-risk band(s) of the list ticked."""
+    survey = chosen_survey(request)
+    if survey is None:
+        return redirect(reverse("relationship:at-risk") + f"?band={_band(request)}")
+    bands = (
+        [ChurnBand.HIGH] if _band(request) == ChurnBand.HIGH else [ChurnBand.HIGH, ChurnBand.MEDIUM]
+    )
+    return redirect(invite_url(survey.pk, {"churn_band": bands}))
 
 
 @require_POST

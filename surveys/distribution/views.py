@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from surveyhub.security.ratelimit import public_page
 from surveys.distribution.audience_preview import audience_preview, email_preview
 from surveys.distribution.building import distribution_queue_build
-from surveys.distribution.forms import DistributionForm, audience_description
+from surveys.distribution.forms import CHOICE_FILTERS, DistributionForm, audience_description
 from surveys.distribution.invitations import (
     DistributionError,
     distribution_cancel,
@@ -160,7 +160,7 @@ def distribution_list(request, survey_id):
     POST with action=count (the no-script way) shows the audience size and the email
     preview; any other POST creates the distribution and queues its audience's build."""
     survey = get_object_or_404(Survey, pk=survey_id)
-    form = DistributionForm(request.POST or None)
+    form = DistributionForm(request.POST or None, initial=_initial_audience(request.GET))
     preview = None
     if request.method == "POST":
         if not request.user.has_perm("surveys.add_distribution"):
@@ -185,6 +185,12 @@ def distribution_list(request, survey_id):
         request, "surveys/distribution/list.html", context,
         status=400 if form.is_bound and form.errors and preview is None else 200,
     )  # fmt: skip
+
+
+def _initial_audience(query) -> dict:
+    """The builder's choice filters ticked from the query (?lifecycle_stage=lost&…): how other
+    pages ("invite this segment") open it with their audience chosen; nothing is sent yet."""
+    return {key: query.getlist(key) for key in CHOICE_FILTERS if query.getlist(key)}
 
 
 def _empty_audience(form: DistributionForm, survey: Survey) -> str:
