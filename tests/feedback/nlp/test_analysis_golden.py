@@ -19,8 +19,8 @@ from pathlib import Path
 if __name__ == "__main__":  # regenerating: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
-from feedback.nlp import memo  # noqa: E402
-from feedback.nlp.pipeline import analyse  # noqa: E402
+from feedback.nlp import memo
+from feedback.nlp.pipeline import analyse
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "feedback" / "nlp" / "data"
@@ -80,7 +80,8 @@ def fingerprints(texts: list[str], batch: int) -> list[str]:
 
 def _compare(got: list[str], expected: list[str], texts: list[str]) -> None:
     assert len(got) == len(expected)
-    differing = [texts[i][:40] for i, (a, b) in enumerate(zip(got, expected)) if a != b]
+    pairs = enumerate(zip(got, expected, strict=True))
+    differing = [texts[i][:40] for i, (a, b) in pairs if a != b]
     assert not differing, f"{len(differing)} texts analysed differently, e.g. {differing[:5]}"
 
 
