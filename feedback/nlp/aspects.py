@@ -99,40 +99,94 @@ def _has_opinion(words: list[str]) -> bool:
     return any(word_polarity(w) for w in words)
 
 
-# Clause → words, and clause → score under ``_CLAUSE_SCORES.model``: customers repeat the
-# same clauses ("物流很快", "客服态度很好") across thousands of comments.
+# Clause → words, clause → score under ``_CLAUSE_SCORES.model`` and clause → aspect keys
+# under ``_CLAUSE_ASPECTS.lexicon``: customers repeat the same clauses ("物流很快",
+# "客服态度很好") across thousands of comments.
 _CLAUSE_WORDS = BoundedMemo(cut, 100_000)
 _CLAUSE_SCORES = BoundedMemo(None, 100_000)
+_CLAUSE_ASPECTS = BoundedMemo(None, 100_000)
 
 
-class _Cuts(dict):
+class ClauseWords(dict):
     """Segmentation of the clauses of one batch: whole texts from the caller, else memo."""
 
     def __missing__(self, clause: str) -> list[str]:
         return _CLAUSE_WORDS[clause]
 
 
-def _aspect_clauses(text: str, lexicon: AspectLexicon, cuts: _Cuts) -> list[tuple[list[str], str]]:
+def _aspect_clauses(
+    text: str, lexicon: AspectLexicon, cuts: ClauseWords
+) -> list[tuple[tuple[str, ...], str]]:
     """(aspects, clause) pairs; an aspect with no opinion borrows the next clause's."""
     if not lexicon.mentions_any(text):
         return []
     clauses = split_clauses(text)
-    pairs: list[tuple[list[str], str]] = []
+    # Each clause matched once (memoised), also when it is looked at as the next clause.
+    found_in = list(map(_CLAUSE_ASPECTS.__getitem__, clauses))
+    pairs: list[tuple[tuple[str, ...], str]] = []
     i = 0
     while i < len(clauses):
-        clause = clauses[i]
-        found = lexicon.match(clause)
+        found = found_in[i]
         if not found:
             i += 1
             continue
+        clause = clauses[i]
         # "物流方面，太慢了": the opinion is in the next clause when this one has none.
-        next_is_plain = i + 1 < len(clauses) and not lexicon.match(clauses[i + 1])
+        next_is_plain = i + 1 < len(clauses) and not found_in[i + 1]
         if next_is_plain and not _has_opinion(cuts[clause]):
             clause = f"{clause}，{clauses[i + 1]}"
             i += 1
         pairs.append((found, clause))
         i += 1
     return pairs
+
+
+def find_aspect_clauses(
+    texts: list[str], lexicon: AspectLexicon | None, cuts: ClauseWords
+) -> tuple[list[list[tuple[tuple[str, ...], str]]], dict[str, float | None]]:
+    """Per text its (aspects, clause) pairs, and every clause → its memoised score under
+    the current model (None when it has to be scored)."""
+    lexicon = lexicon or _default_lexicon()
+    if getattr(_CLAUSE_ASPECTS, "lexicon", None) is not lexicon:
+        _CLAUSE_ASPECTS.clear()
+        _CLAUSE_ASPECTS.lexicon = lexicon
+        _CLAUSE_ASPECTS.compute = lambda clause: tuple(lexicon.match(clause))
+    model = sentiment.get_model()
+    if getattr(_CLAUSE_SCORES, "model", None) is not model:
+        _CLAUSE_SCORES.clear()
+        _CLAUSE_SCORES.model = model
+    per_text = [_aspect_clauses(t, lexicon, cuts) if t else [] for t in texts]
+    memoised = _CLAUSE_SCORES.get
+    by_clause = {clause: memoised(clause) for pairs in per_text for _, clause in pairs}
+    return per_text, by_clause
+
+
+def remember_clause_scores(clauses: list[str], scores: list[float]) -> None:
+    """Keep freshly computed clause scores for the next batches."""
+    store = _CLAUSE_SCORES.store
+    for clause, value in zip(clauses, scores, strict=True):
+        store(clause, value)
+
+
+def aspect_sentiments(
+    per_text: list[list[tuple[tuple[str, ...], str]]], by_clause: dict[str, float]
+) -> list[list[AspectSentiment]]:
+    """Per text one ``AspectSentiment`` per aspect, from the scores of its clauses."""
+    results: list[list[AspectSentiment]] = []
+    for pairs in per_text:
+        # One entry per aspect: "售后态度差，售后电话也打不通" names 售后 twice.
+        by_aspect: dict[str, AspectSentiment] = {}
+        for found, clause in pairs:
+            value = by_clause[clause]
+            for aspect in found:
+                kept = by_aspect.get(aspect)
+                # Of two clauses on one aspect, the clearer opinion (the first on a tie).
+                if kept is None or abs(value - 0.5) > abs(kept.score - 0.5):
+                    by_aspect[aspect] = AspectSentiment(
+                        aspect, value, sentiment.label(value), clause
+                    )
+        results.append(list(by_aspect.values()))
+    return results
 
 
 def analyse_aspects_normalized(
@@ -145,41 +199,17 @@ def analyse_aspects_normalized(
     ``known``: text → (words, score) already computed by the caller; a clause that is a
     whole text of the batch ("物流太慢了") takes them instead of being cut and scored again.
     """
-    lexicon = lexicon or _default_lexicon()
     known = known or {}
-    cuts = _Cuts((text, words) for text, (words, _) in known.items())
-    per_text = [_aspect_clauses(t, lexicon, cuts) if t else [] for t in texts]
-    clauses = [clause for pairs in per_text for _, clause in pairs]
-    model = sentiment.get_model()
-    if getattr(_CLAUSE_SCORES, "model", None) is not model:
-        _CLAUSE_SCORES.clear()
-        _CLAUSE_SCORES.model = model
-    by_clause = {c: known[c][1] if c in known else _CLAUSE_SCORES.get(c) for c in clauses}
+    cuts = ClauseWords((text, words) for text, (words, _) in known.items())
+    per_text, by_clause = find_aspect_clauses(texts, lexicon, cuts)
+    for clause in by_clause:
+        if clause in known:
+            by_clause[clause] = known[clause][1]
     unknown = [c for c, value in by_clause.items() if value is None]
-    fresh = sentiment.score_segmented(unknown, [cuts[c] for c in unknown])
-    for clause, value in zip(unknown, fresh, strict=True):
-        by_clause[clause] = _CLAUSE_SCORES.store(clause, float(value))
-    scores = iter([by_clause[c] for c in clauses])
-    results: list[list[AspectSentiment]] = []
-    for pairs in per_text:
-        # One entry per aspect: "售后态度差，售后电话也打不通" names 售后 twice.
-        by_aspect: dict[str, AspectSentiment] = {}
-        for found, clause in pairs:
-            value = float(next(scores))
-            label = sentiment.label(value)
-            for aspect in found:
-                by_aspect[aspect] = _stronger(
-                    by_aspect.get(aspect), AspectSentiment(aspect, value, label, clause)
-                )
-        results.append(list(by_aspect.values()))
-    return results
-
-
-def _stronger(kept: AspectSentiment | None, new: AspectSentiment) -> AspectSentiment:
-    """Of two clauses on one aspect, the one with the clearer opinion (the first on a tie)."""
-    if kept is None or abs(new.score - 0.5) > abs(kept.score - 0.5):
-        return new
-    return kept
+    fresh = sentiment.score_segmented(unknown, [cuts[c] for c in unknown]).tolist()
+    remember_clause_scores(unknown, fresh)
+    by_clause.update(zip(unknown, fresh, strict=True))
+    return aspect_sentiments(per_text, by_clause)
 
 
 def analyse_aspects(

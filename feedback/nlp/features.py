@@ -164,35 +164,37 @@ def _lexicon_verdict(hits: dict[str, int]) -> list[str]:
     return features
 
 
-@register
-@lru_cache(maxsize=100_000)  # training hashes each feature string many times
-def feature_index(token: str) -> int:
+def _column(token: str) -> int:
     """Column of a feature string: MurmurHash3 (seed 0) modulo ``N_FEATURES``."""
     return murmurhash3_32(token, seed=0, positive=True) % N_FEATURES
 
 
+# training hashes each feature string many times
+feature_index = register(lru_cache(maxsize=100_000)(_column))
+
+# The memo tables below hash their misses directly: they are the cache of those strings.
 # (last characters of a word, first of the next) → column of "c:" + both.
-_CHAR_COLUMNS = BoundedMemo(lambda pair: feature_index("c:" + pair[0] + pair[1]), 200_000)
+_CHAR_COLUMNS = BoundedMemo(lambda pair: _column("c:" + pair[0] + pair[1]), 200_000)
 # (previous word, word) → column of "b:" + previous + "|" + word.
-_BIGRAM_COLUMNS = BoundedMemo(lambda pair: feature_index(f"b:{pair[0]}|{pair[1]}"), 200_000)
+_BIGRAM_COLUMNS = BoundedMemo(lambda pair: _column(f"b:{pair[0]}|{pair[1]}"), 200_000)
 
 
 @register
 @lru_cache(maxsize=100_000)
 def _word_columns(word: str) -> tuple:
     """What the feature loop needs of a word, computed once per word: (kind, polarity,
-    column of w:word, of n:word, of p:polarity, of p:not-polarity, columns of the word's own
-    characters and character pairs, its first and last character (None if it has none))."""
+    column of w:word, of n:word, "not-" + polarity, columns of the word's own characters
+    and character pairs, its first and last character (None if it has none), whether it
+    starts and ends with a Latin letter)."""
     kind, polarity = _word_kind(word)
     chars = _CHAR_RE.findall(word)
     own = [*chars, *map(str.__add__, chars, chars[1:])]
     return (
         kind,
         polarity,
-        feature_index("w:" + word),
-        feature_index("n:" + word),
-        feature_index("p:" + polarity) if polarity else -1,
-        feature_index("p:not-" + polarity) if polarity else -1,
+        _column("w:" + word),
+        _column("n:" + word),
+        "not-" + polarity if polarity else None,
         tuple(feature_index("c:" + c) for c in own),
         chars[0] if chars else None,
         chars[-1] if chars else None,
@@ -201,77 +203,113 @@ def _word_columns(word: str) -> tuple:
     )
 
 
-def feature_columns(text: str, words: list[str]) -> list[int]:
-    """Columns of ``sentiment_tokens(text, words)``: the same features (possibly repeated),
-    from cached per-word columns instead of building and hashing strings (the scoring hot
-    path). Character pairs across two words are the only character features looked up."""
+def _segment_columns(words: tuple[str, ...]) -> tuple[tuple[int, ...], tuple]:
+    """Word and bigram columns of a run of words between two breaks (punctuation, contrast
+    words), and its lexicon hits as sorted (kind, count) pairs. Nothing crosses a break:
+    negation scope, the previous word and the last opinion start afresh after one, and
+    negation after its word looks no further than the break.
+
+    The polarity features themselves are not listed: "p:pos" is among the features of
+    ``sentiment_tokens`` exactly when the text's count of "pos" hits ends at one or more
+    (a negator after its word turns a "pos" into a "not-pos"), so ``_verdict_columns``
+    adds them from the counts of the whole text."""
     columns: list[int] = []
     append = columns.append
-    extend = columns.extend
-    char = _CHAR_COLUMNS
     bigram = _BIGRAM_COLUMNS
-    infos = list(map(_word_columns, words))
     hits: dict[str, int] = {}
     previous = "^"
     negated_left = 0
-    last_opinion: tuple[int, str] | None = None
-    for i, word in enumerate(words):
-        kind, polarity, w_col, n_col, p_col, not_p_col, _, _, _, _, _ = infos[i]
-        if kind is _BREAK:
-            negated_left = 0
-            previous = "^"
-            last_opinion = None
-            if word in CONTRAST_WORDS:
-                append(w_col)
-            continue
+    last_opinion: str | None = None  # polarity of the last opinion word not yet negated
+    for after, word in enumerate(words, 1):
+        kind, polarity, w_col, n_col, not_polarity = _word_columns(word)[:5]
         if kind is _NEGATOR:
-            if last_opinion is not None and word in POST_NEGATORS and _clause_ends(words, i + 1):
-                index, polarity = last_opinion
-                columns[index] = feature_index("p:not-" + polarity)
-                hits[polarity] -= 1
-                hits["not-" + polarity] = hits.get("not-" + polarity, 0) + 1
+            if last_opinion is not None and word in POST_NEGATORS and _clause_ends(words, after):
+                hits[last_opinion] -= 1
+                key = "not-" + last_opinion
+                hits[key] = hits.get(key, 0) + 1
                 last_opinion = None
             else:
                 # Two negators cancel out: 不是不好 is not negative.
                 negated_left = 0 if negated_left else NEGATION_SCOPE
             append(w_col)
-            append(bigram[previous, word])
-            previous = word
-            continue
-        if negated_left:
+        elif negated_left:
             append(n_col)
             if polarity:
-                append(not_p_col)
-                hits["not-" + polarity] = hits.get("not-" + polarity, 0) + 1
+                hits[not_polarity] = hits.get(not_polarity, 0) + 1
             negated_left -= 1
         else:
             append(w_col)
             if polarity:
-                append(p_col)
                 hits[polarity] = hits.get(polarity, 0) + 1
-                last_opinion = (len(columns) - 1, polarity)
+                last_opinion = polarity
         append(bigram[previous, word])
         previous = word
-    extend(map(feature_index, _lexicon_verdict(hits)))
+    return tuple(columns), tuple(sorted(hits.items()))
+
+
+def _verdict_columns(hits: tuple[tuple[str, int], ...]) -> tuple[int, ...]:
+    """Columns of the polarity features ("p:pos", "p:not-neg" … for every kind counted
+    at least once) and of ``_lexicon_verdict``, from a text's sorted hit counts."""
+    present = [feature_index("p:" + kind) for kind, count in hits if count >= 1]
+    return (*present, *map(feature_index, _lexicon_verdict(dict(hits))))
+
+
+# Customers repeat the same phrases ("物流很快", "客服态度很好"): runs of words between
+# breaks → their columns and hits. Hit counts of a text → its lexicon columns.
+_SEGMENTS = BoundedMemo(_segment_columns, 50_000)
+_VERDICTS = BoundedMemo(_verdict_columns, 10_000)
+
+
+def feature_columns(text: str, words: list[str]) -> list[int]:
+    """Columns of ``sentiment_tokens(text, words)``: the same features (possibly repeated,
+    in another order), from memoised runs of words between breaks and cached per-word
+    columns instead of building and hashing strings (the scoring hot path). Character pairs
+    across two words are the only character features looked up."""
+    columns: list[int] = []
+    extend = columns.extend
+    segments = _SEGMENTS
+    char = _CHAR_COLUMNS
+    # Character columns in their own list: they are dropped when the text must give them.
     own: list[int] = []
+    own_extend = own.extend
+    hits: dict[str, int] = {}
+    start = 0
     last = None
     ends_latin = False
-    for info in infos:
-        first = info[7]
+    text_chars = "<" in text  # PII placeholders: characters come from the text
+    for end, info in enumerate(map(_word_columns, words)):
+        if info[0] is _BREAK:
+            if end > start:
+                segment, segment_hits = segments[tuple(words[start:end])]
+                extend(segment)
+                for kind, count in segment_hits:
+                    hits[kind] = hits.get(kind, 0) + count
+            if words[end] in CONTRAST_WORDS:
+                columns.append(info[2])
+            start = end + 1
+        if text_chars:
+            continue
+        first = info[6]
         if first is not None:
-            if ends_latin and info[9]:
+            if ends_latin and info[8]:
                 # jieba split a run of letters ("dis|app|ointed"): characters come from the
-                # text, where the run is whole. Also for PII placeholders ("<phone>").
-                break
-            own.extend(info[6])
+                # text, where the run is whole.
+                text_chars = True
+                continue
+            own_extend(info[5])
             if last is not None:
                 own.append(char[last, first])
-            last = info[8]
-        ends_latin = info[10]
-    else:
-        if "<" not in text:
-            columns.extend(own)
-            return columns
+            last = info[7]
+        ends_latin = info[9]
+    if len(words) > start:
+        segment, segment_hits = segments[tuple(words[start:])]
+        extend(segment)
+        for kind, count in segment_hits:
+            hits[kind] = hits.get(kind, 0) + count
+    extend(_VERDICTS[tuple(sorted(hits.items()))])
+    if not text_chars:
+        extend(own)
+        return columns
     chars = _CHAR_RE.findall(text)
     extend([char[c, ""] for c in chars])
     extend([char[pair] for pair in pairwise(chars)])

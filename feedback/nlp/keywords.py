@@ -99,13 +99,14 @@ def rank_keyword_tokens(
     path: its tokens are filtered once for keywords and topics)."""
     if not tokens:
         return []
-    weight = (idf or IdfTable.default()).weight
+    table = idf or IdfTable.default()
+    weights, default = table.idf, table.default_idf  # ``table.weight``, without the call
     counts: dict[str, int] = {}  # first-appearance order: the stable sort keeps it on ties
     for token in tokens:
         counts[token] = counts.get(token, 0) + 1
     if len(counts) == 1:
         return list(counts)[:top_k]
-    return sorted(counts, key=lambda t: -counts[t] * weight(t))[:top_k]
+    return sorted(counts, key=lambda t: -counts[t] * weights.get(t, default))[:top_k]
 
 
 def textrank_keywords(

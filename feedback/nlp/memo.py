@@ -24,9 +24,15 @@ class BoundedMemo(dict):
         _TABLES.append(self)
 
     def __missing__(self, key: Any) -> Any:
-        if self.compute is None:
+        compute = self.compute
+        if compute is None:
             raise KeyError(key)
-        return self.store(key, self.compute(key))
+        value = compute(key)
+        # ``store``, inlined: misses are frequent while a worker meets new words.
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = value
+        return value
 
     def store(self, key: Any, value: Any) -> Any:
         """Remember ``value`` for ``key`` (emptying the table first if full); returns it."""

@@ -96,6 +96,7 @@ _DIGIT_RE = re.compile(r"\d")
 # Lone surrogates (broken UTF-16 from some clients) cannot even be encoded; controls are noise.
 _UNENCODABLE_RE = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_ESCAPED_BYTE_RE = re.compile("[\udc80-\udcff]")
 _LATIN_WORD_RE = re.compile(r"[a-z]{2,}")
 _MOJIBAKE_MARK = "锟斤拷"
 _ODD_CHAR_RE = re.compile("[\ufffd\u00c0-\u00ff]")
@@ -174,8 +175,13 @@ def repair_mojibake(text: str) -> str | None:
     # survives this round trip, so success means the text was garbled.
     if len(text) >= 3 and _CJK_RE.search(text):
         try:
-            fixed = text.encode("gbk").decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
+            encoded = text.encode("gbk")
+        except UnicodeEncodeError:
+            return None
+        # As a strict decode, without raising (most texts fail it, and raising is slow):
+        # a byte strict UTF-8 rejects becomes a lone surrogate, which it never yields.
+        fixed = encoded.decode("utf-8", "surrogateescape")
+        if _ESCAPED_BYTE_RE.search(fixed) is not None:
             return None
         if _CJK_RE.search(fixed) and fixed != text:
             return fixed

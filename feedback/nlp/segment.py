@@ -85,7 +85,7 @@ def cut(text: str) -> list[str]:
     if not text:
         return []
     text = PII_MASK_RE.sub("，", text)
-    return [w for w in get_tokenizer().lcut(text) if w.strip()]
+    return list(filter(str.strip, get_tokenizer().lcut(text)))
 
 
 @register
@@ -106,7 +106,10 @@ def keyword_tokens(text: str) -> list[str]:
 
 def split_clauses(text: str) -> list[str]:
     """Split a text into clauses on punctuation and before contrast words."""
+    text = PII_MASK_RE.sub("，", text)
+    if _CONTRAST_RE.search(text) is None:  # most texts: no contrast word, one split
+        return [stripped for part in _CLAUSE_RE.split(text) if (stripped := part.strip())]
     clauses = []
-    for part in _CLAUSE_RE.split(PII_MASK_RE.sub("，", text)):
+    for part in _CLAUSE_RE.split(text):
         clauses.extend(p.strip() for p in _CONTRAST_RE.split(part) if p.strip())
     return clauses
