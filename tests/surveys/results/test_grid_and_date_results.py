@@ -93,7 +93,7 @@ def _check(body, questions, expected):
         assert row["answered"] == sum(counted.values())
         assert {p["value"]: p["count"] for p in row["points"]} == {
             n: counted[n] for n in range(1, 6)
-        }  # noqa: E501
+        }
         mean = sum(k * n for k, n in counted.items()) / sum(counted.values())
         assert row["mean"] == pytest.approx(mean)
     rank = questions["rank"]["rows"]
