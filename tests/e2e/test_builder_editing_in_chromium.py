@@ -7,10 +7,10 @@ import os
 from pathlib import Path
 
 import pytest
-from django.test import Client
 
 from surveyhub.security.roles import Role
 from surveys.design.services import survey_create
+from tests.e2e.designer_session import drag, signed_in_context
 from tests.factories import UserFactory
 from tests.support import wait_until
 
@@ -37,28 +37,8 @@ def _keys(survey) -> list[str]:
 
 
 def _context(browser, live_server, width: int, language: str):
-    client = Client()
-    client.force_login(UserFactory(role=Role.DESIGNER))
-    context = browser.new_context(
-        viewport={"width": width, "height": 900}, locale=language,
-        extra_http_headers={"Accept-Language": language},
-    )  # fmt: skip
-    context.add_cookies([
-        {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url},
-        {"name": "django_language", "value": language, "url": live_server.url},
-    ])  # fmt: skip
-    return context
-
-
-def _drag(page, source, target) -> None:
-    """Drag with the mouse as a person does (SortableJS's pointer fallback)."""
-    start, end = source.bounding_box(), target.bounding_box()
-    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(start["x"] + 4, start["y"] - 6, steps=4)
-    page.mouse.move(end["x"] + 20, end["y"] + 8, steps=15)
-    page.mouse.move(end["x"] + 20, end["y"] + 4, steps=3)
-    page.mouse.up()
+    user = UserFactory(role=Role.DESIGNER)
+    return signed_in_context(browser, live_server, user, width=width, language=language)
 
 
 def test_a_designer_edits_in_place_drags_duplicates_writes_logic_and_undoes(
@@ -90,7 +70,7 @@ def test_a_designer_edits_in_place_drags_duplicates_writes_logic_and_undoes(
         "xujiahui", "o2", "o3"]  # fmt: skip
 
     # Drag the new question above the comment.
-    _drag(page, page.locator("#q-q3 .drag-handle"), page.locator("#q-comment"))
+    drag(page, page.locator("#q-q3 .drag-handle"), page.locator("#q-comment"))
     wait_until(lambda: _keys(survey) == ["nps", "q3", "comment"])
     page.wait_for_selector(".builder-notes >> text=新顺序已保存。")
     cards = page.locator("#question-list > li").evaluate_all("els => els.map(e => e.id)")

@@ -53,20 +53,31 @@ def _taken(adapter) -> HttpResponse:
     )
 
 
+def _pushed(request, provider: str, token: str, *, parse: str, record, missing, bad_form, kind):
+    """A provider's push to its secret URL: parsed by the adapter's `parse` method, handed
+    to `record`, answered as the provider expects; a wrong URL is a 404, a body not in the
+    documented form a 400 that says why."""
+    if not _known_callback(provider, token):
+        return JsonResponse({"detail": missing}, status=404)
+    adapter = PROVIDERS[provider]
+    try:
+        pushed = getattr(adapter, parse)(request.body)
+    except ReceiptError as exc:
+        return JsonResponse({"detail": bad_form % {"why": exc}}, status=400)
+    counted = record(pushed)
+    logger.info("%s %s: %s pushed, %s recorded", provider, kind, len(pushed), counted)
+    return _taken(adapter)
+
+
 @csrf_exempt
 @require_POST
 def delivery_receipts(request, provider, token):
-    if not _known_callback(provider, token):
-        return JsonResponse({"detail": _("There is no receipt address here.")}, status=404)
-    adapter = PROVIDERS[provider]
-    try:
-        receipts = adapter.parse_receipts(request.body)
-    except ReceiptError as exc:
-        message = _("The delivery report is not in the provider's documented form: %(why)s.")
-        return JsonResponse({"detail": message % {"why": exc}}, status=400)
-    matched = receipts_record(receipts=receipts)
-    logger.info("%s receipts: %s reports, %s invitations", provider, len(receipts), matched)
-    return _taken(adapter)
+    return _pushed(
+        request, provider, token, parse="parse_receipts", kind="receipts",
+        record=lambda receipts: receipts_record(receipts=receipts),
+        missing=_("There is no receipt address here."),
+        bad_form=_("The delivery report is not in the provider's documented form: %(why)s."),
+    )  # fmt: skip
 
 
 # Replies (MO / uplink): Aliyun's SmsUp messages and Tencent's reply callback, pushed to a
@@ -74,14 +85,9 @@ def delivery_receipts(request, provider, token):
 @csrf_exempt
 @require_POST
 def inbound_replies(request, provider, token):
-    if not _known_callback(provider, token):
-        return JsonResponse({"detail": _("There is no reply address here.")}, status=404)
-    adapter = PROVIDERS[provider]
-    try:
-        replies = adapter.parse_replies(request.body)
-    except ReceiptError as exc:
-        message = _("The reply message is not in the provider's documented form: %(why)s.")
-        return JsonResponse({"detail": message % {"why": exc}}, status=400)
-    opted_out = replies_record(replies=replies)
-    logger.info("%s replies: %s texts, %s numbers opted out", provider, len(replies), opted_out)
-    return _taken(adapter)
+    return _pushed(
+        request, provider, token, parse="parse_replies", kind="replies",
+        record=lambda replies: replies_record(replies=replies),
+        missing=_("There is no reply address here."),
+        bad_form=_("The reply message is not in the provider's documented form: %(why)s."),
+    )  # fmt: skip
