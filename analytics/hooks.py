@@ -3,7 +3,8 @@
 - surveys' audience filters "purchased_within_days", "rfm_segment", "value_tier";
 - the customer 360 "value" panel and the `value` of `customers/{id}/` (RFM, CLV, P(alive));
 - `customer_value_tier(customer_id)` for feedback's case priority, registered with
-  feedback.cases.priority.register_value_tier_provider.
+  feedback.cases.priority.register_value_tier_provider;
+- the RFM segment and value tier of the results' pre-aggregate (surveys.results.segments).
 
 All read the latest CLV run; a customer absent from it (no purchases) has no value tier.
 """
@@ -34,6 +35,7 @@ from surveys.customers.panels import (
 from surveys.design.piping import register_piping_field
 from surveys.distribution.audience import AudienceFilter, register_audience_filter
 from surveys.distribution.email_fields import EmailField, register_email_field
+from surveys.results.segments import FactSegment, register_fact_segment
 
 MAX_DAYS = 3650
 
@@ -209,6 +211,27 @@ def register_case_priority_hook() -> None:
     register_value_tier_provider(_value_tier_of)
 
 
+def _latest_run_basis() -> str:
+    return f"clv-run:{_latest_run_id()}"
+
+
+def _latest_values(column: str):
+    def values() -> QuerySet:
+        latest = CustomerValue.objects.filter(run_id=_latest_run_id())
+        return latest.exclude(**{column: ""}).values_list("customer_id", column).order_by()
+
+    return values
+
+
+def register_result_segments() -> None:
+    """The RFM segment and value tier of the latest CLV run, kept in the results'
+    pre-aggregate (a new run changes the basis: the next refresh rebuilds it)."""
+    for key in ("rfm_segment", "value_tier"):
+        register_fact_segment(
+            FactSegment(key=key, basis=_latest_run_basis, values=_latest_values(key))
+        )
+
+
 def register_hooks() -> None:
     """Called from AnalyticsConfig.ready(); safe to call again (registries replace by key)."""
     register_audience_filters()
@@ -217,3 +240,4 @@ def register_hooks() -> None:
     register_relationship_hooks()  # directory and audience filters: stage, churn band, NPS…
     register_referral_hooks()  # thank-you referral offer, 360 panel, demographic filters
     register_distribution_hooks()
+    register_result_segments()

@@ -49,6 +49,8 @@ class ResultCube(models.Model):
     built_at = models.DateTimeField(_("built at"))
     responses = models.PositiveIntegerField(_("aggregated responses"), default=0)
     speeder_threshold = models.DurationField(_("speeder threshold"), null=True, blank=True)
+    # What the facts' customer segments were read for (surveys.results.segments).
+    segments_basis = models.TextField(_("customer segments of"), blank=True, default="")
 
     class Meta:
         verbose_name = _("results pre-aggregate")
@@ -89,11 +91,19 @@ class CodeArrayField(models.Field):
         return "integer[]" if connection.vendor == "postgresql" else "text"
 
 
+class SegmentArrayField(models.Field):
+    """A text[] on PostgreSQL (see CodeArrayField), text on the others."""
+
+    def db_type(self, connection):
+        return "text[]" if connection.vendor == "postgresql" else "text"
+
+
 class ResultFact(models.Model):
     """One aggregated completed response in compact form: its facets (the customer's region
     as it was when aggregated: a trigger marks the cube stale when it changes), quality `flags`
     (1 speeder, 2 straight-liner, 4 duplicate device) and the `codes` (ResultCode) of what it
-    counts, so any combination of filters is one scan of the matching rows."""
+    counts, so any combination of filters is one scan of the matching rows; `segments` the
+    customer's segments, as of the cube's `segments_basis`."""
 
     response_id = models.BigIntegerField(primary_key=True)
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
@@ -107,6 +117,8 @@ class ResultFact(models.Model):
     nps_score = models.SmallIntegerField(null=True)
     flags = models.SmallIntegerField(default=0)
     codes = CodeArrayField()
+    # "<key>:<value>" of the customer's registered segments (surveys.results.segments).
+    segments = SegmentArrayField(null=True)
 
     class Meta:
         indexes = [

@@ -4,13 +4,15 @@
 - `ResultFact`: one row per aggregated completed response, its facets (day, channel, store,
   version, distribution, customer, NPS score), its quality `flags` and its `codes`;
 - `ResultCubeCell`: per local day, quality flags and facet (everything, one channel, store,
-  version, distribution, NPS group, or one counted code: an option chosen, an NPS/CSAT/CES
-  score given) the number of responses counting each code.
+  version, distribution, NPS group, customer segment, one counted code: an option chosen, an
+  NPS/CSAT/CES score given, or an NPS question's group of scores) the number of responses
+  counting each code.
 
 `cube_refresh` (services) builds them or folds the responses completed since the watermark
-into them; `surveys.results.cube_read` answers the counts of any filter set from them — the
-cells when the filters are one facet, else one scan of the matching facts — plus the tail
-completed since the watermark counted live. See `ResultCube` for how it stays exact.
+into them (it rebuilds when the customers' segments changed: `surveys.results.segments`);
+`surveys.results.cube_read` answers the counts of any filter set from them — the cells when
+the filters are one facet, else one scan of the matching facts — plus the tail completed
+since the watermark counted live. See `ResultCube` for how it stays exact.
 """
 
 from __future__ import annotations
@@ -31,12 +33,14 @@ from surveys.results.quality import (
     STRAIGHT_LINE_MIN_ITEMS,
     median_duration,
 )
+from surveys.results.segments import current_basis, set_fact_segments
+from surveys.scoring.rules import NPS_GROUPS, nps_group_range
 
 # Surveys with fewer completed responses are always counted live (fast enough, no upkeep).
 CUBE_MIN_RESPONSES = getattr(settings, "SURVEYHUB_RESULTS_CUBE_MIN_RESPONSES", 20_000)
 # The watermark trails now by this much: responses completed since are counted live.
 TAIL = dt.timedelta(minutes=1)
-RESPONSES, ANSWERED, NUMBER, CHOICE = 0, 1, 2, 3
+RESPONSES, ANSWERED, NUMBER, CHOICE, GROUP = 0, 1, 2, 3, 4
 # Scores of these questions are facets too ("NPS 0–6", "speed 4–5" are read from the cells).
 SCORE_FACET_TYPES = (QuestionType.NPS, QuestionType.CSAT, QuestionType.CES, QuestionType.RATING)
 # A rebuild (new speeder threshold) when the median duration moved by more than this share.
@@ -131,6 +135,48 @@ def _facet_codes(survey: Survey) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def _add_group_markers(cursor, survey: Survey) -> None:
+    """At a full build: one code of kind GROUP (negative, never in a fact) per NPS question
+    key and NPS group, saying the cells hold the facet "scores:<key>:<group>" (the responses
+    that gave that key a score of the group) for every aggregated day — "NPS 0–6" is then
+    one facet, not seven. A key that becomes NPS later gets them at the next full build."""
+    keys = sorted(
+        set(
+            Question.objects.filter(version__survey=survey, type=QuestionType.NPS).values_list(
+                "key", flat=True
+            )
+        )
+    )
+    markers = [(key, group.value) for key in keys for group in NPS_GROUPS]
+    for number, (key, group) in enumerate(markers, start=1):
+        cursor.execute(
+            "INSERT INTO surveys_resultcode (survey_id, code, question_key, kind, value)"
+            " VALUES (%s, %s, %s, %s, %s)",
+            [survey.pk, -number, key, GROUP, group],
+        )
+
+
+def _group_facets(survey: Survey) -> dict[str, list[int]]:
+    """facet "scores:<key>:<group>" → the score codes of that key in the group, for the
+    keys marked at the last full build (see `_add_group_markers`)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT code, question_key, kind, value FROM surveys_resultcode"
+            " WHERE survey_id = %s AND kind IN (%s, %s)",
+            [survey.pk, NUMBER, GROUP],
+        )
+        rows = cursor.fetchall()
+    groups = {}
+    for _code, key, kind, group in rows:
+        if kind == GROUP:
+            low, high = nps_group_range(group)
+            groups[f"scores:{key}:{group}"] = [
+                code for code, k, kind2, value in rows
+                if kind2 == NUMBER and k == key and value.isdigit() and low <= int(value) <= high
+            ]  # fmt: skip
+    return groups
+
+
 def _params(survey: Survey, low, high, tz: str, threshold) -> dict:
     from surveys.scoring.rules import NPS_PASSIVE_MIN, NPS_PROMOTER_MIN
 
@@ -149,8 +195,10 @@ def _params(survey: Survey, low, high, tz: str, threshold) -> dict:
 def _aggregate(cursor, survey: Survey, params: dict, *, fold: bool) -> None:
     cursor.execute(_NEW_CODES, params)
     cursor.execute(_FACTS, params)
+    set_fact_segments(cursor, survey.pk, (params["low"], params["high"]) if fold else None)
     facts = read_facts(params, whole=not fold)
-    copy_cells(cell_lines(facts, survey.pk, _facet_codes(survey)), fold=fold)
+    lines = cell_lines(facts, survey.pk, _facet_codes(survey), _group_facets(survey))
+    copy_cells(lines, fold=fold)
 
 
 def _speeder_threshold(survey: Survey) -> dt.timedelta | None:
@@ -166,6 +214,7 @@ def cube_refresh(*, survey: Survey, rebuild: bool = False, now: dt.datetime | No
         return "skipped"
     high = (now or timezone.now()) - TAIL
     tz = settings.TIME_ZONE
+    basis = current_basis()  # before the values are read (see set_fact_segments)
     with transaction.atomic():
         # Lock first, read after: a completion committing meanwhile is either seen by the
         # statements below or sees the new watermark (and marks the cube stale).
@@ -173,6 +222,7 @@ def cube_refresh(*, survey: Survey, rebuild: bool = False, now: dt.datetime | No
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '256MB'")
             full = rebuild or cube is None or cube.stale or cube.time_zone != tz
+            full = full or cube.segments_basis != basis
             threshold = cube.speeder_threshold if cube else None
             if not full and _drifted(survey, threshold):
                 full = True
@@ -188,6 +238,7 @@ def cube_refresh(*, survey: Survey, rebuild: bool = False, now: dt.datetime | No
                     " VALUES (%s, 0, '', 0, '')",
                     [survey.pk],
                 )
+                _add_group_markers(cursor, survey)
                 low = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
                 _aggregate(cursor, survey, _params(survey, low, high, tz, threshold), fold=False)
                 # Fresh statistics: the reads plan a hash aggregate over the matching facts.
@@ -205,7 +256,7 @@ def cube_refresh(*, survey: Survey, rebuild: bool = False, now: dt.datetime | No
             survey=survey,
             defaults={"watermark": high, "time_zone": tz, "stale": False,
                       "built_at": timezone.now(), "responses": total,
-                      "speeder_threshold": threshold},
+                      "speeder_threshold": threshold, "segments_basis": basis},
         )  # fmt: skip
     return "built" if full else "folded"
 

@@ -28,7 +28,7 @@ SELECT f.day - DATE '1970-01-01', f.flags,
        WHEN f.nps_score >= %(promoter)s THEN 'nps_group:promoter'
        WHEN f.nps_score >= %(passive)s THEN 'nps_group:passive'
        ELSE 'nps_group:detractor' END,
-  array_to_string(f.codes, ',')
+  array_to_string(f.codes, ','), f.segments
 FROM surveys_resultfact f WHERE f.survey_id = %(survey)s
 """
 _IN_RANGE = """ AND f.response_id IN (
@@ -44,6 +44,9 @@ class Facts:
     def __init__(self, rows: Iterator[list[tuple]]):
         self.names: list[str] = ["*"]
         ids: dict[str, int] = {"*": 0}
+        # "segment:<key>:<value>" → the responses (indices) of customers in that segment.
+        self.segments: dict[str, list[int]] = {}
+        offset = 0
         days, flags, dims, flats, lengths = [], [], [], [], []
         for chunk in rows:
             days.append(np.fromiter((r[0] for r in chunk), np.int64, len(chunk)))
@@ -61,6 +64,10 @@ class Facts:
             texts = [r[2 + DIMENSIONS] for r in chunk]
             lengths.append(np.fromiter((t.count(",") + 1 for t in texts), np.int64, len(chunk)))
             flats.append(np.array(",".join(texts).split(","), dtype=np.int64))
+            for i, row in enumerate(chunk):
+                for segment in row[3 + DIMENSIONS] or ():
+                    self.segments.setdefault(f"segment:{segment}", []).append(offset + i)
+            offset += len(chunk)
         self.n = sum(len(d) for d in days)
         if not self.n:
             return
@@ -85,8 +92,12 @@ def read_facts(params: dict, *, whole: bool) -> Facts:
         return Facts(chunks())
 
 
-def cell_lines(facts: Facts, survey_id: int, facet_codes: list[int]) -> Iterator[str]:
-    """The cells as COPY text lines (survey, facet, day, flags, code, n), facet by facet."""
+def cell_lines(
+    facts: Facts, survey_id: int, facet_codes: list[int], groups: dict[str, list[int]]
+) -> Iterator[str]:
+    """The cells as COPY text lines (survey, facet, day, flags, code, n), facet by facet:
+    everything, each dimension's values, each of `facet_codes`, each of `groups` (facet
+    name → codes: the responses counting any of them) and each customer segment."""
     if not facts.n:
         return
     first = int(facts.days.min())
@@ -116,10 +127,16 @@ def cell_lines(facts: Facts, survey_id: int, facet_codes: list[int]) -> Iterator
             carrying = (column == facet_id)[facts.owner]
             yield from lines(_escape(facts.names[facet_id]), base[carrying])
     present = set(np.unique(facts.flat).tolist())
-    for code in sorted(present & set(facet_codes)):
+    wanted = [(f"code:{code}", [code]) for code in sorted(present & set(facet_codes))]
+    wanted += [(name, codes) for name, codes in sorted(groups.items()) if present & set(codes)]
+    for name, codes in wanted:
         has = np.zeros(facts.n, dtype=bool)
-        has[facts.owner[facts.flat == code]] = True
-        yield from lines(f"code:{code}", base[has[facts.owner]])
+        has[facts.owner[np.isin(facts.flat, codes)]] = True
+        yield from lines(_escape(name), base[has[facts.owner]])
+    for name, indices in sorted(facts.segments.items()):
+        has = np.zeros(facts.n, dtype=bool)
+        has[indices] = True
+        yield from lines(_escape(name), base[has[facts.owner]])
 
 
 def _escape(text: str) -> str:

@@ -3,8 +3,10 @@ responses, per-question counts and quality-flag counts of any filter set, exactl
 
 - One facet (or none) besides days and quality exclusions: the cells of that facet — or of
   the few disjoint facets of a score range such as "NPS 0–6" — over the days, flags masked.
-- Anything else (two facets, customer segments): one scan of the matching facts, each
-  response's codes counted.
+  Customer segments are facets too while the cube holds the current ones
+  (`surveys.results.segments`).
+- Anything else (two facets; segments of a newer CLV run): one scan of the matching facts,
+  each response's codes counted.
 Either way the tail completed since the watermark is counted live and added.
 """
 
@@ -16,10 +18,11 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from surveys.models import Customer, ResultCube, Survey
-from surveys.results.cube import ANSWERED, NUMBER, RESPONSES
+from surveys.results.cube import ANSWERED, GROUP, NUMBER, RESPONSES
 from surveys.results.filters import ResultFilters
 from surveys.results.quality import FLAG_BITS
-from surveys.scoring.rules import nps_group_range
+from surveys.results.segments import segment_names, segments_in_cube
+from surveys.scoring.rules import NPS_GROUPS, nps_group_range
 
 
 @dataclass
@@ -52,13 +55,18 @@ def exclusion_mask(filters: ResultFilters) -> int:
     return mask
 
 
-def cube_facets(filters: ResultFilters, codes: dict, score_keys: set[str]) -> list[str] | None:
+def cube_facets(
+    filters: ResultFilters, codes: dict, score_keys: set[str], *, segments: bool = False
+) -> list[str] | None:
     """The disjoint facets whose cells sum to the filters (days and exclusions aside): ["*"]
-    for none, None when the cells cannot express them (two facets, segments, a score range of
-    a question whose scores are not facets)."""
-    if filters.segments:
+    for none, None when the cells cannot express them (two facets, customer segments the
+    cube does not hold — `segments` says it does —, a score range of a question whose scores
+    are not facets)."""
+    if filters.segments and not segments:
         return None
     found: list[list[str]] = []
+    for key, chosen in filters.segments:
+        found.append([f"segment:{name}" for name in segment_names(key, chosen)])
     if filters.region:
         found.append([f"region:{filters.region}"])
     if filters.channel:
@@ -76,13 +84,27 @@ def cube_facets(filters: ResultFilters, codes: dict, score_keys: set[str]) -> li
             code = _code_of(codes, answer.key, 3, answer.choice)
             found.append([f"code:{code}"] if code is not None else [])
         elif answer.key in score_keys:
-            scores = [_code_of(codes, answer.key, 2, str(n)) for n in range(answer.low, answer.high + 1)]  # fmt: skip  # noqa: E501
-            found.append([f"code:{c}" for c in scores if c is not None])
+            found.append(_score_facets(codes, answer.key, answer.low, answer.high))
         else:
             return None
     if len(found) > 1:
         return None
     return found[0] if found else ["*"]
+
+
+def _score_facets(codes: dict, key: str, low: int, high: int) -> list[str]:
+    """The disjoint facets of the responses that gave `key` a score from `low` to `high`:
+    each NPS group wholly inside the range whose facet the cube holds (a marker code, see
+    `cube._add_group_markers`), and one facet per remaining score."""
+    facets, scores = [], set(range(low, high + 1))
+    for group in NPS_GROUPS:
+        first, last = nps_group_range(group)
+        inside = set(range(first, last + 1))
+        if inside <= scores and _code_of(codes, key, GROUP, group.value) is not None:
+            facets.append(f"scores:{key}:{group.value}")
+            scores -= inside
+    numbers = (_code_of(codes, key, NUMBER, str(n)) for n in sorted(scores))
+    return facets + [f"code:{c}" for c in numbers if c is not None]
 
 
 def cell_counts(cube: ResultCube, facets: list[str], filters: ResultFilters) -> CodedCounts:
@@ -125,8 +147,12 @@ def _read(sql: str, params: list) -> CodedCounts:
     return result
 
 
-def fact_counts(cube: ResultCube, filters: ResultFilters, codes: dict) -> CodedCounts:
-    """One scan of the facts matching every filter, each response's codes counted."""
+def fact_counts(
+    cube: ResultCube, filters: ResultFilters, codes: dict, *, segments: bool = False
+) -> CodedCounts:
+    """One scan of the facts matching every filter, each response's codes counted; customer
+    segments from the facts' own when `segments` (the cube holds the current ones), else
+    from the customers."""
     sql = (
         "SELECT f.flags, c.code, count(*) FROM surveys_resultfact f, unnest(f.codes) c(code)"
         " WHERE f.survey_id = %s"
@@ -149,7 +175,10 @@ def fact_counts(cube: ResultCube, filters: ResultFilters, codes: dict) -> CodedC
             wanted = [_code_of(codes, answer.key, 2, str(n)) for n in range(answer.low, answer.high + 1)]  # fmt: skip  # noqa: E501
         sql += " AND f.codes && %s::integer[]"
         params.append([c for c in wanted if c is not None])
-    customers = _customers(filters)
+    for key, chosen in filters.segments if segments else ():
+        sql += " AND f.segments && %s::text[]"
+        params.append(segment_names(key, chosen))
+    customers = None if segments else _customers(filters)
     if customers is not None:
         inner, inner_params = customers.values("pk").query.sql_with_params()
         sql += f" AND f.customer_id IN ({inner})"
@@ -209,7 +238,9 @@ def aggregated_counts(cube: ResultCube, filters: ResultFilters):
     """(path, responses, counts, quality) of the aggregated responses (before the
     watermark) that pass `filters`; path is "cube" or "facts"."""
     codes = survey_codes(cube.survey_id)
-    facets = cube_facets(filters, codes, survey_score_keys(cube.survey))
+    segments = segments_in_cube(cube, filters)
+    facets = cube_facets(filters, codes, survey_score_keys(cube.survey), segments=segments)
     if facets is not None:
         return ("cube", *decoded(cell_counts(cube, facets, filters), codes))
-    return ("facts", *decoded(fact_counts(cube, filters, codes), codes))
+    counted = fact_counts(cube, filters, codes, segments=segments)
+    return ("facts", *decoded(counted, codes))
