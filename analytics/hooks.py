@@ -17,13 +17,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from analytics.evaluations.segments import segment_label
 from analytics.metrics.rfm import SEGMENTS
 from analytics.models import ClvRun, CustomerValue, Purchase, ValueTier
 from analytics.referrals.hooks import register_referral_hooks
 from analytics.relationship.hooks import register_relationship_hooks
+from analytics.relationship.next_category import customer_next_category
 from analytics.relationship.queries import at_risk_rows
 from feedback.cases.priority import register_value_tier_provider
 from surveys.customers.panels import (
@@ -79,6 +80,13 @@ def value_panel(customer, request):
     reasons = at_risk_rows([value])[0].reasons if value and value.churn_band else []
     segment_name = segment_label(value.rfm_segment) if value else ""
     context = {"value": value, "segment_name": segment_name, "churn_reasons": reasons}
+    suggestion = (
+        customer_next_category(customer_id=customer.pk, run_id=value.run_id) if value else None
+    )
+    if suggestion is not None:  # the categories of the rules behind it, strongest first
+        bought = dict.fromkeys(f"“{rule.antecedent}”" for rule in suggestion.evidence)
+        context["next_category"] = suggestion
+        context["next_category_from"] = pgettext("list separator", ", ").join(bought)
     return PanelContent(template="analytics/panels/value.html", context=context)
 
 

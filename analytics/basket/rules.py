@@ -125,9 +125,18 @@ def association_rules(
     histories: Mapping[object, set[str]], thresholds: Thresholds | None = None
 ) -> list[Rule]:
     """Every kept rule A → B, by lift, then confidence, then customers (most first)."""
+    return association_rules_of_sets(_category_sets(histories), thresholds)
+
+
+def association_rules_of_sets(sets: Counter, thresholds: Thresholds | None = None) -> list[Rule]:
+    """The same rules from customers per distinct category set (what a database can count
+    without sending every customer)."""
     thresholds = thresholds or Thresholds()
-    sets = _category_sets(histories)
-    del sets[frozenset()]  # customers without a category
+    merged: Counter = Counter()
+    for categories, many in sets.items():
+        if categories:  # customers without a category count for nothing
+            merged[frozenset(categories)] += many
+    sets = merged
     customers = sum(sets.values())
     if not customers:
         return []

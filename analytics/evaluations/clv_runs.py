@@ -35,6 +35,7 @@ from analytics.relationship.churn_runs import (
     default_horizon,
     purchase_history,
 )
+from analytics.relationship.next_category import category_rules_keep
 
 logger = logging.getLogger(__name__)
 
@@ -141,6 +142,10 @@ def clv_fit(
         "CLV run %s as of %s: %s customers, r=%.3f alpha=%.3f a=%.3f b=%.3f in %.1fs",
         run.pk, as_of, run.n_customers, run.r, run.alpha, run.a, run.b, run.seconds,
     )  # fmt: skip
+    try:  # the customer 360 page's "next likely category" (recomputed there on a miss)
+        category_rules_keep(run_id=run.pk)
+    except Exception:
+        logger.exception("category rules for CLV run %s not kept", run.pk)
     return run
 
 

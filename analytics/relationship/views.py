@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,6 +33,7 @@ from analytics.relationship.queries import (
 )
 from analytics.relationship.services import churn_call_case_open
 from surveyhub.spreadsheets.formula_guard import safe_cell
+from surveys.customers.services import TAG_AT_ONCE, CustomerError, customers_tag_add
 from surveys.models import Survey, SurveyStatus
 from surveys.privacy.access_log import personal_data_access_record, personal_data_listed
 
@@ -55,9 +56,10 @@ def surveys_to_invite_to(user) -> list[tuple[int, str]]:
     return [(s.pk, s.title_in("en" if language.startswith("en") else language)) for s in surveys]
 
 
-def chosen_survey(request) -> Survey | None:
-    """The open survey of ?survey=<id>; None (and a message to choose one) otherwise."""
-    raw = str(request.GET.get("survey", ""))
+def chosen_survey(request, data=None) -> Survey | None:
+    """The open survey of ?survey=<id> (or of `data`); None (and a message to choose one)
+    otherwise."""
+    raw = str((request.GET if data is None else data).get("survey", ""))
     survey = None
     if raw.isdigit():
         survey = Survey.objects.filter(pk=int(raw), status=SurveyStatus.ACTIVE).first()
@@ -67,7 +69,23 @@ def chosen_survey(request) -> Survey | None:
 
 
 def _band(request) -> str:
-    return ChurnBand.MEDIUM if request.GET.get("band") == ChurnBand.MEDIUM else ChurnBand.HIGH
+    data = request.POST if request.method == "POST" else request.GET
+    return ChurnBand.MEDIUM if data.get("band") == ChurnBand.MEDIUM else ChurnBand.HIGH
+
+
+def _chosen_customers(request) -> list[int]:
+    """The customers ticked on a page of the list ("all on this page": every one shown)."""
+    raw = request.POST.getlist("customer")
+    if request.POST.get("all_on_page"):
+        raw += request.POST.getlist("page_customer")
+    ids = {int(v) for v in raw if v.isdigit() and len(v) <= 18}
+    return sorted(ids)[:TAG_AT_ONCE]
+
+
+def _back_to_list(request):
+    page = str(request.POST.get("page", ""))
+    query = {"band": _band(request), **({"page": page} if page.isdigit() else {})}
+    return redirect(reverse("relationship:at-risk") + "?" + urlencode(query))
 
 
 @login_required
@@ -91,6 +109,7 @@ def at_risk(request):
             "run": run, "page": page, "rows": rows, "band": band,
             "model_lines": model_in_words(run) if run else [],
             "can_call": request.user.has_perm("feedback.change_case"),
+            "can_tag": request.user.has_perm("surveys.change_customer"),
             "surveys": surveys_to_invite_to(request.user),
             "can_export": request.user.has_perm("surveys.export_customer"),
         },
@@ -149,6 +168,50 @@ def at_risk_invite(request):
         [ChurnBand.HIGH] if _band(request) == ChurnBand.HIGH else [ChurnBand.HIGH, ChurnBand.MEDIUM]
     )
     return redirect(invite_url(survey.pk, {"churn_band": bands}))
+
+
+@require_POST
+@login_required
+@permission_required("analytics.view_customervalue", raise_exception=True)
+@permission_required("surveys.add_distribution", raise_exception=True)
+def at_risk_invite_chosen(request):
+    """Invite the customers ticked on the list: to the survey's distribution builder with
+    them chosen (nothing is sent before the builder's own confirmation)."""
+    ids = _chosen_customers(request)
+    survey = chosen_survey(request, request.POST)
+    if survey is None:
+        return _back_to_list(request)
+    if not ids:
+        messages.error(request, _("Tick the customers to invite first."))
+        return _back_to_list(request)
+    return redirect(invite_url(survey.pk, {"customer_ids": [str(pk) for pk in ids]}))
+
+
+@require_POST
+@login_required
+@permission_required("analytics.view_customervalue", raise_exception=True)
+@permission_required("surveys.change_customer", raise_exception=True)
+def at_risk_tag(request):
+    """Tag the customers ticked on the list, so they form a segment to filter and invite."""
+    ids = _chosen_customers(request)
+    if not ids:
+        messages.error(request, _("Tick the customers to tag first."))
+        return _back_to_list(request)
+    try:
+        added, already = customers_tag_add(
+            customer_ids=ids, name=request.POST.get("tag", ""), by=request.user
+        )
+    except CustomerError as exc:
+        messages.error(request, exc.message)
+        return _back_to_list(request)
+    tag = " ".join(request.POST.get("tag", "").split())
+    text = ngettext(
+        "%(n)d customer tagged “%(tag)s”.", "%(n)d customers tagged “%(tag)s”.", added
+    ) % {"n": added, "tag": tag}
+    if already:
+        text += " " + _("%(n)d already had it.") % {"n": already}
+    messages.success(request, text)
+    return _back_to_list(request)
 
 
 @require_POST

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext_lazy as _
 
@@ -285,6 +285,47 @@ def _bulk_tag(customers: list[Customer], rows: list[CustomerData]) -> None:
         for name in row.tags
     ]
     through.objects.bulk_create(links, ignore_conflicts=True)
+
+
+TAG_MAX = 64  # CustomerTag.name
+TAG_AT_ONCE = 10_000
+
+
+@transaction.atomic
+def customers_tag_add(*, customer_ids: Iterable[int], name: str, by=None) -> tuple[int, int]:
+    """Add the tag `name` to these customers in one statement (merged and erased customers
+    left out): a segment the directory and the audience builder can pick. Returns (newly
+    tagged, already had it)."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise CustomerError(_("Give the tag a name."), field="tag")
+    if len(name) > TAG_MAX:
+        raise CustomerError(
+            _("A tag can be at most %(n)d characters.") % {"n": TAG_MAX}, field="tag"
+        )
+    ids = sorted({int(pk) for pk in customer_ids})
+    if not ids:
+        raise CustomerError(_("Choose at least one customer."), field="customers")
+    if len(ids) > TAG_AT_ONCE:
+        raise CustomerError(
+            _("At most %(n)d customers at once.") % {"n": TAG_AT_ONCE}, field="customers"
+        )
+    tag, _created = CustomerTag.objects.get_or_create(name=name)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH chosen AS (SELECT id FROM surveys_customer WHERE id = ANY(%s)"
+            " AND merged_into_id IS NULL AND erased_at IS NULL),"
+            " added AS (INSERT INTO surveys_customer_tags (customer_id, customertag_id)"
+            " SELECT id, %s FROM chosen ON CONFLICT DO NOTHING RETURNING 1)"
+            " SELECT (SELECT count(*) FROM added), (SELECT count(*) FROM chosen)",
+            [ids, tag.pk],
+        )
+        added, chosen = cursor.fetchone()
+    logger.info(
+        "tag %r added to %d customers (%d already had it) by %s",
+        name, added, chosen - added, getattr(by, "username", "") or "-",
+    )  # fmt: skip
+    return added, chosen - added
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from surveys.distribution.email_fields import (
     email_texts_clean,
     placeholders_help,
 )
-from surveys.models import DistributionChannel
+from surveys.models import Customer, DistributionChannel
 
 # The builder's checkbox groups, in this order, for the filters some app registered.
 CHOICE_FILTERS = (
@@ -28,6 +28,7 @@ CHOICE_FILTERS = (
 )  # fmt: skip
 TEXT_FILTERS = ("tags", "region")  # free words, comma-separated
 CHOICES_SECONDS = 60
+CHOSEN_SHOWN = 500  # customers chosen on another page (the churn warning list), by name
 WHEN_CHOICES = [
     ("now", _("Send as soon as the audience is ready")),
     ("schedule", _("Schedule for a later time")),
@@ -141,10 +142,27 @@ class DistributionForm(forms.Form):
                 self.choice_fields.append(key)
         if "purchased_within_days" not in registered:
             del self.fields["purchased_within_days"]
+        self._chosen_customers(kwargs.get("initial") or {})
+
+    def _chosen_customers(self, initial: dict) -> None:
+        """Customers chosen by id on another page ("invite them"), ticked by name; the field
+        is there only when some are."""
+        raw = self.data.getlist("customer_ids") if self.is_bound else initial.get("customer_ids")
+        ids = [int(v) for v in (raw or []) if str(v).isdigit() and len(str(v)) <= 18]
+        if not ids:
+            return
+        chosen = Customer.objects.filter(pk__in=ids[:CHOSEN_SHOWN], merged_into=None)
+        self.fields["customer_ids"] = forms.TypedMultipleChoiceField(
+            label=_("Chosen customers"), coerce=int, required=False,
+            choices=[(c.pk, str(c)) for c in chosen.order_by("name", "id")],
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("Untick those not to invite."),
+        )  # fmt: skip
 
     def audience_fields(self):
         """The builder's fields, for the template (bound fields, in order)."""
-        names = ["everyone", *self.choice_fields, *TEXT_FILTERS]
+        names = ["customer_ids"] if "customer_ids" in self.fields else []
+        names += ["everyone", *self.choice_fields, *TEXT_FILTERS]
         names += [n for n in ("purchased_within_days", "external_ids") if n in self.fields]
         return [self[name] for name in names]
 
@@ -160,6 +178,8 @@ class DistributionForm(forms.Form):
         for key in (*TEXT_FILTERS, "external_ids"):
             if _split(data.get(key) or ""):
                 audience[key] = _split(data[key])
+        if data.get("customer_ids"):
+            audience["customer_ids"] = list(data["customer_ids"])
         if data.get("purchased_within_days"):
             audience["purchased_within_days"] = data["purchased_within_days"]
         return audience

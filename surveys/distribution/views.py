@@ -190,7 +190,9 @@ def distribution_list(request, survey_id):
 def _initial_audience(query) -> dict:
     """The builder's choice filters ticked from the query (?lifecycle_stage=lost&…): how other
     pages ("invite this segment") open it with their audience chosen; nothing is sent yet."""
-    return {key: query.getlist(key) for key in CHOICE_FILTERS if query.getlist(key)}
+    return {
+        key: query.getlist(key) for key in (*CHOICE_FILTERS, "customer_ids") if query.getlist(key)
+    }
 
 
 def _empty_audience(form: DistributionForm, survey: Survey) -> str:
