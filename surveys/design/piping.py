@@ -23,15 +23,27 @@ def register_piping_field(key: str, value: Callable[[Any, dt.datetime | None], s
     _FIELDS[key] = value
 
 
+class _Fields(dict):
+    """The customer's own fields, plus the registered ones computed on first use only: a
+    page whose texts ask for no {order} reads no order."""
+
+    def __init__(self, own: dict[str, str], customer: Any, as_of: dt.datetime | None):
+        super().__init__(own)
+        self._customer, self._as_of = customer, as_of
+
+    def get(self, key, default=None):
+        if key not in self and key in _FIELDS:  # an attribute of that name wins
+            self[key] = _FIELDS[key](self._customer, self._as_of) or ""
+        return super().get(key, default)
+
+
 def customer_fields(customer: Any, *, as_of: dt.datetime | None = None) -> dict[str, str]:
     if customer is None:
         return {}
     fields = {str(k): str(v) for k, v in (customer.attributes or {}).items() if v is not None}
     fields.update(name=customer.name or "", external_id=customer.external_id or "",
                   region=customer.region or "")  # fmt: skip
-    for key, value in _FIELDS.items():
-        fields.setdefault(key, value(customer, as_of) or "")  # an attribute of that name wins
-    return fields
+    return _Fields(fields, customer, as_of)
 
 
 def pipe(text: str, fields: Mapping[str, str]) -> str:

@@ -53,6 +53,7 @@ QUIET = {
     "staff/customers/segments/": "segments of a CLV run (see test_relationship_xss.py)",
     "staff/customers/segments/rfm/<str:code>/": "a segment (see test_relationship_xss.py)",
     "staff/customers/segments/stage/<str:code>/": "a segment (see test_relationship_xss.py)",
+    "staff/customers/segments/<str:kind>/<str:code>/export.csv": "a segment's customers (ditto)",
     "staff/alerts/robots/new/": "the empty form for a new group robot",
     "r/ref/<str:code>/": "a referral link's welcome: our own text and a generated code",
 }
