@@ -22,6 +22,8 @@ from analytics.workspace import words
 from analytics.workspace.figures import coverage, figures_of, figures_state
 from analytics.workspace.health import clv_health
 from analytics.workspace.holdout import holdout_words
+from analytics.workspace.index_significance import NOTE as INDEX_TEST_NOTE
+from analytics.workspace.index_significance import index_tests
 from analytics.workspace.intervals import indicator_interval
 from analytics.workspace.same_days import same_days_words
 from surveyhub.api.errors import DomainError
@@ -271,7 +273,7 @@ def scorecard_view(snapshot: EvaluationSnapshot, previous: EvaluationSnapshot | 
             else f"{words.number(100 * row['weight'], 0)}%",
             "status": status, "status_label": str(words.STATUSES[status]),
             "change": _rounded(change, 2), "change_text": words.index_change_text(change),
-            "indicators": [i["code"] for i in members],
+            "significance": None, "indicators": [i["code"] for i in members],
             "met": sum(i["status"] == "met" for i in members),
             "with_data": sum(i["status"] != "no_data" for i in members),
         })  # fmt: skip
@@ -283,6 +285,7 @@ def scorecard_view(snapshot: EvaluationSnapshot, previous: EvaluationSnapshot | 
         "value": _rounded(result.get("index")), "text": words.number(result.get("index")),
         "target": INDEX_TARGET, "status": status, "status_label": str(words.STATUSES[status]),
         "change": _rounded(change, 2), "change_text": words.index_change_text(change),
+        "significance": None,  # single period: evaluation_detail
         "summary": _("%(met)s of %(n)s indicators with data meet their target.")
         % {"met": met, "n": with_data},
     }  # fmt: skip
@@ -369,6 +372,13 @@ def evaluation_detail(
         **scorecard_view(snapshot, previous, samples, figures.get("spread") if figures else None),
     }
     if full:
+        before = (previous.result or {}) if previous else {}
+        previous_id = previous.pk if previous else None
+        overall, by_dim = index_tests(snapshot.result or {}, before, figures, previous_id)
+        data["index"]["significance"] = overall
+        for d in data["dimensions"]:
+            d["significance"] = by_dim.get(d["code"])
+        data["index_test_note"] = str(INDEX_TEST_NOTE)
         data["figures"] = figures_words(state)
         data["trend"] = trend(period)
         data["headline"] = headline(period, figures["headline"]) if figures else None
