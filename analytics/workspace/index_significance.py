@@ -22,7 +22,7 @@ from analytics.workspace.intervals import indicator_interval
 
 NOTE = gettext_lazy(
     "The significance of an index's change is tested on its sampled indicators (those with "
-    "a 95% interval), taken as independent; CLV change and first-response time carry no "
+    "a confidence interval), taken as independent; CLV change and first-response time carry no "
     "sampling error and add none."
 )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import npgettext
 
 from analytics.evaluations.periods import (
     Period,
@@ -27,6 +27,7 @@ from analytics.workspace.index_significance import index_tests
 from analytics.workspace.intervals import indicator_interval
 from analytics.workspace.same_days import same_days_words
 from surveyhub.api.errors import DomainError
+from surveyhub.formatting import format_count
 
 TREND_PERIODS = 8
 REFRESH_SECONDS = 5  # a page waiting for its figures reloads itself this often
@@ -160,17 +161,21 @@ def trend(period: Period) -> dict:
 
 
 def sample_sizes(numbers: dict[str, int | None]) -> dict[str, dict]:
-    """Each indicator's n in words: "n = 1,234 answers"."""
-    answers = pgettext("sample size", "answers")
-    cust = pgettext("sample size", "customers")
-    cases = pgettext("sample size", "cases")
-    what = {
-        "nps": answers, "promoter_share": answers, "csat": answers, "ces": answers,
-        "repurchase_rate": cust, "cross_sell_rate": cust, "retention_rate": cust, "clv": cust,
-        "clv_change": cust, "first_response_time": cases, "resolution_rate": cases,
+    """Each indicator's n in words, singular or plural: "n = 1 answer", "n = 1,234 answers"."""
+    unit = {
+        "repurchase_rate": "customers", "cross_sell_rate": "customers",
+        "retention_rate": "customers", "clv": "customers", "clv_change": "customers",
+        "first_response_time": "cases", "resolution_rate": "cases",
     }  # fmt: skip
+
+    def counted(code: str, n: int) -> str:
+        if code in unit:
+            return format_count(n, unit[code])
+        words_ = npgettext("sample size", "%(n)s answer", "%(n)s answers", n)
+        return words_ % {"n": words.number(n, 0)}
+
     return {
-        code: {"n": n, "text": "—" if n is None else f"n = {words.number(n, 0)} {what[code]}"}
+        code: {"n": n, "text": "—" if n is None else f"n = {counted(code, n)}"}
         for code, n in numbers.items()
     }
 
