@@ -16,6 +16,14 @@ class SignificanceSchema(serializers.Serializer):
     text = S()
 
 
+class IndexSignificanceSchema(serializers.Serializer):
+    p_value = F(help_text="two-sided z-test of the change against the previous period")
+    significant = serializers.BooleanField(help_text="p < 0.05")
+    standard_error = F(help_text="of the change, in index points (sampled indicators only)")
+    z = F()
+    text = S()
+
+
 class IntervalSchema(serializers.Serializer):
     low = F(allow_null=True, help_text="95% interval, in the indicator's unit")
     high = F(allow_null=True)
@@ -58,6 +66,9 @@ class DimensionSchema(serializers.Serializer):
     status_label = S()
     change = F(allow_null=True)
     change_text = S()
+    significance = IndexSignificanceSchema(
+        allow_null=True, help_text="single period only; null without a test"
+    )
     indicators = serializers.ListField(child=S())
     met = I()
     with_data = I()
@@ -75,6 +86,11 @@ class IndexSchema(serializers.Serializer):
         "same page",
     )
     change_text = S()
+    significance = IndexSignificanceSchema(
+        allow_null=True,
+        help_text="single period only; null without the previous period's kept figures or "
+        "any sampled indicator",
+    )
     summary = S()
 
 
@@ -189,6 +205,7 @@ class ScorecardSchema(serializers.Serializer):
     index = IndexSchema()
     dimensions = DimensionSchema(many=True)
     indicators = IndicatorSchema(many=True)
+    index_test_note = S(required=False, help_text="single period only: what the test covers")
     trend = TrendSchema(required=False, help_text="single period only")
     figures = FiguresStateSchema(required=False, help_text="single period only")
     headline = HeadlineSchema(

@@ -122,12 +122,32 @@ def headline_numbers(period: Period) -> dict:
     }
 
 
+def previous_numbers(period: Period) -> dict | None:
+    """The previous period's sample sizes and spreads, with the id of its latest snapshot
+    (they belong to it), for the significance of the index's change; None if not evaluated."""
+    before = period.previous()
+    latest = (
+        EvaluationSnapshot.objects.filter(period=before.code)
+        .select_related("clv_run")
+        .order_by("-version")
+        .first()
+    )
+    if latest is None:
+        return None
+    return {
+        "snapshot": latest.pk,
+        "samples": sample_numbers(before, latest),
+        "spread": spread_numbers(before, latest),
+    }
+
+
 def figures_compute(snapshot: EvaluationSnapshot) -> dict:
     period = period_parse(snapshot.period)
     covered, total = coverage(period, snapshot)
     return {
         "samples": sample_numbers(period, snapshot),
         "spread": spread_numbers(period, snapshot),
+        "previous": previous_numbers(period),
         "holdout": holdout_numbers(snapshot),
         "headline": headline_numbers(period),
         "cases": case_numbers(period),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import npgettext
 
 from analytics.evaluations.periods import (
     Period,
@@ -22,9 +22,12 @@ from analytics.workspace import words
 from analytics.workspace.figures import coverage, figures_of, figures_state
 from analytics.workspace.health import clv_health
 from analytics.workspace.holdout import holdout_words
+from analytics.workspace.index_significance import NOTE as INDEX_TEST_NOTE
+from analytics.workspace.index_significance import index_tests
 from analytics.workspace.intervals import indicator_interval
 from analytics.workspace.same_days import same_days_words
 from surveyhub.api.errors import DomainError
+from surveyhub.formatting import format_count
 
 TREND_PERIODS = 8
 REFRESH_SECONDS = 5  # a page waiting for its figures reloads itself this often
@@ -158,17 +161,21 @@ def trend(period: Period) -> dict:
 
 
 def sample_sizes(numbers: dict[str, int | None]) -> dict[str, dict]:
-    """Each indicator's n in words: "n = 1,234 answers"."""
-    answers = pgettext("sample size", "answers")
-    cust = pgettext("sample size", "customers")
-    cases = pgettext("sample size", "cases")
-    what = {
-        "nps": answers, "promoter_share": answers, "csat": answers, "ces": answers,
-        "repurchase_rate": cust, "cross_sell_rate": cust, "retention_rate": cust, "clv": cust,
-        "clv_change": cust, "first_response_time": cases, "resolution_rate": cases,
+    """Each indicator's n in words, singular or plural: "n = 1 answer", "n = 1,234 answers"."""
+    unit = {
+        "repurchase_rate": "customers", "cross_sell_rate": "customers",
+        "retention_rate": "customers", "clv": "customers", "clv_change": "customers",
+        "first_response_time": "cases", "resolution_rate": "cases",
     }  # fmt: skip
+
+    def counted(code: str, n: int) -> str:
+        if code in unit:
+            return format_count(n, unit[code])
+        words_ = npgettext("sample size", "%(n)s answer", "%(n)s answers", n)
+        return words_ % {"n": words.number(n, 0)}
+
     return {
-        code: {"n": n, "text": "—" if n is None else f"n = {words.number(n, 0)} {what[code]}"}
+        code: {"n": n, "text": "—" if n is None else f"n = {counted(code, n)}"}
         for code, n in numbers.items()
     }
 
@@ -271,7 +278,7 @@ def scorecard_view(snapshot: EvaluationSnapshot, previous: EvaluationSnapshot | 
             else f"{words.number(100 * row['weight'], 0)}%",
             "status": status, "status_label": str(words.STATUSES[status]),
             "change": _rounded(change, 2), "change_text": words.index_change_text(change),
-            "indicators": [i["code"] for i in members],
+            "significance": None, "indicators": [i["code"] for i in members],
             "met": sum(i["status"] == "met" for i in members),
             "with_data": sum(i["status"] != "no_data" for i in members),
         })  # fmt: skip
@@ -283,6 +290,7 @@ def scorecard_view(snapshot: EvaluationSnapshot, previous: EvaluationSnapshot | 
         "value": _rounded(result.get("index")), "text": words.number(result.get("index")),
         "target": INDEX_TARGET, "status": status, "status_label": str(words.STATUSES[status]),
         "change": _rounded(change, 2), "change_text": words.index_change_text(change),
+        "significance": None,  # single period: evaluation_detail
         "summary": _("%(met)s of %(n)s indicators with data meet their target.")
         % {"met": met, "n": with_data},
     }  # fmt: skip
@@ -369,6 +377,13 @@ def evaluation_detail(
         **scorecard_view(snapshot, previous, samples, figures.get("spread") if figures else None),
     }
     if full:
+        before = (previous.result or {}) if previous else {}
+        previous_id = previous.pk if previous else None
+        overall, by_dim = index_tests(snapshot.result or {}, before, figures, previous_id)
+        data["index"]["significance"] = overall
+        for d in data["dimensions"]:
+            d["significance"] = by_dim.get(d["code"])
+        data["index_test_note"] = str(INDEX_TEST_NOTE)
         data["figures"] = figures_words(state)
         data["trend"] = trend(period)
         data["headline"] = headline(period, figures["headline"]) if figures else None
