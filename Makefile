@@ -23,7 +23,7 @@ test: setup  ## the whole suite: ruff, then pytest
 
 # Every script in bench/ (the helper modules aside) at a tiny scale against the real services,
 # one after the other; the first that fails (exception or wrong result) stops the run.
-BENCH_HELPERS := bench/__init__.py bench/settings.py bench/urls.py
+BENCH_HELPERS := bench/__init__.py bench/settings.py bench/urls.py bench/postgres.py
 BENCH_SCRIPTS := $(sort $(filter-out $(BENCH_HELPERS),$(wildcard bench/*.py)))
 
 bench-smoke: setup  ## every benchmark with --smoke (PostgreSQL, Redis, wrk, Chromium)

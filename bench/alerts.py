@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
+
+from bench.postgres import setup_django_on  # noqa: E402
 
 RESPONSES = 1_000_000
 RUNS = 5
@@ -35,24 +35,7 @@ TODAY = dt.date(2026, 11, 18)  # a Wednesday: the compared weeks are 2–8 and 9
 
 
 def setup_django(database: str, *, rebuild: bool) -> None:
-    psql = ["-h", "127.0.0.1", "-U", "postgres"]
-    if rebuild:
-        subprocess.run(["dropdb", "--if-exists", *psql, database], check=True)
-    exists = subprocess.run(
-        ["psql", *psql, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{database}'"],  # noqa: S608
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
-    if not exists:
-        subprocess.run(["createdb", *psql, database], check=True)
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-    os.environ.pop("CELERY_BROKER_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    setup_django_on(database, rebuild=rebuild)
 
 
 def build(total: int) -> None:

@@ -24,15 +24,16 @@ invitation missing or left over).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
+
+from bench.postgres import setup_django_on  # noqa: E402
+
 DATABASE = "surveyhub_distribution_bench"
 CUSTOMERS = 100_000
 RUNS = 3
@@ -54,24 +55,7 @@ def check(condition: bool, message: str) -> None:
 
 
 def setup_django(rebuild: bool) -> None:
-    pg = ["-h", "127.0.0.1", "-U", "postgres"]
-    if rebuild:
-        subprocess.run(["dropdb", "--if-exists", *pg, DATABASE], check=True)
-    exists = subprocess.run(
-        ["psql", *pg, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"],  # noqa: S608
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
-    if not exists:
-        subprocess.run(["createdb", *pg, DATABASE], check=True)
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-    os.environ.pop("CELERY_BROKER_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    setup_django_on(DATABASE, rebuild=rebuild)
 
 
 def generate() -> None:

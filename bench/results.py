@@ -40,6 +40,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
+from bench.postgres import setup_django_on  # noqa: E402
+
 DATABASE = "surveyhub_results_bench"
 RESPONSES = 1_000_000
 RUNS = 5
@@ -63,24 +65,7 @@ def database_url() -> str:
 
 
 def setup_django(*, rebuild: bool) -> None:
-    psql = ["-h", "127.0.0.1", "-U", "postgres"]
-    if rebuild:
-        subprocess.run(["dropdb", "--if-exists", *psql, DATABASE], check=True)
-    exists = subprocess.run(
-        ["psql", *psql, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"],  # noqa: S608
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
-    if not exists:
-        subprocess.run(["createdb", *psql, DATABASE], check=True)
-    os.environ["DATABASE_URL"] = database_url()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-    os.environ.pop("CELERY_BROKER_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    setup_django_on(DATABASE, rebuild=rebuild)
 
 
 QUESTIONS = [
