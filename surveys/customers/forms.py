@@ -17,15 +17,29 @@ class CustomerFilterForm(forms.Form):
         required=False,
         choices=[("", _("All")), ("0", _("Subscribed")), ("1", _("Unsubscribed"))],
     )
+    attribute = forms.ChoiceField(label=_("Imported attribute"), required=False)
+    attribute_value = forms.CharField(
+        label=_("Attribute value"), required=False, max_length=200,
+        help_text=_("Leave empty for every customer that has the attribute."),
+    )  # fmt: skip
 
-    def __init__(self, *args, regions: list[str], tags: list[str], **kwargs):
+    def __init__(
+        self, *args, regions: list[str], tags: list[str], attributes: list[str] = (), **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [("", _("All")), *((r, r) for r in regions)]
         self.fields["tag"].choices = [("", _("All")), *((t, t) for t in tags)]
+        self.fields["attribute"].choices = [("", _("All")), *((a, a) for a in attributes)]
         for extra in directory_filters():  # registered by higher apps (analytics)
             self.fields[extra.key] = forms.ChoiceField(
                 label=extra.label, required=False, choices=[("", _("All")), *extra.choices()]
             )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("attribute_value", "").strip() and not data.get("attribute"):
+            self.add_error("attribute", _("Choose the attribute this value belongs to."))
+        return data
 
 
 class CustomerMergeForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
+from surveys.customers.attributes import with_attribute
 from surveys.models import Customer, CustomerTag
 
 
@@ -13,6 +14,8 @@ def customers_directory(
     language: str = "",
     unsubscribed: bool | None = None,
     include_merged: bool = False,
+    attribute: str = "",
+    attribute_value: str = "",
 ) -> QuerySet[Customer]:
     """Customers matching a search (name, external ID, email, phone) and filters, tags loaded."""
     customers = Customer.objects.prefetch_related("tags").order_by("-id")
@@ -37,6 +40,8 @@ def customers_directory(
         customers = customers.filter(language=language)
     if unsubscribed is not None:
         customers = customers.filter(unsubscribed=unsubscribed)
+    if attribute:
+        customers = with_attribute(customers, attribute, attribute_value)
     return customers
 
 

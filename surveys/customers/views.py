@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from surveys.customers.attributes import attribute_keys
 from surveys.customers.directory_filters import directory_filters_apply
 from surveys.customers.forms import CustomerFilterForm, CustomerMergeForm
 from surveys.customers.panels import customer_panels
@@ -27,8 +28,9 @@ from surveys.privacy.access_log import personal_data_listed, personal_data_viewe
 @permission_required("surveys.view_customer", raise_exception=True)
 def customer_list(request):
     form = CustomerFilterForm(
-        request.GET or None, regions=customer_regions(), tags=customer_tag_names()
-    )
+        request.GET or None, regions=customer_regions(), tags=customer_tag_names(),
+        attributes=attribute_keys(),
+    )  # fmt: skip
     filters = form.cleaned_data if form.is_valid() else {}
     unsubscribed = filters.get("unsubscribed", "")
     customers = customers_directory(
@@ -37,6 +39,8 @@ def customer_list(request):
         tag=filters.get("tag", ""),
         language=filters.get("language", ""),
         unsubscribed=None if unsubscribed == "" else unsubscribed == "1",
+        attribute=filters.get("attribute", ""),
+        attribute_value=filters.get("attribute_value", ""),
     )
     customers = directory_filters_apply(customers, filters)
     page = Paginator(customers, 50).get_page(request.GET.get("page"))
