@@ -174,6 +174,26 @@ class ReferralsSchema(serializers.Serializer):
     value = F(help_text="word-of-mouth value: spend + CLV")
 
 
+class StageSchema(serializers.Serializer):
+    stage = S(help_text="new, growing, mature, declining, lost or won_back")
+    label = S()
+    customers = I()
+    share = F(allow_null=True, help_text="% of the run's customers")
+
+
+class RelationshipSchema(serializers.Serializer):
+    run = I(help_text="the CLV run behind the value dimension")
+    as_of = S()
+    horizon_days = I(help_text="the churn-risk horizon")
+    customers = I()
+    stages = StageSchema(many=True)
+    high_risk = I(help_text="customers in the high churn-risk band")
+    high_risk_text = S()
+    value_at_stake = F(help_text="CLV × churn risk, summed over the high band")
+    at_risk_url = S()
+    lifecycle_url = S()
+
+
 class FiguresStateSchema(serializers.Serializer):
     status = S(
         help_text="ready; stale (older figures shown while a worker refreshes them); "
@@ -212,6 +232,10 @@ class ScorecardSchema(serializers.Serializer):
         required=False, allow_null=True, help_text="single period only; null while computing"
     )
     clv_health = ClvHealthSchema(required=False, allow_null=True, help_text="single period only")
+    relationship = RelationshipSchema(
+        required=False, allow_null=True,
+        help_text="single period only; null while computing or without a CLV run",
+    )
     referrals = ReferralsSchema(
         required=False, allow_null=True, help_text="single period only; null while computing"
     )

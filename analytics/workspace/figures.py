@@ -26,6 +26,7 @@ from analytics.models import CustomerValue, EvaluationSnapshot, Purchase, Worksp
 from analytics.referrals.queries import referral_numbers
 from analytics.workspace.cases import case_numbers
 from analytics.workspace.holdout import holdout_numbers
+from analytics.workspace.relationship_block import relationship_numbers
 from analytics.workspace.same_days import same_days_numbers
 from feedback.models.cases import Case
 from surveyhub.tasking.declare import enqueue, tasks_run_in_process
@@ -152,6 +153,7 @@ def figures_compute(snapshot: EvaluationSnapshot) -> dict:
         "headline": headline_numbers(period),
         "cases": case_numbers(period),
         "referrals": referral_numbers(start=period.start, end=period.end),
+        "relationship": relationship_numbers(snapshot.clv_run),
         "same_days": same_days_numbers(period, covered) if 0 < covered < total else None,
     }
 

@@ -25,6 +25,7 @@ from analytics.workspace.holdout import holdout_words
 from analytics.workspace.index_significance import NOTE as INDEX_TEST_NOTE
 from analytics.workspace.index_significance import index_tests
 from analytics.workspace.intervals import indicator_interval
+from analytics.workspace.relationship_block import relationship_words
 from analytics.workspace.same_days import same_days_words
 from surveyhub.api.errors import DomainError
 from surveyhub.formatting import format_count
@@ -390,6 +391,7 @@ def evaluation_detail(
         data["cases"] = case_words(figures["cases"]) if figures else None
         # Figures kept before referrals were counted have none: the block waits for the next.
         data["referrals"] = figures.get("referrals") if figures else None
+        data["relationship"] = relationship_words(figures.get("relationship") if figures else None)
         data["clv_health"] = clv_health(snapshot.clv_run)
         if data["clv_health"] is not None:  # kept figures before the check have none
             data["clv_health"]["holdout"] = holdout_words((figures or {}).get("holdout"))
