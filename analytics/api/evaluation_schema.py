@@ -233,7 +233,8 @@ class ScorecardSchema(serializers.Serializer):
     )
     clv_health = ClvHealthSchema(required=False, allow_null=True, help_text="single period only")
     relationship = RelationshipSchema(
-        required=False, allow_null=True,
+        required=False,
+        allow_null=True,
         help_text="single period only; null while computing or without a CLV run",
     )
     referrals = ReferralsSchema(
