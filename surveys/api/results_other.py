@@ -18,8 +18,8 @@ from surveys.results.filters import (
     parse_filters,
     survey_questions,
 )
+from surveys.results.labels import question_text
 from surveys.results.other_texts import API_PAGE_SIZE, other_questions, other_text_page
-from surveys.results.queries import question_text
 
 
 class ReadsResponses(BasePermission):

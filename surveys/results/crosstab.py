@@ -12,7 +12,7 @@ from surveys.models import Answer, Question, Response
 from surveys.responding.answers import SCALES
 from surveys.results import stats
 from surveys.results.filters import CHOICE_TYPES, ResultsFilterError
-from surveys.results.queries import option_labels, question_text
+from surveys.results.labels import option_labels, question_text
 
 
 def _categories(question: Question, language: str) -> list[tuple[str, str]]:

@@ -28,7 +28,7 @@ from surveys.models import Answer, Channel, Question, QuestionType, Response
 from surveys.questions.words import WORD_TYPES, file_words_in
 from surveys.responding.answers import OTHER, SCALES
 from surveys.results.filters import CHOICE_TYPES, TEXT_TYPES
-from surveys.results.queries import option_labels, question_text
+from surveys.results.labels import option_labels, question_text
 
 BATCH = 2000
 CONTENT_TYPES = {

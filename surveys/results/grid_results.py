@@ -22,14 +22,7 @@ from django.utils import formats
 from surveys.models import Answer, Question, QuestionType, Response
 from surveys.responding.grid_answers import MATRIX_SCALE
 from surveys.results import stats
-
-
-def _labels(question: Question, language: str) -> dict[str, str]:
-    labels = {}
-    for option in question.options or ():
-        english = language == "en" and option.get("label_en")
-        labels[str(option["value"])] = str(english or option.get("label") or option["value"])
-    return labels
+from surveys.results.labels import own_option_labels
 
 
 def matrix_rows(question: Question, entry: Mapping[str, Any], language: str) -> list[dict]:
@@ -41,7 +34,7 @@ def matrix_rows(question: Question, entry: Mapping[str, Any], language: str) -> 
             points.setdefault(row, Counter())[int(point)] += n
     low, high = MATRIX_SCALE
     rows = []
-    labels = _labels(question, language)
+    labels = own_option_labels(question, language)
     for value in [*labels, *(r for r in points if r not in labels)]:
         numbers = points.get(value, Counter())
         answered = sum(numbers.values())
@@ -78,7 +71,7 @@ def ranking_rows(responses: QuerySet[Response], question: Question, language: st
         for choices in _answers(responses, question.key).values_list("choices", flat=True):
             for place, value in enumerate(choices or (), start=1):
                 places.setdefault(str(value), Counter())[place] += 1
-    labels = _labels(question, language)
+    labels = own_option_labels(question, language)
     rows = []
     for value in [*labels, *(v for v in places if v not in labels)]:
         counted = places.get(value, Counter())

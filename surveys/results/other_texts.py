@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from surveys.models import Answer, Question, Response
 from surveys.results.filters import CHOICE_TYPES
-from surveys.results.queries import question_text
+from surveys.results.labels import question_text
 
 OTHER_PAGE_SIZE = 10
 API_PAGE_SIZE = 50

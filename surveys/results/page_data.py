@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from surveys.models import Answer, Question, QuestionType, Response
 from surveys.results.annotations import answer_annotations
 from surveys.results.filters import TEXT_TYPES, ResultFilters, ResultsFilterError, parse_filters
-from surveys.results.queries import question_text
+from surveys.results.labels import question_text
 
 TEXT_PAGE_SIZE = 20
 SEARCH_MAX = 100

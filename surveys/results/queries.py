@@ -9,11 +9,10 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Count, QuerySet
-from django.utils.translation import gettext as _
 
 from surveys.models import Answer, Question, QuestionType, Response, Survey
 from surveys.questions.results import extra_result
-from surveys.responding.answers import OTHER, SCALES
+from surveys.responding.answers import SCALES
 from surveys.results import stats
 from surveys.results.cube import usable_cube
 from surveys.results.cube_read import aggregated_counts, exclusion_mask
@@ -25,26 +24,10 @@ from surveys.results.filters import (
 )
 from surveys.results.grid_results import grid_results, matrix_rows
 from surveys.results.hidden_values import hidden_distribution
+from surveys.results.labels import option_labels, question_text
 from surveys.results.quality import FLAG_BITS, flags_of, quality_counts
 
 CHOICE_LIKE = {*CHOICE_TYPES, QuestionType.CONSENT}
-
-
-def question_text(question: Question, language: str) -> str:
-    return question.text_en if language == "en" and question.text_en else question.text
-
-
-def option_labels(question: Question, language: str) -> dict[str, str]:
-    """Stored option value → its label in `language` (the "other" option included)."""
-    labels = {}
-    for option in question.options or ():
-        english = language == "en" and option.get("label_en")
-        labels[str(option["value"])] = str(english or option.get("label") or option["value"])
-    if question.allow_other:
-        labels[OTHER] = _("Other")
-    if question.type == QuestionType.CONSENT:
-        labels["yes"] = _("Agreed")
-    return labels
 
 
 def answer_counts(responses: QuerySet[Response] | list[int]) -> dict[str, dict]:

@@ -23,8 +23,8 @@ from surveys.results.filters import (
     parse_filters,
     survey_questions,
 )
+from surveys.results.labels import option_labels, question_text
 from surveys.results.quality import response_flags
-from surveys.results.queries import option_labels, question_text
 from surveys.results.views import filter_choices
 
 PAGE_SIZE = 50

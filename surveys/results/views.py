@@ -32,8 +32,9 @@ from surveys.results.filters import (
     parse_filters,
     survey_questions,
 )
+from surveys.results.labels import question_text
 from surveys.results.other_texts import other_text_sections
-from surveys.results.queries import question_text, result_summary, survey_results
+from surveys.results.queries import result_summary, survey_results
 from surveys.scoring.rules import NPS_GROUPS, NpsGroup, nps_group_range
 
 PAGE_PARAMS = ("xa", "xb", "compare_from", "compare_to", "compare_version", "search", "page",
