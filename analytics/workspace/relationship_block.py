@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 
 from analytics.models import ChurnBand, ClvRun, CustomerValue, LifecycleStage
+from analytics.relationship.queries import stage_counts
 
 
 def relationship_numbers(run: ClvRun | None) -> dict | None:
@@ -18,14 +19,12 @@ def relationship_numbers(run: ClvRun | None) -> dict | None:
     "value_at_stake"} of `run` (None without a run): two grouped reads."""
     if run is None:
         return None
-    values = CustomerValue.objects.filter(run=run).order_by()
-    stages = dict(values.values_list("lifecycle_stage").annotate(n=Count("id")))
-    risky = values.filter(churn_band=ChurnBand.HIGH).aggregate(
+    risky = CustomerValue.objects.filter(run=run, churn_band=ChurnBand.HIGH).aggregate(
         n=Count("id"), stake=Sum("value_at_stake")
     )
     return {
         "run": run.pk, "as_of": run.as_of.isoformat(), "horizon_days": run.churn_horizon_days,
-        "stages": {stage: n for stage, n in stages.items() if stage},
+        "stages": {row["stage"]: row["customers"] for row in stage_counts(run)},
         "high_risk": risky["n"], "value_at_stake": float(risky["stake"] or 0),
     }  # fmt: skip
 
