@@ -107,6 +107,69 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def embedded_environment(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment of `make run`: the embedded default (SQLite, a file of the test's own,
+    no broker, no shared cache, DEBUG on), whatever services the suite itself runs on."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "REQUIRE_SERVICES"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="surveyhub.settings",
+        SURVEYHUB_SQLITE_PATH=str(tmp_path / "db.sqlite3"),
+        SURVEYHUB_MEDIA_ROOT=str(tmp_path / "media"),
+        DJANGO_DEBUG="1",
+        PYTHONUNBUFFERED="1",
+        **extra,
+    )
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    """`manage.py` with `env` in a process of its own; fails the test on a non-zero exit."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=REPO_ROOT, env=env,
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, f"manage.py {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
+    return done
+
+
+@contextlib.contextmanager
+def runserver(env: dict[str, str], log: Path) -> Iterator[str]:
+    """`manage.py runserver --noreload` with `env` on a free port, its output in `log`;
+    yields the base URL once /healthz answers, and stops the server afterwards."""
+    import requests
+
+    port = free_port()
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+            cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                requests.get(f"{base}/healthz", timeout=2)
+                break
+            except requests.ConnectionError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    tail = log.read_text()[-3000:]
+                    raise RuntimeError(f"server did not start:\n{tail}") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
 class PrivateRedis:
     """A throw-away redis-server on its own port that a test can stop and start (never the
     shared one). `with PrivateRedis() as redis:` starts it and always stops it."""

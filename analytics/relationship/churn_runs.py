@@ -7,7 +7,6 @@ customers and a million purchases, row objects cost minutes)."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,15 +15,15 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import connection
-from django.db.models import BigIntegerField, F, Func, Value
+from django.db.models import BigIntegerField, F, Value
 from django.db.models.functions import Cast, Least
-from psycopg import sql
 
 from analytics.churn import churn_risk
 from analytics.churn.lifecycle import LifecycleThresholds, lifecycle_stages
 from analytics.clv.bgnbd import BgNbdParams
 from analytics.evaluations.periods import local_midnight
 from analytics.models import ClvRun, Purchase
+from analytics.relationship.number_reads import LocalMicros, queryset_frame
 from feedback.models import Case, FeedbackItem, SentimentLabel
 from surveys.models import Response, ResponseStatus
 from surveys.scoring.rules import nps_group
@@ -96,49 +95,33 @@ def satisfaction_signals(*, end: dt.date) -> pd.DataFrame:
     answers = Response.objects.order_by().filter(
         status=ResponseStatus.COMPLETED, customer__isnull=False, nps_score__isnull=False,
         completed_at__lt=until,
-    ).annotate(at=_LocalMicros(F("completed_at")))  # fmt: skip
-    nps = _queryset_frame(answers.values_list("customer_id", "at", "nps_score"), columns)
+    ).annotate(at=LocalMicros(F("completed_at")))  # fmt: skip
+    nps = queryset_frame(answers.values_list("customer_id", "at", "nps_score"), columns)
     groups = np.array([str(nps_group(score)) for score in range(11)], dtype=object)
     negative = (
         FeedbackItem.objects.order_by()
         .filter(
             customer__isnull=False, sentiment_label=SentimentLabel.NEGATIVE, created_at__lt=until
         )
-        .annotate(at=_LocalMicros(F("created_at")), code=Value(0))
+        .annotate(at=LocalMicros(F("created_at")), code=Value(0))
     )
     cases = Case.objects.order_by().filter(customer__isnull=False, created_at__lt=until)
-    opened = cases.annotate(at=_LocalMicros(F("created_at")), code=Value(0))
+    opened = cases.annotate(at=LocalMicros(F("created_at")), code=Value(0))
     closed = (
         cases.annotate(ended=Least("closed_at", "resolved_at"))
         .filter(ended__lt=until)
-        .annotate(at=_LocalMicros(F("ended")), code=Value(0))
+        .annotate(at=LocalMicros(F("ended")), code=Value(0))
     )
     parts = [nps.assign(kind=groups[nps["code"].to_numpy()] if len(nps) else [])]
     for kind, queryset in (("negative", negative), ("case_opened", opened),
                            ("case_closed", closed)):  # fmt: skip
-        part = _queryset_frame(queryset.values_list("customer_id", "at", "code"), columns)
+        part = queryset_frame(queryset.values_list("customer_id", "at", "code"), columns)
         parts.append(part.assign(kind=kind))
     signals = pd.concat(parts, ignore_index=True).drop(columns="code")
     if signals.empty:
         return pd.DataFrame(columns=["customer_id", "at", "kind"])
     signals["at"] = pd.to_datetime(signals["at"].to_numpy(), unit="us")
     return signals
-
-
-class _LocalMicros(Func):
-    """Local wall-clock time of a timestamp in microseconds since 1970-01-01, an integer."""
-
-    template = "(extract(epoch FROM %(expressions)s) * 1000000)::bigint"
-    arg_joiner = " AT TIME ZONE "
-    output_field = BigIntegerField()
-
-    def __init__(self, moment):
-        super().__init__(moment, Value(settings.TIME_ZONE))
-
-
-def _queryset_frame(queryset, columns: list[str]) -> pd.DataFrame:
-    query, params = queryset.query.sql_with_params()
-    return numbers_frame(query, list(params), columns)
 
 
 # Bulk read and write of a CLV run ---------------------------------------------------------
@@ -155,59 +138,14 @@ def purchase_history(*, end: dt.date) -> pd.DataFrame:
     purchases = (
         Purchase.objects.order_by()
         .filter(ordered_at__lt=until)
-        .annotate(
-            at=_LocalMicros(F("ordered_at")), cents=Cast(F("amount") * 100, BigIntegerField())
-        )
+        .annotate(at=LocalMicros(F("ordered_at")), cents=Cast(F("amount") * 100, BigIntegerField()))
         .values_list("customer_id", "id", "at", "cents")
     )
-    frame = _queryset_frame(purchases, ["customer_id", "order_id", "ordered_at", "amount"])
+    frame = queryset_frame(purchases, ["customer_id", "order_id", "ordered_at", "amount"])
     # Cents ÷ 100 is the double nearest the decimal amount, as float(Decimal) would give.
     frame["amount"] = frame["amount"].to_numpy(dtype="float64") / 100.0
     frame["ordered_at"] = pd.to_datetime(frame["ordered_at"].to_numpy(), unit="us")
     return frame
-
-
-def numbers_frame(query: str, params: list, columns: list[str]) -> pd.DataFrame:
-    """The integer columns (never NULL) a query selects, as an int64 frame: the server joins
-    the rows into one text — one round trip, one string in memory — that pandas' C parser
-    reads, instead of a Python tuple per row."""
-    names = sql.SQL(", ").join(sql.Identifier(f"c{i}") for i in range(len(columns)))
-    joined = sql.SQL(
-        "SELECT string_agg(concat_ws(',', {names}), E'\\n') FROM ({query}) AS q ({names})"
-    ).format(names=names, query=sql.SQL(query))
-    with connection.cursor() as cursor:
-        cursor.execute(joined.as_string(cursor.connection), params)
-        text = cursor.fetchone()[0]
-    if not text:
-        return pd.DataFrame({c: np.array([], dtype="int64") for c in columns})
-    return pd.read_csv(io.StringIO(text), header=None, names=columns, dtype="int64")
-
-
-def numbers_by_key(query: str, params: list, key: str, columns: list[str]) -> pd.DataFrame:
-    """As numbers_frame for a query selecting a text first (a category: few distinct values)
-    and integers after it: one joined text per key, the key repeated on its rows."""
-    names = [sql.Identifier(f"c{i}") for i in range(len(columns) + 1)]
-    joined = sql.SQL(
-        "SELECT {key}, string_agg(concat_ws(',', {numbers}), E'\\n') FROM ({query}) AS q ({names})"
-        " GROUP BY {key}"
-    ).format(
-        key=names[0], numbers=sql.SQL(", ").join(names[1:]),
-        names=sql.SQL(", ").join(names), query=sql.SQL(query),
-    )  # fmt: skip
-    with connection.cursor() as cursor:
-        cursor.execute(joined.as_string(cursor.connection), params)
-        groups = cursor.fetchall()
-    parts = [
-        pd.read_csv(io.StringIO(text), header=None, names=columns, dtype="int64").assign(
-            **{key: value}
-        )
-        for value, text in groups
-    ]
-    if not parts:
-        return pd.DataFrame(
-            {key: pd.Series(dtype=object)} | {c: np.array([], dtype="int64") for c in columns}
-        )
-    return pd.concat(parts, ignore_index=True)[[key, *columns]]
 
 
 # Columns of analytics_customervalue written by COPY, in order, by kind.
@@ -245,22 +183,41 @@ def customer_values_copy(*, run_id: int, customer_ids, columns: dict[str, np.nda
             raise ValueError(f"{name}: a code with a tab, newline or backslash")
         out.append(values)
     names += [*_INTEGER, *_FLOAT, *_NULLABLE_FLOAT, *_MONEY, *_TEXT]
-    text = "".join(f"{row}\n" for row in map("\t".join, zip(*out, strict=True)))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _copy_rows(cursor, names, out)
+        else:  # the embedded default: the demo's few hundred customers
+            _insert_rows(cursor, names, out)
+        figures = _segment_figures(columns, clv_cents=out[names.index("clv")])
+        ClvRun.objects.filter(pk=run_id).update(segment_figures=figures)
+        if connection.vendor == "postgresql":
+            # The run replaces the rows the planner knew of: without fresh statistics of the
+            # columns the pages filter on, the at-risk list and the segment and lifecycle
+            # pages are planned for a handful of rows, not 100,000 (ten times as long).
+            cursor.execute(
+                "ANALYZE analytics_customervalue (run_id, churn_band, lifecycle_stage, rfm_segment)"
+            )
+    return n
+
+
+def _copy_rows(cursor, names: list[str], columns: list[list[str]]) -> None:
+    from psycopg import sql
+
+    text = "".join(f"{row}\n" for row in map("\t".join, zip(*columns, strict=True)))
     query = sql.SQL("COPY analytics_customervalue ({names}) FROM STDIN").format(
         names=sql.SQL(", ").join(sql.Identifier(c) for c in names)
     )
-    with connection.cursor() as cursor:
-        with cursor.copy(query) as copy:
-            copy.write(text)
-        figures = _segment_figures(columns, clv_cents=out[names.index("clv")])
-        ClvRun.objects.filter(pk=run_id).update(segment_figures=figures)
-        # The run replaces the rows the planner knew of: without fresh statistics of the
-        # columns the pages filter on, the at-risk list and the segment and lifecycle pages
-        # are planned for a handful of rows, not 100,000 (and take ten times as long).
-        cursor.execute(
-            "ANALYZE analytics_customervalue (run_id, churn_band, lifecycle_stage, rfm_segment)"
-        )
-    return n
+    with cursor.copy(query) as copy:
+        copy.write(text)
+
+
+def _insert_rows(cursor, names: list[str], columns: list[list[str]]) -> None:
+    """The same rows by INSERT; the column's type turns the formatted text into its value."""
+    quoted = ", ".join(connection.ops.quote_name(c) for c in names)
+    placeholders = ", ".join(["%s"] * len(names))
+    rows = [[None if v == r"\N" else v for v in row] for row in zip(*columns, strict=True)]
+    insert = f"INSERT INTO analytics_customervalue ({quoted}) VALUES ({placeholders})"  # noqa: S608 (names: this module's constants)
+    cursor.executemany(insert, rows)
 
 
 def _segment_figures(columns: dict[str, np.ndarray], *, clv_cents: list[str]) -> list[dict]:

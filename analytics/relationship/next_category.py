@@ -34,6 +34,11 @@ _SETS_SQL = (
 
 def category_sets() -> Counter:
     """frozenset of categories → customers who bought exactly those (a few hundred rows)."""
+    if connection.vendor != "postgresql":  # the embedded default: the demo's few hundred
+        bought: dict[int, set[str]] = {}
+        for customer_id, category in _bought().values_list("customer_id", "category").distinct():
+            bought.setdefault(customer_id, set()).add(category)
+        return Counter(frozenset(categories) for categories in bought.values())
     with connection.cursor() as cursor:
         cursor.execute(_SETS_SQL)
         return Counter({frozenset(categories): count for categories, count in cursor.fetchall()})
@@ -65,11 +70,14 @@ def category_rules(run_id: int) -> list[basket.Rule]:
     return [basket.Rule(*row) for row in packed]
 
 
+def _bought():
+    """Purchases that count as buying a category: not refunds, not negative, not blank."""
+    return Purchase.objects.order_by().filter(is_refund=False, amount__gte=0).exclude(category="")
+
+
 def customer_categories(customer_id: int) -> set[str]:
-    bought = Purchase.objects.order_by().filter(
-        customer_id=customer_id, is_refund=False, amount__gte=0
-    )
-    return set(bought.exclude(category="").values_list("category", flat=True).distinct())
+    bought = _bought().filter(customer_id=customer_id)
+    return set(bought.values_list("category", flat=True).distinct())
 
 
 def customer_next_category(*, customer_id: int, run_id: int) -> basket.Suggestion | None:

@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pandas as pd
-from django.conf import settings
-from django.db.models import BigIntegerField, Count, F, Func, Q, QuerySet, Value
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from analytics.metrics import loyalty
 from analytics.models import ChurnBand, ClvRun, CustomerValue, LifecycleStage, Purchase
-from analytics.relationship.churn_runs import numbers_by_key
+from analytics.relationship.number_reads import LocalQuarterMicros, numbers_by_key
 from feedback.models import Case
 from feedback.models.cases import OPEN_CASE_STATUSES
 from surveys.models import Response, ResponseStatus
@@ -257,17 +256,6 @@ def _bought_rows():
     return Purchase.objects.order_by().filter(is_refund=False, amount__gte=0)
 
 
-class _LocalQuarterMicros(Func):
-    """Start of the local quarter of a timestamp, as microseconds since 1970-01-01 (local)."""
-
-    template = "(extract(epoch FROM date_trunc('quarter', %(expressions)s)) * 1000000)::bigint"
-    arg_joiner = " AT TIME ZONE "
-    output_field = BigIntegerField()
-
-    def __init__(self, moment):
-        super().__init__(moment, Value(settings.TIME_ZONE))
-
-
 def category_histories(rows: pd.DataFrame | None = None) -> dict[int, set[str]]:
     """Customer → every category they bought (blank categories left out), from the rows of
     :func:`quarterly_category_rows` (read here unless given: the report reads them once)."""
@@ -286,7 +274,7 @@ def quarterly_category_rows() -> pd.DataFrame:
     local time) — the rows the quarterly cross-sell rates need."""
     rows = (
         _bought_rows()
-        .annotate(quarter=_LocalQuarterMicros(F("ordered_at")))
+        .annotate(quarter=LocalQuarterMicros(F("ordered_at")))
         .values_list("category", "customer_id", "quarter")
         .distinct()
     )

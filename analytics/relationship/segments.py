@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, Q, Sum
-from psycopg import sql
 
 from analytics.evaluations.segments import segment_label
 from analytics.metrics.rfm import SEGMENTS
@@ -127,21 +126,20 @@ def _nps_by_segment(run: ClvRun, only: SegmentKey | None) -> dict[tuple[str, str
     """NPS of the completed answers of each segment's members (all of them, as answered up to
     now): one query joining the answers to the run's rows on the customer, grouped by RFM
     segment × stage."""
-    query = sql.SQL(
-        "SELECT v.rfm_segment, v.lifecycle_stage, count(*),"
+    quote = connection.ops.quote_name
+    only_sql = "" if only is None else f" AND v.{quote(only.field)} = %s"
+    # Names: the models' tables and a SegmentKey field; every value a parameter.
+    query = (
+        "SELECT v.rfm_segment, v.lifecycle_stage, count(*),"  # noqa: S608
         " count(*) FILTER (WHERE r.nps_score >= %s), count(*) FILTER (WHERE r.nps_score <= %s)"
-        " FROM {responses} r JOIN {values} v ON v.customer_id = r.customer_id"
-        " WHERE v.run_id = %s AND r.status = %s AND r.nps_score IS NOT NULL{only}"
-        " GROUP BY 1, 2"
-    ).format(
-        responses=sql.Identifier(Response._meta.db_table),
-        values=sql.Identifier(CustomerValue._meta.db_table),
-        only=sql.SQL("") if only is None
-        else sql.SQL(" AND v.{} = %s").format(sql.Identifier(only.field)),
-    )  # fmt: skip
+        f" FROM {quote(Response._meta.db_table)} r"
+        f" JOIN {quote(CustomerValue._meta.db_table)} v ON v.customer_id = r.customer_id"
+        " WHERE v.run_id = %s AND r.status = %s AND r.nps_score IS NOT NULL"
+        f"{only_sql} GROUP BY 1, 2"
+    )
     params = [NPS_PROMOTER_MIN, NPS_DETRACTOR_MAX, run.pk, ResponseStatus.COMPLETED.value]
     with connection.cursor() as cursor:
-        cursor.execute(query.as_string(cursor.connection), params + ([only.code] if only else []))
+        cursor.execute(query, params + ([only.code] if only else []))
         grouped = cursor.fetchall()
     counts: dict[tuple[str, str], list[int]] = {}
     for rfm, stage, n, promoters, detractors in grouped:

@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, StdDev
 from django.utils import timezone
 
@@ -84,15 +84,22 @@ def sample_numbers(period: Period, snapshot: EvaluationSnapshot) -> dict[str, in
 def spread_numbers(period: Period, snapshot: EvaluationSnapshot) -> dict[str, float | None]:
     """The sample standard deviations behind the intervals of the means: CES answers of the
     period and the CLV of the snapshot's run's customers."""
-    ces = completed_responses(MetricFilters(start=period.start, end=period.end)).aggregate(
-        sd=StdDev("ces_score", sample=True)
-    )["sd"]
+    ces = _sample_sd(completed_responses(MetricFilters(start=period.start, end=period.end)),
+                     "ces_score")  # fmt: skip
     clv = None
     if snapshot.clv_run_id:
-        clv = CustomerValue.objects.filter(run_id=snapshot.clv_run_id).aggregate(
-            sd=StdDev("clv", sample=True)
-        )["sd"]
+        clv = _sample_sd(CustomerValue.objects.filter(run_id=snapshot.clv_run_id), "clv")
     return {"ces_sd": _float(ces), "clv_sd": _float(clv)}
+
+
+def _sample_sd(queryset, field: str):
+    """The sample standard deviation of a column's values, None under two — as PostgreSQL's
+    stddev_samp answers. SQLite's (Python's statistics.stdev, fed every row) raises on NULLs
+    and on fewer than two values, so both are left out first."""
+    values = queryset.filter(**{f"{field}__isnull": False})
+    if connection.vendor != "postgresql" and values.aggregate(n=Count(field))["n"] < 2:
+        return None
+    return values.aggregate(sd=StdDev(field, sample=True))["sd"]
 
 
 def _float(value) -> float | None:

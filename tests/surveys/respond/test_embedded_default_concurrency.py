@@ -10,11 +10,8 @@ could not finish. Before the fix some answered 500 ("database is locked") and mo
 announced (nothing ran the sweepers without celery beat).
 """
 
-import os
 import re
 import sqlite3
-import subprocess
-import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.support import ARTIFACTS, REPO_ROOT, free_port
+from tests.support import ARTIFACTS, embedded_environment, manage, runserver
 
 pytestmark = pytest.mark.slow
 
@@ -43,62 +40,14 @@ services.response_submit(survey=survey, data={{"nps": 2, "comment": "没人理�
 LEFT_BEHIND = 1
 
 
-def _environment(tmp_path) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "REQUIRE_SERVICES"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="surveyhub.settings",
-        SURVEYHUB_SQLITE_PATH=str(tmp_path / "db.sqlite3"),
-        SURVEYHUB_MEDIA_ROOT=str(tmp_path / "media"),
-        DJANGO_DEBUG="1",  # as `make run`
-        SURVEYHUB_ANNOUNCE_SECONDS="5",
-        PYTHONUNBUFFERED="1",
-    )
-    return env
-
-
-def _manage(env, *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=REPO_ROOT, env=env, check=True,
-        stdout=subprocess.DEVNULL, timeout=300,
-    )  # fmt: skip
-
-
 @pytest.fixture
 def embedded_server(tmp_path):
-    env = _environment(tmp_path)
-    _manage(env, "migrate", "--noinput", "-v0")
-    _manage(env, "shell", "-c", SETUP)
-    port = free_port()
+    env = embedded_environment(tmp_path, SURVEYHUB_ANNOUNCE_SECONDS="5")
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "shell", "-c", SETUP)
     log = ARTIFACTS / "embedded-default-server.log"
-    log.parent.mkdir(exist_ok=True)
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-            cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                requests.get(f"{base}/healthz", timeout=2)
-                break
-            except requests.ConnectionError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    tail = log.read_text()[-3000:]
-                    raise RuntimeError(f"server did not start:\n{tail}") from None
-                time.sleep(0.2)
+    with runserver(env, log) as base:
         yield base, tmp_path / "db.sqlite3", log
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def _submit_json(base: str, n: int) -> list[int]:
