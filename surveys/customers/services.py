@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext_lazy as _
 
@@ -293,7 +293,7 @@ TAG_AT_ONCE = 10_000
 
 @transaction.atomic
 def customers_tag_add(*, customer_ids: Iterable[int], name: str, by=None) -> tuple[int, int]:
-    """Add the tag `name` to these customers in one statement (merged and erased customers
+    """Add the tag `name` to these customers in one insert (merged and erased customers
     left out): a segment the directory and the audience builder can pick. Returns (newly
     tagged, already had it)."""
     name = " ".join((name or "").split())
@@ -311,21 +311,23 @@ def customers_tag_add(*, customer_ids: Iterable[int], name: str, by=None) -> tup
             _("At most %(n)d customers at once.") % {"n": TAG_AT_ONCE}, field="customers"
         )
     tag, _created = CustomerTag.objects.get_or_create(name=name)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "WITH chosen AS (SELECT id FROM surveys_customer WHERE id = ANY(%s)"
-            " AND merged_into_id IS NULL AND erased_at IS NULL),"
-            " added AS (INSERT INTO surveys_customer_tags (customer_id, customertag_id)"
-            " SELECT id, %s FROM chosen ON CONFLICT DO NOTHING RETURNING 1)"
-            " SELECT (SELECT count(*) FROM added), (SELECT count(*) FROM chosen)",
-            [ids, tag.pk],
-        )
-        added, chosen = cursor.fetchone()
+    chosen = list(
+        Customer.objects.filter(pk__in=ids, merged_into__isnull=True, erased_at__isnull=True)
+        .values_list("pk", flat=True)
+    )  # fmt: skip
+    through = Customer.tags.through
+    had = set(
+        through.objects.filter(customertag=tag, customer_id__in=chosen)
+        .values_list("customer_id", flat=True)
+    )  # fmt: skip
+    links = [through(customer_id=pk, customertag=tag) for pk in chosen if pk not in had]
+    through.objects.bulk_create(links, ignore_conflicts=True)  # one tagging at the same time
+    added = len(links)
     logger.info(
         "tag %r added to %d customers (%d already had it) by %s",
-        name, added, chosen - added, getattr(by, "username", "") or "-",
+        name, added, len(chosen) - added, getattr(by, "username", "") or "-",
     )  # fmt: skip
-    return added, chosen - added
+    return added, len(chosen) - added
 
 
 @transaction.atomic
