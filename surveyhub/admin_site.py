@@ -11,6 +11,8 @@ class SurveyHubAdminSite(admin.AdminSite):
     site_header = _("SurveyHub administration")
     site_title = _("SurveyHub")
     index_title = _("Overview")
+    # The product's header (templates/staff/header.html) is the navigation; no second one.
+    enable_nav_sidebar = False
     # Failed log-ins are counted and locked out; the form says so clearly.
     login_form = ThrottledAdminAuthenticationForm
 

@@ -1,5 +1,6 @@
-"""Helpers of the designer's end-to-end walk in Chromium: a signed-in browser context, a
-mouse drag as a person does it (SortableJS), and reading back the QR code a page serves."""
+"""Helpers of the end-to-end walks in Chromium (first written for the designer's): a signed-in
+browser context, the page's script and console errors collected, a mouse drag as a person does
+it (SortableJS), and reading back the QR code a page serves."""
 
 import io
 
@@ -22,6 +23,14 @@ def signed_in_context(browser, live_server, user, *, width: int, language: str):
         {"name": "django_language", "value": language, "url": live_server.url},
     ])  # fmt: skip
     return context
+
+
+def collect_errors(page) -> list[str]:
+    """A list that fills with the page's uncaught script errors and console errors."""
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    return errors
 
 
 def drag(page, source, target) -> None:
