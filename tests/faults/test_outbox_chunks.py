@@ -106,9 +106,8 @@ def test_a_chunk_with_cases_costs_the_same_queries_for_10_and_100_responses():
     _queries_to_announce([r.pk for r in _unannounced(3, survey)])  # case rules and SLA defaults
     ten, hundred = _unannounced(10, survey, offset=10), _unannounced(100, survey, offset=100)
 
-    small, big = _queries_to_announce([r.pk for r in ten]), _queries_to_announce(
-        [r.pk for r in hundred]
-    )
+    small = _queries_to_announce([r.pk for r in ten])
+    big = _queries_to_announce([r.pk for r in hundred])
 
     # Half of them are detractors (NPS 0, 2, 4): 51 cases opened by the big chunk. Opened one
     # at a time they cost ~10 queries each (~500 for the chunk).
