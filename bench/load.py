@@ -338,7 +338,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until_up(base: str, processes: Processes, timeout: float = 60) -> None:
+def wait_until_up(base: str, processes: Processes, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         processes.check_alive()
