@@ -59,6 +59,15 @@ def customer_value_tier(customer_id: int) -> str | None:
     return value.value_tier if value else None
 
 
+def customer_value_tiers(customer_ids: list[int]) -> dict[int, str]:
+    """The same for many customers, in two queries: {customer id: tier} of those known."""
+    run_id = _latest_run_id()
+    if run_id is None or not customer_ids:
+        return {}
+    rows = CustomerValue.objects.filter(run_id=run_id, customer_id__in=customer_ids)
+    return dict(rows.exclude(value_tier="").values_list("customer_id", "value_tier"))
+
+
 def customer_value(customer) -> dict[str, Any] | None:
     """The `value` block of the customer API: RFM scores and segment, CLV, P(alive)."""
     value = _latest_value(customer.pk)
@@ -214,9 +223,13 @@ def _value_tier_of(customer) -> str | None:
     return customer_value_tier(customer.pk) if customer is not None and customer.pk else None
 
 
+def _value_tiers_of(customers) -> dict[int, str]:
+    return customer_value_tiers([c.pk for c in customers if c is not None and c.pk])
+
+
 def register_case_priority_hook() -> None:
-    """Offer the value tier to feedback's case priority."""
-    register_value_tier_provider(_value_tier_of)
+    """Offer the value tier to feedback's case priority (one customer, or a chunk's)."""
+    register_value_tier_provider(_value_tier_of, many=_value_tiers_of)
 
 
 def _latest_run_basis() -> str:

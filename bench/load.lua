@@ -1,10 +1,14 @@
 -- wrk script of bench/load.py: every request is a new respondent submitting the relationship
 -- NPS survey as JSON, with its own submission_id and device id and realistic Chinese answers.
 --
---   wrk ... -s bench/load.lua URL -- <run nonce> <directory for the acknowledged ids> [<pause ms>]
+--   wrk ... -s bench/load.lua URL -- <run nonce> <directory for the acknowledged ids> [<interval ms>]
 --
--- <pause ms>: each connection waits this long after a response before its next request, so
--- that the connections together send at the configured rate (0: as fast as answered).
+-- <interval ms>: each wrk thread starts a request every this many milliseconds (its share of
+-- the configured rate), on a schedule read from the clock (/proc/uptime), whichever of its
+-- connections is free: the rate holds whatever the latency (a fixed pause after each answer
+-- would add the latency to it: 50 connections pausing 167 ms reached 146/s, not 300/s).
+-- A thread that fell behind (every connection busy) catches up at most one second's worth.
+-- 0: as fast as answered.
 --
 -- Each thread writes the id of every response the server acknowledged (2xx) to
 -- <directory>/ids-<thread>.txt, so that load.py can check them against the database; done()
@@ -43,7 +47,8 @@ local PROMOTER_TEXTS = {
 }
 
 local nonce, id_dir
-local pause_ms = 0
+local interval_s = 0
+local next_at = nil
 local counter = 0
 local ids_file
 local statuses = {}
@@ -65,7 +70,7 @@ end
 function init(args)
   nonce = tonumber(args[1]) or 0
   id_dir = args[2] or "/tmp"
-  pause_ms = tonumber(args[3]) or 0
+  interval_s = (tonumber(args[3]) or 0) / 1000
   math.randomseed(nonce * 1000 + thread_id)
   ids_file = io.open(string.format("%s/ids-%d.txt", id_dir, thread_id), "w")
   ids_file:setvbuf("line")
@@ -111,10 +116,23 @@ local function answers_json(nps)
   return "{" .. table.concat(parts, ", ") .. "}"
 end
 
+-- Seconds since boot, to the hundredth (wrk's Lua has no wall clock finer than os.time()).
+local function now_s()
+  local uptime = io.open("/proc/uptime", "r")
+  local seconds = uptime:read("*n")
+  uptime:close()
+  return seconds
+end
+
 function delay()
-  -- Jittered (±50 %) so that the connections do not move in step.
-  if pause_ms <= 0 then return 0 end
-  return math.floor(pause_ms * (0.5 + math.random()))
+  -- The next slot of this thread's schedule, taken by the connection that asks first.
+  if interval_s <= 0 then return 0 end
+  local now = now_s()
+  if next_at == nil or next_at < now - 1 then next_at = math.max(next_at or now, now - 1) end
+  local wait = next_at - now
+  next_at = next_at + interval_s
+  if wait <= 0 then return 0 end
+  return math.floor(wait * 1000)
 end
 
 function request()

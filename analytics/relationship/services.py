@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from analytics.models import CustomerValue, SegmentPlaybook
 from analytics.relationship.queries import at_risk_rows
 from analytics.relationship.segments import PLAYBOOK_MAX
+from feedback.cases.due import due_dates
 from feedback.cases.events import case_event_add
-from feedback.cases.opening import case_snapshot, due_dates
+from feedback.cases.opening import case_snapshot
 from feedback.cases.priority import case_priority
 from feedback.models import Case, CaseNote
 from feedback.models.cases import OPEN_CASE_STATUSES

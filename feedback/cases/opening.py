@@ -5,73 +5,54 @@ with rows locked while a case is extended."""
 
 import operator
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import reduce
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from feedback.cases.events import case_event_add, user_label
-from feedback.cases.priority import case_priority, raise_priority, value_tier
+from feedback.cases.due import SlaTable, due_dates, sla_table
+from feedback.cases.events import case_event_add, case_events_add, user_label
+from feedback.cases.priority import case_priority, raise_priority, value_tier, value_tiers
 from feedback.cases.resurvey import RESURVEY_SLUG
 from feedback.cases.rules import (
-    DEFAULT_SLAS,
     RuleMatch,
     active_rules,
     match_response,
     match_sentiment,
     score_rules_q,
 )
-from feedback.cases.sla import EVERY_DAY, SHANGHAI_BUSINESS_HOURS, BusinessHours, due_time
 from feedback.models import FeedbackItem, SentimentLabel
 from feedback.models.cases import (
     OPEN_CASE_STATUSES,
     Case,
     CaseRuleKind,
     CaseStatus,
-    CaseTeam,
-    SlaPolicy,
 )
 from surveys.models import Answer, Customer, Response, ResponseStatus
 
-WORKING_WEEK = SHANGHAI_BUSINESS_HOURS.workdays
-
-
-def business_hours(team: CaseTeam | None = None) -> BusinessHours:
-    """The SLA clock's working days: Monday–Friday 9:00–18:00 less China's public holidays
-    plus their 调休 working days (chinese-calendar), or the team's own week (weekends, public
-    holidays worked); the configured days (settings.SURVEYHUB_SLA_*) always win."""
-    return BusinessHours(
-        holidays=frozenset(settings.SURVEYHUB_SLA_HOLIDAYS),
-        extra_workdays=frozenset(settings.SURVEYHUB_SLA_EXTRA_WORKDAYS),
-        public_calendar=True,
-        workdays=EVERY_DAY if team is not None and team.works_weekends else WORKING_WEEK,
-        works_public_holidays=team is not None and team.works_public_holidays,
-    )
-
-
-def due_dates(
-    priority: str, start: datetime, team: CaseTeam | None = None
-) -> tuple[datetime, datetime]:
-    """(first response due, resolution due) of a case of `priority` whose clock starts at
-    `start`, by its SLA policy and its team's calendar (feedback.cases.sla does the counting)."""
-    policy = SlaPolicy.objects.filter(priority=priority).first()
-    if policy is None:
-        first, resolution = DEFAULT_SLAS[priority]
-        business = False
-    else:
-        first, resolution = policy.first_response_within, policy.resolution_within
-        business = policy.business_hours
-    hours = business_hours(team)
-    return (
-        due_time(start, first, business_hours=business, hours=hours),
-        due_time(start, resolution, business_hours=business, hours=hours),
-    )
-
+CaseLinks = Case.feedback_items.through
 
 # Opening ---------------------------------------------------------------------------------
+
+
+@dataclass
+class CaseTarget:
+    """What the rules found for one case: its response (or, without one, its customer), the
+    feedback items to link and the rules matched."""
+
+    customer: Customer | None
+    response: Response | None
+    item_ids: list[int] = field(default_factory=list)
+    matches: list[RuleMatch] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str, int | None]:
+        if self.response is not None:
+            return ("response", self.response.pk)
+        return ("customer", self.customer.pk if self.customer is not None else None)
 
 
 def _merge_triggers(existing: list[dict], matches: Iterable[RuleMatch]) -> list[dict]:
@@ -80,6 +61,12 @@ def _merge_triggers(existing: list[dict], matches: Iterable[RuleMatch]) -> list[
         if match.as_json() not in merged:
             merged.append(match.as_json())
     return merged
+
+
+def _priority(matches: list[RuleMatch], tier: str) -> str:
+    return case_priority(
+        severe=any(m.severe for m in matches), bumps=[m.bump for m in matches], tier=tier
+    )
 
 
 def _open_or_extend(
@@ -98,9 +85,7 @@ def _open_or_extend(
         case = Case.objects.select_for_update().filter(**lookup).first()
         if case is None:
             tier = value_tier(customer)
-            priority = case_priority(
-                severe=any(m.severe for m in matches), bumps=[m.bump for m in matches], tier=tier
-            )
+            priority = _priority(matches, tier)
             now = timezone.now()
             due_first, due = due_dates(priority, now)
             try:
@@ -120,43 +105,127 @@ def _open_or_extend(
                 return case
         # The value tier is the one seen at opening: a nightly re-rating of the customer
         # must not move the case when the rules run again.
-        priority = case_priority(
-            severe=any(m.severe for m in matches),
-            bumps=[m.bump for m in matches],
-            tier=case.value_tier,
-        )
-        _extend(case, matches=matches, item_ids=item_ids, priority=priority)
+        _extend_all([(case, CaseTarget(customer, response, list(item_ids), matches))])
         return case
 
 
-def _extend(case: Case, *, matches: list[RuleMatch], item_ids: Sequence[int], priority: str):
-    before = {"priority": case.priority, "triggers": case.triggers}
-    case.triggers = _merge_triggers(case.triggers, matches)
-    new_priority = raise_priority(case.priority, priority)
-    fields = ["triggers", "updated_at"]
-    if new_priority != case.priority:
-        case.priority = new_priority
-        due_first, due = due_dates(new_priority, case.sla_started_at, case.team)
-        case.due_first_response_at = min(filter(None, [case.due_first_response_at, due_first]))
-        case.due_at = min(filter(None, [case.due_at, due]))
-        fields += ["priority", "due_first_response_at", "due_at"]
-    # Only the given items are looked up: a case may gather thousands of comments.
-    linked = case.feedback_items.filter(pk__in=list(item_ids)).values_list("pk", flat=True)
-    new_items = set(item_ids) - set(linked)
-    if new_items:
-        case.feedback_items.add(*new_items)
-    if case.triggers != before["triggers"] or "priority" in fields or new_items:
-        case.save(update_fields=fields)
-        case_event_add(
-            case,
-            "extended",
-            before=before,
-            after={
-                "priority": case.priority,
-                "triggers": case.triggers,
-                "items": sorted(new_items),
-            },
-        )
+def _open_or_extend_all(targets: list[CaseTarget]) -> list[Case]:
+    """Open or extend the case of each target (one per key), with the same outcome as one
+    `_open_or_extend` after another but a constant number of queries for all of them: the
+    open cases read and locked at once, the new ones inserted together with their item links
+    and events, the extended ones updated together. If another worker opens one of the same
+    cases meanwhile (the insert conflicts), each new case is opened on its own instead.
+    Returns the cases in the order of the targets."""
+    order = [t.key for t in targets]
+    alone = [t for t in targets if t.key == ("customer", None)]
+    targets = [t for t in targets if t.key != ("customer", None)]
+    cases: dict[tuple, Case] = {}
+    with transaction.atomic():
+        if targets:
+            cases = _lock_open_cases(targets)
+            fresh = [t for t in targets if t.key not in cases]
+            opened = _open_together(fresh)
+            if opened is None:  # a conflict: one at a time, each handling its race
+                opened = {t.key: _open_or_extend(**_fields(t)) for t in fresh}
+            _extend_all([(cases[t.key], t) for t in targets if t.key in cases])
+            cases.update(opened)
+        # Comments without customer or response gather in one case no constraint guards.
+        cases.update({t.key: _open_or_extend(**_fields(t)) for t in alone})
+    return [cases[key] for key in order]
+
+
+def _fields(target: CaseTarget) -> dict:
+    return {
+        "customer": target.customer, "response": target.response,
+        "item_ids": target.item_ids, "matches": target.matches,
+    }  # fmt: skip
+
+
+def _lock_open_cases(targets: list[CaseTarget]) -> dict[tuple, Case]:
+    """The open cases of these targets, locked (in id order, as every caller locks them)."""
+    response_ids = [t.response.pk for t in targets if t.response is not None]
+    customer_ids = [t.customer.pk for t in targets if t.response is None]
+    mine = Q(response_id__in=response_ids) | Q(response__isnull=True, customer_id__in=customer_ids)
+    found = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("team")
+        .filter(mine, status__in=OPEN_CASE_STATUSES)
+        .order_by("pk")
+    )
+    return {
+        ("response", c.response_id) if c.response_id else ("customer", c.customer_id): c
+        for c in found
+    }
+
+
+def _open_together(targets: list[CaseTarget]) -> dict[tuple, Case] | None:
+    """New cases for these targets in one INSERT (plus one for their items, one for their
+    events); None, having changed nothing, when one of them exists already."""
+    if not targets:
+        return {}
+    tiers = value_tiers(t.customer for t in targets)
+    table, now = sla_table(), timezone.now()
+    cases = []
+    for target in targets:
+        tier = tiers.get(target.customer.pk, "") if target.customer is not None else ""
+        priority = _priority(target.matches, tier)
+        due_first, due = due_dates(priority, now, table=table)
+        case = Case(
+            customer=target.customer, response=target.response, priority=priority,
+            value_tier=tier, triggers=_merge_triggers([], target.matches),
+            created_at=now, sla_started_at=now, due_first_response_at=due_first, due_at=due,
+        )  # fmt: skip
+        cases.append(case)
+    try:
+        with transaction.atomic():
+            Case.objects.bulk_create(cases)
+    except IntegrityError:
+        return None
+    CaseLinks.objects.bulk_create(
+        CaseLinks(case_id=case.pk, feedbackitem_id=item_id)
+        for case, target in zip(cases, targets, strict=True)
+        for item_id in dict.fromkeys(target.item_ids)
+    )
+    case_events_add([(case, "opened", {}, case_snapshot(case)) for case in cases])
+    return {target.key: case for case, target in zip(cases, targets, strict=True)}
+
+
+def _extend_all(pairs: list[tuple[Case, CaseTarget]], table: SlaTable | None = None) -> None:
+    """Add the targets' triggers and items to their open (locked) cases and raise their
+    priority when the matches call for it; one event per case that changed."""
+    if not pairs:
+        return
+    wanted = {item_id for _case, target in pairs for item_id in target.item_ids}
+    linked = set(
+        CaseLinks.objects.filter(
+            case_id__in=[case.pk for case, _t in pairs], feedbackitem_id__in=wanted
+        ).values_list("case_id", "feedbackitem_id")
+    ) if wanted else set()  # fmt: skip
+    now, changed, links, events = timezone.now(), [], [], []
+    for case, target in pairs:
+        before = {"priority": case.priority, "triggers": case.triggers}
+        case.triggers = _merge_triggers(case.triggers, target.matches)
+        # The value tier is the one seen at opening: a nightly re-rating of the customer
+        # must not move the case when the rules run again.
+        new_priority = raise_priority(case.priority, _priority(target.matches, case.value_tier))
+        raised = new_priority != case.priority
+        if raised:
+            case.priority = new_priority
+            table = table or sla_table()
+            due_first, due = due_dates(new_priority, case.sla_started_at, case.team, table=table)
+            case.due_first_response_at = min(filter(None, [case.due_first_response_at, due_first]))
+            case.due_at = min(filter(None, [case.due_at, due]))
+        new_items = sorted(set(target.item_ids) - {i for c, i in linked if c == case.pk})
+        links += [CaseLinks(case_id=case.pk, feedbackitem_id=i) for i in new_items]
+        if case.triggers != before["triggers"] or raised or new_items:
+            case.updated_at = now
+            changed.append(case)
+            after = {"priority": case.priority, "triggers": case.triggers, "items": new_items}
+            events.append((case, "extended", before, after))
+    CaseLinks.objects.bulk_create(links)
+    fields = ["triggers", "updated_at", "priority", "due_first_response_at", "due_at"]
+    Case.objects.bulk_update(changed, fields)
+    case_events_add(events)
 
 
 def case_snapshot(case: Case) -> dict:
@@ -227,15 +296,12 @@ def cases_open_for_responses(*, response_ids: Iterable[int]) -> dict[int, Case]:
         .values_list("response_id", "pk")
     ):
         items.setdefault(response_id, []).append(item_id)
-    return {
-        response.pk: _open_or_extend(
-            customer=response.customer,
-            response=response,
-            item_ids=items.get(response.pk, []),
-            matches=matches,
-        )
+    targets = [
+        CaseTarget(response.customer, response, items.get(response.pk, []), matches)
         for response, matches in matched
-    }
+    ]
+    cases = _open_or_extend_all(targets)
+    return {target.response.pk: case for target, case in zip(targets, cases, strict=True)}
 
 
 def _escalation_words_q(rules) -> Q | None:
@@ -293,7 +359,7 @@ def cases_open_for_feedback(*, item_ids: Iterable[int]) -> list[Case]:
     # Items bound for the same case (one response's, or one customer's without a response)
     # open or extend it once, together: the case's priority is the most urgent and its
     # triggers the union of theirs, as one item after another would leave them.
-    groups: dict[tuple, tuple[FeedbackItem, list[int], list[RuleMatch]]] = {}
+    groups: dict[tuple, CaseTarget] = {}
     for item in items:
         if item.sentiment_corrected and item.sentiment_label != SentimentLabel.NEGATIVE:
             continue
@@ -304,16 +370,13 @@ def cases_open_for_feedback(*, item_ids: Iterable[int]) -> list[Case]:
             continue
         if item.customer_id is None and item.response_id is None and item.in_a_case:
             continue
-        key = ("response", item.response_id) if item.response_id else ("customer", item.customer_id)
-        _, ids, found = groups.setdefault(key, (item, [], []))
-        ids.append(item.pk)
-        found.extend(matches)
-    return [
-        _open_or_extend(
-            customer=first.customer, response=first.response, item_ids=ids, matches=found
+        target = groups.setdefault(
+            ("response", item.response_id) if item.response_id else ("customer", item.customer_id),
+            CaseTarget(item.customer, item.response),
         )
-        for first, ids, found in groups.values()
-    ]
+        target.item_ids.append(item.pk)
+        target.matches.extend(matches)
+    return _open_or_extend_all(list(groups.values()))
 
 
 # Workflow --------------------------------------------------------------------------------

@@ -10,8 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from feedback.cases.due import due_dates
 from feedback.cases.events import case_event_add, user_label
-from feedback.cases.opening import case_snapshot, due_dates
+from feedback.cases.opening import case_snapshot
 from feedback.cases.resurvey import resurvey_send
 from feedback.errors import FeedbackError
 from feedback.models.cases import (

@@ -1,8 +1,11 @@
 """The outbox announces a chunk of responses together (issue #22, analysis keeps pace): the
 feedback items and case rules of a chunk cost a few queries for all of it, not ~20 per
 response, and analysis is queued in batches of the chunk's items rather than one task per
-response. The outcome is the same as announcing one response after another; a chunk listener
-that fails for one response pins the failure on that response and the rest go on."""
+response, and the cases of a chunk's unhappy responses are opened together (one insert for
+the cases, one for their items, one for their events), so a chunk costs the same few queries
+whether it holds 10 responses or 100. The outcome is the same as announcing one response after
+another; a chunk listener that fails for one response pins the failure on that response and
+the rest go on."""
 
 import datetime as dt
 
@@ -90,6 +93,44 @@ def test_a_chunk_costs_few_queries_whatever_its_size():
     assert len(happy) == 15
     # Before chunks, each of these responses cost ~20 queries (300 for this chunk).
     assert len(chunk) <= len(single) + 5, (len(single), len(chunk))
+
+
+def _queries_to_announce(response_ids: list[int]) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert responses_announce(response_ids) == len(response_ids)
+    return len(queries)
+
+
+def test_a_chunk_with_cases_costs_the_same_queries_for_10_and_100_responses():
+    survey = published_survey(consent_text="")
+    _queries_to_announce([r.pk for r in _unannounced(3, survey)])  # case rules and SLA defaults
+    ten, hundred = _unannounced(10, survey, offset=10), _unannounced(100, survey, offset=100)
+
+    small = _queries_to_announce([r.pk for r in ten])
+    big = _queries_to_announce([r.pk for r in hundred])
+
+    # Half of them are detractors (NPS 0, 2, 4): 51 cases opened by the big chunk. Opened one
+    # at a time they cost ~10 queries each (~500 for the chunk).
+    assert Case.objects.filter(response__in=hundred).count() == 51
+    assert big <= small <= 30, (small, big)
+
+
+def test_a_chunk_extends_the_open_cases_it_finds_and_opens_the_others():
+    survey = published_survey(consent_text="")
+    responses = _unannounced(12, survey)
+    early = [r for r in responses if r.nps_score <= 6][:3]
+    for response in early:  # their case was opened before (a re-drive after a partial failure)
+        response_announce(response_id=response.pk)
+        Response.objects.filter(pk=response.pk).update(announced_at=None)
+    before = {c.response_id: c.pk for c in Case.objects.filter(response__in=early)}
+
+    assert responses_announce([r.pk for r in responses]) == 12
+
+    cases = Case.objects.filter(response__in=responses)
+    assert cases.count() == 6
+    assert {r: pk for r, pk in cases.values_list("response_id", "pk") if r in before} == before
+    assert all(case.feedback_items.count() == 1 for case in cases)
+    assert all(case.events.filter(kind="opened").count() == 1 for case in cases)
 
 
 def test_a_chunk_listener_failing_for_one_response_holds_up_no_other():

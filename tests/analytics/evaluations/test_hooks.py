@@ -8,7 +8,12 @@ from django.utils import timezone
 
 from analytics.evaluations.clv_runs import clv_fit
 from analytics.evaluations.segments import segment_label
-from analytics.hooks import customer_value, customer_value_tier, register_hooks
+from analytics.hooks import (
+    customer_value,
+    customer_value_tier,
+    customer_value_tiers,
+    register_hooks,
+)
 from surveys.customers.panels import customer_panels
 from surveys.distribution.audience import AudienceError, audience_build, audience_clean
 from tests.analytics.evaluations.conftest import local
@@ -32,6 +37,14 @@ def test_value_tier_comes_from_the_latest_run(valued, customer):
 
     assert tiers.count("high") == 2 and tiers.count("medium") == 3 and tiers.count("low") == 5
     assert customer_value_tier(customer().pk) is None
+
+
+def test_value_tiers_of_many_customers_are_those_of_each(valued, customer):
+    unknown = customer()
+    tiers = customer_value_tiers([p.pk for p in valued] + [unknown.pk])
+
+    assert tiers == {p.pk: customer_value_tier(p.pk) for p in valued}
+    assert customer_value_tiers([]) == {}
 
 
 def test_customer_value_gives_rfm_clv_and_p_alive(valued):

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from feedback.analysis.items import feedback_item_create
 from feedback.cases.opening import cases_open_for_feedback
 from feedback.models import Case, CaseEvent, FeedbackItem
-from tests.factories import CustomerFactory
+from tests.factories import CustomerFactory, published_survey, submitted_response
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +67,36 @@ def test_one_batch_opens_one_case_per_customer_with_all_their_items():
     assert Case.objects.get(customer=wang).feedback_items.count() == 3
     assert Case.objects.get(customer=li).feedback_items.count() == 2
     assert CaseEvent.objects.filter(kind="opened").count() == 2
+
+
+def _detractors_with_negative_comments(n: int, survey, start: int) -> list[int]:
+    """n detractor responses announced (their cases opened by the score rule); returns the
+    ids of their comments' items, analysed as very negative."""
+    from surveys.responding.outbox import responses_announce
+
+    answers = [{"nps": 2, "comment": f"{ANGRY[i % 3]}（{i}）"} for i in range(start, start + n)]
+    responses = [
+        submitted_response(survey=survey, data=data, customer=CustomerFactory()) for data in answers
+    ]
+    assert responses_announce([r.pk for r in responses]) == n
+    items = FeedbackItem.objects.filter(response__in=responses)
+    items.update(sentiment_score=0.01, sentiment_label="negative")
+    return list(items.values_list("pk", flat=True))
+
+
+def test_an_analysed_batch_extends_its_responses_cases_in_the_same_queries_for_5_and_50():
+    survey = published_survey(consent_text="")
+    queries_to_open(_detractors_with_negative_comments(2, survey, 0))  # first use of the rules
+    five = _detractors_with_negative_comments(5, survey, 10)
+    fifty = _detractors_with_negative_comments(50, survey, 100)
+
+    small, big = queries_to_open(five), queries_to_open(fifty)
+
+    # Each case was opened by the NPS rule and gains the sentiment trigger (severe: raised):
+    # extended one case at a time, that cost ~7 queries per case.
+    assert big <= small <= 15, (small, big)
+    extended = Case.objects.filter(feedback_items__in=fifty).distinct()
+    assert extended.count() == 50
+    for case in extended:
+        assert {"nps_max", "sentiment_below"} <= {t["kind"] for t in case.triggers}
+        assert case.events.filter(kind="extended").count() == 1

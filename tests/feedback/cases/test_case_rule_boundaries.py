@@ -10,6 +10,7 @@ from feedback.cases.priority import (
     register_value_tier_provider,
     unregister_value_tier_provider,
     value_tier,
+    value_tiers,
 )
 from feedback.cases.rules import (
     DEFAULT_RULES,
@@ -228,3 +229,28 @@ def test_value_tier_asks_providers_first_then_the_attribute():
         unregister_value_tier_provider(none_provider)
     assert provider not in priority._providers
     assert value_tier(_Customer({"value_tier": "y" * 40})) == "y" * 32
+
+
+@pytest.mark.django_db  # analytics offers the latest CLV run's tiers first (none here)
+def test_value_tiers_of_many_customers_agree_with_one_at_a_time_and_ask_a_batch_once():
+    asked = []
+
+    def one(customer):
+        return {1: "high", 2: ""}.get(customer.pk)
+
+    def many(customers):
+        asked.append(sorted(c.pk for c in customers))
+        return {c.pk: one(c) for c in customers}
+
+    customers = [_Customer({"value_tier": f"attr{i}"}) for i in range(4)]
+    for pk, customer in enumerate(customers, start=1):
+        customer.pk = pk
+    register_value_tier_provider(one, many=many)
+    try:
+        tiers = value_tiers([*customers, None])
+        assert tiers == {c.pk: value_tier(c) for c in customers}
+        assert tiers == {1: "high", 2: "attr1", 3: "attr2", 4: "attr3"}
+        assert asked == [[1, 2, 3, 4]]  # once for all of them, not per customer
+    finally:
+        unregister_value_tier_provider(one)
+    assert one not in priority._many

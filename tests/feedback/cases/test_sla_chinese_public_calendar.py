@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from feedback.cases.opening import business_hours, due_dates
+from feedback.cases.due import business_hours, due_dates
 from feedback.cases.rules import ensure_case_defaults
 from feedback.cases.services import case_assign
 from feedback.cases.sla import (
