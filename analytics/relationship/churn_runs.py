@@ -16,7 +16,7 @@ import pandas as pd
 from django.conf import settings
 from django.db import connection
 from django.db.models import BigIntegerField, F, Value
-from django.db.models.functions import Cast, Least
+from django.db.models.functions import Cast, Coalesce, Least, Round
 
 from analytics.churn import churn_risk
 from analytics.churn.lifecycle import LifecycleThresholds, lifecycle_stages
@@ -108,7 +108,9 @@ def satisfaction_signals(*, end: dt.date) -> pd.DataFrame:
     cases = Case.objects.order_by().filter(customer__isnull=False, created_at__lt=until)
     opened = cases.annotate(at=LocalMicros(F("created_at")), code=Value(0))
     closed = (
-        cases.annotate(ended=Least("closed_at", "resolved_at"))
+        cases.annotate(  # the earlier of the two that are set (SQLite's min() is NULL on a NULL)
+            ended=Least(Coalesce("closed_at", "resolved_at"), Coalesce("resolved_at", "closed_at"))
+        )
         .filter(ended__lt=until)
         .annotate(at=LocalMicros(F("ended")), code=Value(0))
     )
@@ -138,7 +140,10 @@ def purchase_history(*, end: dt.date) -> pd.DataFrame:
     purchases = (
         Purchase.objects.order_by()
         .filter(ordered_at__lt=until)
-        .annotate(at=LocalMicros(F("ordered_at")), cents=Cast(F("amount") * 100, BigIntegerField()))
+        .annotate(
+            at=LocalMicros(F("ordered_at")),
+            cents=Cast(Round(F("amount") * 100), BigIntegerField()),
+        )
         .values_list("customer_id", "id", "at", "cents")
     )
     frame = queryset_frame(purchases, ["customer_id", "order_id", "ordered_at", "amount"])

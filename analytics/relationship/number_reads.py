@@ -18,7 +18,7 @@ from django.db.models import BigIntegerField, Func, Value
 
 class _LocalEpochMicros(Func):
     """A timestamp's local wall-clock time (settings.TIME_ZONE), truncated to `unit`, in
-    microseconds since 1970-01-01 — an integer. SQLite keeps whole seconds."""
+    microseconds since 1970-01-01 — an integer."""
 
     unit = "second"
     arg_joiner = " AT TIME ZONE "
@@ -28,12 +28,16 @@ class _LocalEpochMicros(Func):
         super().__init__(moment, Value(settings.TIME_ZONE))
 
     def as_sqlite(self, compiler, connection, **extra):
-        moment, params = compiler.compile(self.source_expressions[0])
+        moment, moment_params = compiler.compile(self.source_expressions[0])
         local, params = connection.ops.datetime_trunc_sql(
-            self.unit, moment, params, settings.TIME_ZONE
+            self.unit, moment, moment_params, settings.TIME_ZONE
         )
         # strftime('%s') reads the local text as if it were UTC: the wall-clock's epoch.
-        return f"(CAST(strftime('%%s', {local}) AS INTEGER) * 1000000)", params
+        micros = f"(CAST(strftime('%%s', {local}) AS INTEGER) * 1000000)"
+        if self.unit == "second":  # and the stored text's microseconds (…SS.ffffff)
+            micros += f" + CAST(substr({moment}, 21, 6) AS INTEGER)"
+            params = (*params, *moment_params)
+        return f"({micros})", params
 
 
 class LocalMicros(_LocalEpochMicros):
