@@ -61,9 +61,13 @@ class AspectLexicon:
             trigger: set().union(*(keys for t, keys in by_trigger.items() if trigger.startswith(t)))
             for trigger in by_trigger
         }
-        longest_first = sorted(by_trigger, key=lambda t: (-len(t), t))
-        alternatives = "|".join(map(re.escape, longest_first))
-        self._scan = re.compile(f"(?=({alternatives}))") if longest_first else None
+        # The alternatives as a trie ("快(?:递(?:员)?)"): at each position the regex engine
+        # follows the text down one path, and the greedy optional parts give the longest
+        # trigger, as longest-first alternatives would, without trying every trigger.
+        alternatives = _trie_pattern(sorted(by_trigger))
+        self._scan = re.compile(f"(?=({alternatives}))") if by_trigger else None
+        # Without the lookahead the engine skips to the positions where a trigger can start.
+        self._any = re.compile(alternatives) if by_trigger else None
         self._order = {key: i for i, (key, _) in enumerate(self._triggers)}
 
     @classmethod
@@ -77,7 +81,7 @@ class AspectLexicon:
 
     def mentions_any(self, text: str) -> bool:
         """True when some trigger word occurs in the text (one scan: most texts stop here)."""
-        return self._scan is not None and self._scan.search(text) is not None
+        return self._any is not None and self._any.search(text) is not None
 
     def match(self, clause: str) -> list[str]:
         """Aspect keys whose trigger words occur in a normalised clause (lexicon order)."""
@@ -87,6 +91,29 @@ class AspectLexicon:
         for hit in self._scan.findall(clause):
             found |= self._closure[hit]
         return sorted(found, key=self._order.__getitem__)
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """A regex matching exactly the given non-empty words, written as a trie: each node's
+    continuations (one per next character, so at most one can match) before the node's end,
+    which is optional when the node is a word of its own."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for character in word:
+            node = node.setdefault(character, {})
+        node[""] = {}  # the end of a word
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(c) + pattern(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        if "" not in node:
+            return body
+        return f"{body}?" if len(branches) == 1 and len(body) == 1 else f"(?:{body})?"
+
+    return pattern(trie)
 
 
 @cache

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
-from itertools import chain, pairwise
+from itertools import chain, compress, pairwise
 from pathlib import Path
 
 import numpy as np
@@ -254,17 +254,51 @@ def _verdict_columns(hits: tuple[tuple[str, int], ...]) -> tuple[int, ...]:
     return (*present, *map(feature_index, _lexicon_verdict(dict(hits))))
 
 
+def _segment_chars(words: tuple[str, ...]) -> tuple:
+    """Character columns of a run of words between breaks, as the per-word loop of
+    ``feature_columns`` would add them: (columns of the first word that has characters,
+    the columns after it, that word's first character, the run's last character, whether
+    jieba split a run of letters in it). Each word gives its own characters and pairs, then
+    the pair its first character makes with the character before it."""
+    char = _CHAR_COLUMNS
+    head: tuple[int, ...] = ()
+    rest: list[int] = []
+    first = last = None
+    ends_latin = False  # the word before a run is a break: it never ends with a letter
+    for word in words:
+        info = _word_columns(word)
+        if info[6] is not None:
+            if ends_latin and info[8]:
+                return (), (), None, None, True
+            if last is None:
+                head, first = info[5], info[6]
+            else:
+                rest.extend(info[5])
+                rest.append(char[last, info[6]])
+            last = info[7]
+        ends_latin = info[9]
+    return head, tuple(rest), first, last, False
+
+
+def _segment(words: tuple[str, ...]) -> tuple:
+    """Everything ``feature_columns`` takes from a run of words between breaks: word and
+    bigram columns, lexicon hits, then what ``_segment_chars`` gives."""
+    return (*_segment_columns(words), *_segment_chars(words))
+
+
 # Customers repeat the same phrases ("物流很快", "客服态度很好"): runs of words between
-# breaks → their columns and hits. Hit counts of a text → its lexicon columns.
-_SEGMENTS = BoundedMemo(_segment_columns, 50_000)
+# breaks → their columns, hits and characters. Hit counts of a text → its lexicon columns.
+_SEGMENTS = BoundedMemo(_segment, 50_000)
 _VERDICTS = BoundedMemo(_verdict_columns, 10_000)
+# word → True when it ends a run of words (punctuation, a contrast word).
+_BREAKS = BoundedMemo(lambda word: _word_kind(word)[0] is _BREAK, 200_000)
 
 
 def feature_columns(text: str, words: list[str]) -> list[int]:
     """Columns of ``sentiment_tokens(text, words)``: the same features (possibly repeated,
     in another order), from memoised runs of words between breaks and cached per-word
     columns instead of building and hashing strings (the scoring hot path). Character pairs
-    across two words are the only character features looked up."""
+    across two runs are the only character features looked up."""
     columns: list[int] = []
     extend = columns.extend
     segments = _SEGMENTS
@@ -275,37 +309,39 @@ def feature_columns(text: str, words: list[str]) -> list[int]:
     hits: dict[str, int] = {}
     start = 0
     last = None
-    ends_latin = False
     text_chars = "<" in text  # PII placeholders: characters come from the text
-    for end, info in enumerate(map(_word_columns, words)):
-        if info[0] is _BREAK:
-            if end > start:
-                segment, segment_hits = segments[tuple(words[start:end])]
-                extend(segment)
-                for kind, count in segment_hits:
-                    hits[kind] = hits.get(kind, 0) + count
-            if words[end] in CONTRAST_WORDS:
-                columns.append(info[2])
-            start = end + 1
-        if text_chars:
-            continue
-        first = info[6]
-        if first is not None:
-            if ends_latin and info[8]:
+    # The breaks' positions by C-level iteration (one dict lookup per word); then one step
+    # per run of words and per break.
+    for end in chain(compress(range(len(words)), map(_BREAKS.__getitem__, words)), (len(words),)):
+        if end > start:
+            segment, segment_hits, head, rest, first, run_last, latin_split = segments[
+                tuple(words[start:end])
+            ]
+            extend(segment)
+            for kind, n in segment_hits:
+                hits[kind] = hits.get(kind, 0) + n
+            if latin_split:
                 # jieba split a run of letters ("dis|app|ointed"): characters come from the
                 # text, where the run is whole.
                 text_chars = True
-                continue
-            own_extend(info[5])
-            if last is not None:
-                own.append(char[last, first])
-            last = info[7]
-        ends_latin = info[9]
-    if len(words) > start:
-        segment, segment_hits = segments[tuple(words[start:])]
-        extend(segment)
-        for kind, count in segment_hits:
-            hits[kind] = hits.get(kind, 0) + count
+            elif first is not None and not text_chars:
+                own_extend(head)
+                if last is not None:
+                    own.append(char[last, first])
+                own_extend(rest)
+                last = run_last
+        if end == len(words):
+            break
+        word = words[end]
+        if word in CONTRAST_WORDS:
+            info = _word_columns(word)
+            columns.append(info[2])
+            if info[6] is not None and not text_chars:
+                own_extend(info[5])
+                if last is not None:
+                    own.append(char[last, info[6]])
+                last = info[7]
+        start = end + 1
     extend(_VERDICTS[tuple(sorted(hits.items()))])
     if not text_chars:
         extend(own)
@@ -347,7 +383,11 @@ def distinct_columns(texts: list[str], words: list[list[str]]) -> tuple[np.ndarr
         distinct = set(feature_columns(text, text_words))
         flat.extend(distinct)
         lengths.append(len(distinct))
-    return np.array(flat, dtype=np.int64), np.array(lengths, dtype=np.int64)
+    # ``fromiter``: faster than ``np.array`` on a long list of ints.
+    return (
+        np.fromiter(flat, dtype=np.int64, count=len(flat)),
+        np.array(lengths, dtype=np.int64),
+    )
 
 
 def linear_scores(texts: list[str], words: list[list[str]], weights: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ from pathlib import Path
 import jieba_fast_dat
 
 from feedback.nlp import snownlp_data
-from feedback.nlp.memo import register
+from feedback.nlp.memo import BoundedMemo, register
 from feedback.nlp.normalize import PII_MASK_RE
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -80,12 +80,42 @@ def stopwords() -> frozenset[str]:
     return snownlp_data.stopwords() | frozenset(extra)
 
 
+# jieba cuts each run of Han characters, letters, digits and +#&._%- (a block) on its own
+# and yields any other character as a word of its own: the same pattern as its ``re_han``.
+_BLOCK_RE = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&._%-]+)")
+# Memoised blocks are short: customers repeat the same phrases, and a long block (a pasted
+# text) would make the table heavy for nothing.
+MAX_MEMO_BLOCK_CHARS = 32
+_BLOCK_WORDS = BoundedMemo(lambda block: tuple(get_tokenizer().lcut(block)), 100_000)
+
+
 def cut(text: str) -> list[str]:
-    """Segment a normalised text into words, dropping whitespace and PII placeholders."""
+    """Segment a normalised text into words, dropping whitespace and PII placeholders.
+
+    The same words as jieba's ``lcut`` of the whole text: blocks are cut one by one (a test
+    checks this on every shipped text and on random strings), each through a bounded memo.
+    """
     if not text:
         return []
-    text = PII_MASK_RE.sub("，", text)
-    return list(filter(str.strip, get_tokenizer().lcut(text)))
+    if "<" in text:
+        text = PII_MASK_RE.sub("，", text)
+    parts = _BLOCK_RE.split(text)
+    words: list[str] = []
+    extend = words.extend
+    blocks = _BLOCK_WORDS
+    # ``parts`` alternates: between blocks (even positions, maybe empty), block (odd).
+    for position in range(1, len(parts), 2):
+        between = parts[position - 1]
+        if between:
+            extend(filter(str.strip, between))
+        block = parts[position]
+        if len(block) <= MAX_MEMO_BLOCK_CHARS:
+            extend(blocks[block])
+        else:
+            extend(get_tokenizer().lcut(block))
+    if parts[-1]:
+        extend(filter(str.strip, parts[-1]))
+    return words
 
 
 @register
@@ -104,10 +134,16 @@ def keyword_tokens(text: str) -> list[str]:
     return [w for w in cut(text) if is_keyword_token(w)]
 
 
+# Every match of ``_CONTRAST_RE`` contains one of these: a text without them has none.
+_CONTRAST_MARKS = ("但", "不过", "可是", "然而", "可惜", "只是")
+
+
 def split_clauses(text: str) -> list[str]:
     """Split a text into clauses on punctuation and before contrast words."""
-    text = PII_MASK_RE.sub("，", text)
-    if _CONTRAST_RE.search(text) is None:  # most texts: no contrast word, one split
+    if "<" in text:
+        text = PII_MASK_RE.sub("，", text)
+    if not any(map(text.__contains__, _CONTRAST_MARKS)) or _CONTRAST_RE.search(text) is None:
+        # most texts: no contrast word, one split
         return [stripped for part in _CLAUSE_RE.split(text) if (stripped := part.strip())]
     clauses = []
     for part in _CLAUSE_RE.split(text):
