@@ -33,6 +33,9 @@ def referral_rate(*, promoters: int, referring_promoters: int) -> float | None:
     return 100.0 * referring_promoters / promoters if promoters else None
 
 
+CENT = Decimal("0.01")
+
+
 def referral_result(
     *,
     promoters: int,
@@ -42,13 +45,14 @@ def referral_result(
     spend: Decimal | None,
     clv: Decimal | None,
 ) -> ReferralResult:
-    """The referral figures of a period from its counts and sums (None sums are 0)."""
+    """The referral figures of a period from its counts and sums (None sums are 0; money to
+    the cent, as the sums of cents give it on every database)."""
     return ReferralResult(
         promoters=promoters,
         referring_promoters=referring_promoters,
         rate=referral_rate(promoters=promoters, referring_promoters=referring_promoters),
         referred_customers=referred_customers,
         orders=orders,
-        spend=spend or Decimal("0"),
-        clv=clv or Decimal("0"),
+        spend=Decimal(spend or 0).quantize(CENT),
+        clv=Decimal(clv or 0).quantize(CENT),
     )

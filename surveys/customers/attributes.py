@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextField
 from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 
 from surveys.models import Customer
 
@@ -45,7 +46,8 @@ def with_attribute(customers: QuerySet, key: str, value: str = "") -> QuerySet:
     """The customers that have the attribute `key` (with the text `value`, when given)."""
     customers = customers.filter(attributes__has_key=key)
     if value:
-        customers = customers.annotate(_attribute=KeyTextTransform(key, "attributes")).filter(
-            _attribute=value.strip()
-        )
+        # As text on both databases (SQLite's JSON_EXTRACT keeps a number a number, and
+        # Django would compare it with the value read as JSON).
+        as_text = Cast(KeyTextTransform(key, "attributes"), output_field=TextField())
+        customers = customers.annotate(_attribute=as_text).filter(_attribute=value.strip())
     return customers

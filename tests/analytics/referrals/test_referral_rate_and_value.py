@@ -83,7 +83,7 @@ def test_the_period_limits_the_promoters_counted(client, world):
 def test_no_promoters_give_no_rate_rather_than_zero(client):
     body = _api(client).json()
     assert (body["promoters"], body["referral_rate"], body["word_of_mouth_value"]) == (
-        0, None, "0",
+        0, None, "0.00",  # money always to the cent
     )  # fmt: skip
 
 
