@@ -188,11 +188,15 @@ g AS (
   WHERE b.day >= %(start)s AND b.day <= %(end)s
   GROUP BY b.day, w.grp
 ),
-base AS (SELECT day, bit_and(bits) AS bits FROM g GROUP BY day HAVING count(*) = %(n)s)
-SELECT c.facet, sum(bit_count(base.bits & c.bits))::bigint
-FROM base JOIN surveys_resultdaybits c ON c.survey_id = %(survey)s AND c.day = base.day
-WHERE c.facet LIKE 'code:%%' OR c.facet LIKE 'flags:%%'
-GROUP BY c.facet
+base AS (SELECT day, bit_and(bits) AS bits FROM g GROUP BY day HAVING count(*) = %(n)s),
+-- Materialized: the popcounts are taken before the grouping, which then sorts or hashes
+-- small rows rather than the bitmaps.
+counted AS MATERIALIZED (
+  SELECT c.facet, bit_count(base.bits & c.bits) AS n
+  FROM base JOIN surveys_resultdaybits c ON c.survey_id = %(survey)s AND c.day = base.day
+  WHERE c.facet LIKE 'code:%%' OR c.facet LIKE 'flags:%%'
+)
+SELECT facet, sum(n)::bigint FROM counted GROUP BY facet
 """
 
 
