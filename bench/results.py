@@ -2,7 +2,8 @@
 
 Builds (once; kept between runs) one survey of 10 questions (NPS, CSAT, CES, three ratings,
 single, multiple and dropdown choice, long text) with 1,000,000 completed responses in its own
-database ``surveyhub_results_bench``. Then prints:
+database ``surveyhub_results_bench`` (``RESULTS_BENCH_DATABASE`` or ``--database`` name another,
+so that concurrent runs stay apart). Then prints:
 
 0. the build of the survey's results pre-aggregate (``surveys.results.cube``: codes, facts
    and cells; kept between runs while the data is, folded on each run; ``--rebuild-cube``
@@ -10,16 +11,17 @@ database ``surveyhub_results_bench``. Then prints:
 1. ``GET /api/v1/surveys/{id}/results/`` per filter combination, in-process through the test
    client (session auth, JSON rendering included): median of 5 calls after a warm-up — target
    ≤ 300 ms each — beside ``SELECT count(*)`` of the same filtered responses, measured in the
-   same run, and the ratio of the two; "cube" (the cells of one facet), "facts" (one scan
-   of the matching per-response facts) or "live" (the answer table) says which path answered
-   — every filter the results offer, alone and combined;
+   same run, and the ratio of the two; "cube" (the cells of one facet), "bits" (the AND of
+   two facets' day bitmaps or more, a popcount per code and day), "facts" (one scan of the
+   matching per-response facts) or "live" (the answer table) says which path answered — every
+   filter the results offer, alone and combined;
 2. the export to CSV (every response), XLSX and SPSS .sav (the last 36 days, about a tenth:
    they are much slower per row), each in a child process: rows/s and that process's peak
    RSS — CSV target ≥ 50,000 rows/s with peak RSS ≤ 300 MB.
 
 Run: .venv/bin/python bench/results.py [--rebuild] [--rebuild-cube] [--smoke] [--database NAME]
 
-``--smoke``: 3,000 responses in ``surveyhub_results_bench_smoke`` (re-created each time), one
+``--smoke``: 3,000 responses in ``<database>_smoke`` (re-created each time), one
 timed call per combination. Either way it exits non-zero on an error, a call that does not
 answer 200, or a wrong count (responses, NPS answers, exported rows).
 """
@@ -42,7 +44,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from bench.postgres import setup_django_on  # noqa: E402
 
-DATABASE = "surveyhub_results_bench"
+DATABASE = os.environ.get("RESULTS_BENCH_DATABASE", "surveyhub_results_bench")
 RESPONSES = 1_000_000
 RUNS = 5
 TARGET_MS = 300.0
@@ -182,14 +184,16 @@ REBUILD_CUBE = False
 def build_cube(survey):
     """Build (or fold up to now) the survey's results pre-aggregate, and say how long."""
     from surveys.models import ResultCubeCell, ResultFact
+    from surveys.models.results import ResultDayBits
     from surveys.results.cube import cube_refresh
 
     started = time.perf_counter()
     done = cube_refresh(survey=survey, rebuild=REBUILD_CUBE)
     cells = ResultCubeCell.objects.filter(survey=survey).count()
     facts = ResultFact.objects.filter(survey=survey).count()
+    bits = ResultDayBits.objects.filter(survey=survey).count()
     print(f"pre-aggregate: {done} in {time.perf_counter() - started:.1f}s ({cells:,} cells, "
-          f"{facts:,} facts)")  # fmt: skip
+          f"{facts:,} facts, {bits:,} day bitmaps)")  # fmt: skip
     return survey
 
 

@@ -51,6 +51,8 @@ class ResultCube(models.Model):
     speeder_threshold = models.DurationField(_("speeder threshold"), null=True, blank=True)
     # What the facts' customer segments were read for (surveys.results.segments).
     segments_basis = models.TextField(_("customer segments of"), blank=True, default="")
+    # Whether ResultDayBits holds every aggregated response (not when one counts a code twice).
+    day_bits = models.BooleanField(_("day bitmaps complete"), default=False)
 
     class Meta:
         verbose_name = _("results pre-aggregate")
@@ -156,3 +158,35 @@ class ResultCubeCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facet} {self.day} {self.flags} {self.code} = {self.n}"
+
+
+class BitStringField(models.Field):
+    """A bit varying on PostgreSQL (see CodeArrayField), text on the others."""
+
+    def db_type(self, connection):
+        return "bit varying" if connection.vendor == "postgresql" else "text"
+
+
+class ResultDayBits(models.Model):
+    """Per local `day` and facet of a survey's results pre-aggregate, one bit per aggregated
+    response of that day — in the same order for every facet of the day — set when the
+    response carries the facet: "channel:wechat", "store:S03", "segment:…", "code:12" (it
+    counts code 12: an option chosen, a score given, a question answered) or "flags:3" (its
+    quality flags are exactly 3). Filters on two facets or more are then ANDs of a few
+    bitmaps per day, and the counts one popcount per code and day."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    facet = models.TextField()
+    day = models.DateField()
+    bits = BitStringField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "facet", "day"], name="result_day_bits_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["survey", "day"], name="result_day_bits_day")]
+
+    def __str__(self) -> str:
+        return f"{self.facet} {self.day}"

@@ -25,7 +25,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from surveys.models import Question, QuestionType, ResultCube, Survey
-from surveys.results.cube_cells import cell_lines, copy_cells, read_facts
+from surveys.results.cube_bits import write_bits
+from surveys.results.cube_cells import EPOCH, cell_lines, copy_cells, read_facts
 from surveys.results.filters import CHOICE_TYPES
 from surveys.results.quality import (
     SCALE_TYPES,
@@ -192,13 +193,25 @@ def _params(survey: Survey, low, high, tz: str, threshold) -> dict:
     }  # fmt: skip
 
 
-def _aggregate(cursor, survey: Survey, params: dict, *, fold: bool) -> None:
+def _aggregate(cursor, survey: Survey, params: dict, *, fold: bool, bits: bool = True) -> bool:
+    """Add the facts and cells of the responses in range (all of them unless `fold`), and
+    write the day bitmaps: all of them, or when folding and `bits` (they were complete)
+    those of the days the new facts fall on. Returns whether the bitmaps are complete."""
     cursor.execute(_NEW_CODES, params)
     cursor.execute(_FACTS, params)
     set_fact_segments(cursor, survey.pk, (params["low"], params["high"]) if fold else None)
     facts = read_facts(params, whole=not fold)
     lines = cell_lines(facts, survey.pk, _facet_codes(survey), _group_facets(survey))
     copy_cells(lines, fold=fold)
+    if not fold:
+        return write_bits(facts, survey.pk)
+    if not bits or not facts.n:
+        return bits
+    # Every fact of those days: a day's bitmaps hold its responses in one order.
+    since = int(facts.days.min())
+    del facts
+    every = read_facts(params, whole=True, since=EPOCH + dt.timedelta(days=since))
+    return write_bits(every, survey.pk, since=since)
 
 
 def _speeder_threshold(survey: Survey) -> dt.timedelta | None:
@@ -228,7 +241,7 @@ def cube_refresh(*, survey: Survey, rebuild: bool = False, now: dt.datetime | No
                 full = True
             if full:
                 threshold = _speeder_threshold(survey)
-                for table in ("resultcubecell", "resultfact", "resultcode"):
+                for table in ("resultcubecell", "resultdaybits", "resultfact", "resultcode"):
                     cursor.execute(
                         f"DELETE FROM surveys_{table} WHERE survey_id = %s",  # noqa: S608
                         [survey.pk],
@@ -240,15 +253,17 @@ def cube_refresh(*, survey: Survey, rebuild: bool = False, now: dt.datetime | No
                 )
                 _add_group_markers(cursor, survey)
                 low = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-                _aggregate(cursor, survey, _params(survey, low, high, tz, threshold), fold=False)
+                params = _params(survey, low, high, tz, threshold)
+                bits = _aggregate(cursor, survey, params, fold=False)
                 # Fresh statistics: the reads plan a hash aggregate over the matching facts.
                 cursor.execute("ANALYZE surveys_resultfact")
                 cursor.execute("ANALYZE surveys_resultcubecell")
+                cursor.execute("ANALYZE surveys_resultdaybits")
             else:
                 if high <= cube.watermark:
                     return "skipped"
                 params = _params(survey, cube.watermark, high, tz, threshold)
-                _aggregate(cursor, survey, params, fold=True)
+                bits = _aggregate(cursor, survey, params, fold=True, bits=cube.day_bits)
             cursor.execute("SELECT count(*) FROM surveys_resultfact WHERE survey_id = %s",
                            [survey.pk])  # fmt: skip
             total = cursor.fetchone()[0]
@@ -256,7 +271,8 @@ def cube_refresh(*, survey: Survey, rebuild: bool = False, now: dt.datetime | No
             survey=survey,
             defaults={"watermark": high, "time_zone": tz, "stale": False,
                       "built_at": timezone.now(), "responses": total,
-                      "speeder_threshold": threshold, "segments_basis": basis},
+                      "speeder_threshold": threshold, "segments_basis": basis,
+                      "day_bits": bits},
         )  # fmt: skip
     return "built" if full else "folded"
 

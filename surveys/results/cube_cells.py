@@ -34,6 +34,7 @@ FROM surveys_resultfact f WHERE f.survey_id = %(survey)s
 _IN_RANGE = """ AND f.response_id IN (
   SELECT id FROM surveys_response WHERE survey_id = %(survey)s AND status = 'completed'
   AND completed_at >= %(low)s AND completed_at < %(high)s)"""
+_SINCE = " AND f.day >= %(since)s"
 DIMENSIONS = 6  # channel, store, region, version, distribution, NPS group
 
 
@@ -78,9 +79,13 @@ class Facts:
         self.owner = np.repeat(np.arange(self.n), np.concatenate(lengths))
 
 
-def read_facts(params: dict, *, whole: bool) -> Facts:
-    """The survey's facts (all of them, or those of the responses completed in range)."""
+def read_facts(params: dict, *, whole: bool, since: dt.date | None = None) -> Facts:
+    """The survey's facts (all of them, or those of the responses completed in range; with
+    `since`, only those of the days from then on)."""
     sql = _FACTS + ("" if whole else _IN_RANGE)
+    if since is not None:
+        sql += _SINCE
+        params = {**params, "since": since}
     raw = connection.connection
     with raw.cursor(name="surveys_result_facts") as cursor:
         cursor.execute(sql, params)

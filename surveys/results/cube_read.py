@@ -5,13 +5,16 @@ responses, per-question counts and quality-flag counts of any filter set, exactl
   the few disjoint facets of a score range such as "NPS 0–6" — over the days, flags masked.
   Customer segments are facets too while the cube holds the current ones
   (`surveys.results.segments`).
-- Anything else (two facets; segments of a newer CLV run): one scan of the matching facts,
-  each response's codes counted.
+- Two facets or more: per day the AND of their bitmaps (`surveys.results.cube_bits`), each
+  code counted by a popcount of it with the code's bitmap.
+- Anything else (segments of a newer CLV run; a survey without complete bitmaps): one scan
+  of the matching facts, each response's codes counted.
 Either way the tail completed since the watermark is counted live and added.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -147,6 +150,76 @@ def _read(sql: str, params: list) -> CodedCounts:
     return result
 
 
+def bit_groups(
+    filters: ResultFilters, codes: dict, *, segments: bool = False
+) -> list[list[str]] | None:
+    """The filters (days aside) as bitmap facets: the responses carrying any facet of every
+    group — one group per filter, one more for the quality flags kept when some are
+    excluded. None when the bitmaps cannot express them (customer segments they do not
+    hold: `segments` says they do)."""
+    if filters.segments and not segments:
+        return None
+    groups = [[f"segment:{name}" for name in segment_names(key, chosen)]
+              for key, chosen in filters.segments]  # fmt: skip
+    for name, value in (("region", filters.region), ("channel", filters.channel),
+                        ("store", filters.store), ("version", filters.version),
+                        ("distribution", filters.distribution),
+                        ("nps_group", filters.nps_group)):  # fmt: skip
+        if value:
+            groups.append([f"{name}:{value}"])
+    for answer in filters.answers:
+        if answer.choice is not None:
+            wanted = [_code_of(codes, answer.key, 3, answer.choice)]
+        else:
+            wanted = [_code_of(codes, answer.key, NUMBER, str(n))
+                      for n in range(answer.low, answer.high + 1)]  # fmt: skip
+        groups.append([f"code:{code}" for code in wanted if code is not None])
+    mask = exclusion_mask(filters)
+    if mask:
+        groups.append([f"flags:{flags}" for flags in range(8) if not flags & mask])
+    return groups
+
+
+_BIT_COUNTS = """
+WITH wanted AS (SELECT * FROM unnest(%(facets)s::text[], %(groups)s::int[]) w(facet, grp)),
+g AS (
+  SELECT b.day, w.grp, bit_or(b.bits) AS bits
+  FROM wanted w JOIN surveys_resultdaybits b ON b.survey_id = %(survey)s AND b.facet = w.facet
+  WHERE b.day >= %(start)s AND b.day <= %(end)s
+  GROUP BY b.day, w.grp
+),
+base AS (SELECT day, bit_and(bits) AS bits FROM g GROUP BY day HAVING count(*) = %(n)s),
+-- Materialized: the popcounts are taken before the grouping, which then sorts or hashes
+-- small rows rather than the bitmaps.
+counted AS MATERIALIZED (
+  SELECT c.facet, bit_count(base.bits & c.bits) AS n
+  FROM base JOIN surveys_resultdaybits c ON c.survey_id = %(survey)s AND c.day = base.day
+  WHERE c.facet LIKE 'code:%%' OR c.facet LIKE 'flags:%%'
+)
+SELECT facet, sum(n)::bigint FROM counted GROUP BY facet
+"""
+
+
+def bit_counts(cube: ResultCube, groups: list[list[str]], filters: ResultFilters) -> CodedCounts:
+    """The counts of the responses carrying a facet of every group, from the day bitmaps."""
+    result = CodedCounts()
+    if not groups or not all(groups):
+        return result
+    facets = [facet for group in groups for facet in group]
+    numbers = [i for i, group in enumerate(groups) for _facet in group]
+    params = {"facets": facets, "groups": numbers, "survey": cube.survey_id, "n": len(groups),
+              "start": filters.start or dt.date.min, "end": filters.end or dt.date.max}  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(_BIT_COUNTS, params)
+        for facet, n in cursor.fetchall():
+            kind, _, value = facet.partition(":")
+            if kind == "code":
+                result.codes[int(value)] += n
+            else:
+                result.responses[int(value)] += n
+    return result
+
+
 def fact_counts(
     cube: ResultCube, filters: ResultFilters, codes: dict, *, segments: bool = False
 ) -> CodedCounts:
@@ -236,11 +309,14 @@ def survey_score_keys(survey: Survey) -> set[str]:
 
 def aggregated_counts(cube: ResultCube, filters: ResultFilters):
     """(path, responses, counts, quality) of the aggregated responses (before the
-    watermark) that pass `filters`; path is "cube" or "facts"."""
+    watermark) that pass `filters`; path is "cube", "bits" or "facts"."""
     codes = survey_codes(cube.survey_id)
     segments = segments_in_cube(cube, filters)
     facets = cube_facets(filters, codes, survey_score_keys(cube.survey), segments=segments)
     if facets is not None:
         return ("cube", *decoded(cell_counts(cube, facets, filters), codes))
+    groups = bit_groups(filters, codes, segments=segments) if cube.day_bits else None
+    if groups:
+        return ("bits", *decoded(bit_counts(cube, groups, filters), codes))
     counted = fact_counts(cube, filters, codes, segments=segments)
     return ("facts", *decoded(counted, codes))

@@ -136,7 +136,7 @@ class ResultSummary:
     responses: int
     counts: dict[str, dict]
     quality: dict[str, int] | None  # flag → responses carrying it (None: not counted)
-    path: str  # "cube", "facts" or "live"
+    path: str  # "cube", "bits", "facts" or "live"
 
 
 def result_summary(survey: Survey, filters: ResultFilters, *, quality: bool = False):

@@ -36,7 +36,7 @@ COMBINATIONS = [
     {"q": "reason:__other__", "to": "2026-11-06"},
     {"version": "1"},
     {"exclude": "speeders"},
-    {"channel": "wechat", "store": "SH01"},  # two facets: the facts
+    {"channel": "wechat", "store": "SH01"},  # two facets: the day bitmaps
     {"q": "nps:9-10"},  # a score range of NPS: the cells of two scores
     {"q": "delivery_speed:4-5"},  # a rating range: the cells of two scores
 ]
@@ -82,12 +82,12 @@ def test_every_combination_from_the_cube_equals_the_live_results(manager):
     for params in COMBINATIONS:
         assert _body(manager, survey, params) == _live(manager, survey, params), params
 
-    # The cells answered one facet, the facts two.
+    # The cells answered one facet, the day bitmaps two.
     def path(params):
         return result_summary(survey, parse_filters(params, survey=survey)).path
 
     assert path({"q": "reason:delivery"}) == path({"q": "nps:9-10"}) == "cube"
-    assert path({"channel": "wechat", "store": "SH01"}) == "facts"
+    assert path({"channel": "wechat", "store": "SH01"}) == "bits"
 
 
 def test_the_cube_alone_matches_a_recount_from_the_answer_table(manager):

@@ -1,6 +1,6 @@
 """The pre-aggregate's NPS-group facets and customer segments (PostgreSQL): a score range of
 an NPS question is read from its group facets, a value tier or RFM segment from the cells or
-the facts' own segments — each equal to the recount from the raw rows, and a new CLV run
+the day bitmaps — each equal to the recount from the raw rows, and a new CLV run
 that moves a customer to another tier changes the filtered results at once (never stale)."""
 
 import datetime as dt
@@ -78,10 +78,10 @@ def test_a_cube_without_group_markers_reads_the_scores_one_by_one(manager):
     ResultCode.objects.filter(survey=survey, kind=GROUP).delete()
     assert not any(f.startswith("scores:") for f in _facets(survey, {"q": "nps:0-6"}))
     _check(manager, survey, {"q": "nps:0-6"}, "cube")
-    _check(manager, survey, {"q": "nps:9-10", "channel": "email"}, "facts")
+    _check(manager, survey, {"q": "nps:9-10", "channel": "email"}, "bits")
 
 
-def test_value_tier_and_segment_are_read_from_the_cells_and_the_facts(manager):
+def test_value_tier_and_segment_are_read_from_the_cells_and_the_day_bitmaps(manager):
     survey = speed_survey()
     assert cube_refresh(survey=survey) == "built"
     assert ResultCube.objects.get(survey=survey).segments_basis.startswith("rfm_segment=clv-run:")
@@ -95,7 +95,7 @@ def test_value_tier_and_segment_are_read_from_the_cells_and_the_facts(manager):
     for params in ({"value_tier": "high", "segment": "important_value"},
                    {"segment": "important_value", "value_tier": "high", "q": "nps:0-6"},
                    {"value_tier": "high", "channel": "email"}):  # fmt: skip
-        _check(manager, survey, params, "facts")
+        _check(manager, survey, params, "bits")
 
 
 def _new_run(moves: dict[str, tuple[str, str]]) -> ClvRun:
@@ -126,7 +126,7 @@ def test_a_new_clv_run_changes_the_filtered_results_at_once_and_after_the_rebuil
     # The next refresh rebuilds it for the new run (no response changed): read from it again.
     assert cube_refresh(survey=survey) == "built"
     _check(manager, survey, {"value_tier": "low"}, "cube")
-    _check(manager, survey, {"value_tier": "low", "q": "nps:7-10"}, "facts")
+    _check(manager, survey, {"value_tier": "low", "q": "nps:7-10"}, "bits")
     assert cube_refresh(survey=survey) in {"folded", "skipped"}
     # A run deleted: the previous one is the latest again.
     ClvRun.objects.order_by("-as_of", "-id").first().delete()
