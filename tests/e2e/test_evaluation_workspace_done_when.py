@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import translation
 from pypdf import PdfReader
 
 from analytics.evaluations.periods import local_today
@@ -67,8 +68,6 @@ def missed_tested_indicator(before_code: str) -> tuple[str, str]:
 
 def check_the_workspace(page, period) -> dict:
     """The latest quarter's index and its four dimensions, as the workspace computes them."""
-    from django.utils import translation
-
     with translation.override("zh-hans"):
         detail = evaluation_detail(latest_snapshot(period.code), full=False)
     assert detail["period_label"] in page.inner_text("h1")
@@ -165,7 +164,8 @@ def test_the_demo_manager_walks_the_issues_done_when(live_server, browser, demo,
     assert received.body["msgtype"] == "markdown"
     text = received.body["markdown"]["text"]
     assert alert.title in text and alert.message in text
-    assert words.value_text(indicator, missed_value) in text
+    with translation.override("zh-hans"):  # the site's language, the robot's message's
+        assert words.value_text(indicator, missed_value) in text
     assert f"/staff/alerts/history/#alert-{alert.pk}" in text
     assert alert.deliveries.get(robot__isnull=False).status == "sent"
 
@@ -195,8 +195,9 @@ def test_the_demo_manager_walks_the_issues_done_when(live_server, browser, demo,
     before = page.inner_text("section[aria-labelledby=ac-effect] > p")
     after = page.inner_text("section[aria-labelledby=ac-effect] tbody tr:first-child")
     context.close()
-    assert words.period_label(missed_period) in before
-    assert words.value_text(indicator, missed_value) in before
-    assert words.period_label(period.code) in after  # the next quarter
+    with translation.override("zh-hans"):  # as the page (another test may leave "en" active)
+        assert words.period_label(missed_period) in before
+        assert words.value_text(indicator, missed_value) in before
+        assert words.period_label(period.code) in after  # the next quarter
     assert re.search(r"p (<|=) 0\.\d{3}", after), after  # with the change's significance
     assert not errors, errors
