@@ -55,6 +55,17 @@ def _empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: np.array([], dtype="int64") for c in columns})
 
 
+def _empty_by_key(key: str, columns: list[str]) -> pd.DataFrame:
+    return _empty(columns).assign(**{key: pd.Series(dtype=object)})[[key, *columns]]
+
+
+def _rows(query: str, params: list) -> list[tuple]:
+    """The query's rows as they are (the embedded default's plain path)."""
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchall()
+
+
 def _csv_frame(text: str, columns: list[str]) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(text), header=None, names=columns, dtype="int64")
 
@@ -68,9 +79,7 @@ def queryset_frame(queryset, columns: list[str]) -> pd.DataFrame:
 def numbers_frame(query: str, params: list, columns: list[str]) -> pd.DataFrame:
     """The integer columns (never NULL) a query selects, as an int64 frame."""
     if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(query, params)
-            rows = cursor.fetchall()
+        rows = _rows(query, params)
         if not rows:
             return _empty(columns)
         return pd.DataFrame(np.array(rows, dtype="int64").reshape(-1, len(columns)),
@@ -91,11 +100,9 @@ def numbers_by_key(query: str, params: list, key: str, columns: list[str]) -> pd
     """As numbers_frame for a query selecting a text first (a category: few distinct values)
     and integers after it: one joined text per key, the key repeated on its rows."""
     if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(query, params)
-            rows = cursor.fetchall()
+        rows = _rows(query, params)
         if not rows:
-            return _empty(columns).assign(**{key: pd.Series(dtype=object)})[[key, *columns]]
+            return _empty_by_key(key, columns)
         frame = pd.DataFrame(rows, columns=[key, *columns])
         return frame.astype({c: "int64" for c in columns})
     from psycopg import sql
@@ -113,5 +120,5 @@ def numbers_by_key(query: str, params: list, key: str, columns: list[str]) -> pd
         groups = cursor.fetchall()
     parts = [_csv_frame(text, columns).assign(**{key: value}) for value, text in groups]
     if not parts:
-        return _empty(columns).assign(**{key: pd.Series(dtype=object)})[[key, *columns]]
+        return _empty_by_key(key, columns)
     return pd.concat(parts, ignore_index=True)[[key, *columns]]
