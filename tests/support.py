@@ -107,6 +107,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop_process(proc: subprocess.Popen) -> None:
+    """Terminate a process a test started; kill it if it has not stopped within 20 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def embedded_environment(tmp_path: Path, **extra: str) -> dict[str, str]:
     """The environment of `make run`: the embedded default (SQLite, a file of the test's own,
     no broker, no shared cache, DEBUG on), whatever services the suite itself runs on."""
@@ -163,11 +172,7 @@ def runserver(env: dict[str, str], log: Path) -> Iterator[str]:
                 time.sleep(0.2)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)
 
 
 class PrivateRedis:
@@ -269,8 +274,4 @@ def celery_worker_process(
                 raise RuntimeError(f"celery worker {node} did not start:\n{tail}")
         yield proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)

@@ -21,6 +21,7 @@ from tests.support import (
     ARTIFACTS,
     REPO_ROOT,
     reset_producer_pools,
+    stop_process,
     wait_until,
 )
 
@@ -58,11 +59,7 @@ def private_worker(private_broker):
         assert proc.poll() is None, log.read_text()[-3000:]
         yield proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)
 
 
 def test_items_stored_while_the_broker_was_down_are_analysed_after_the_sweep(
