@@ -19,7 +19,10 @@ from pypdf import PdfReader
 
 from analytics.evaluations.periods import local_today
 from analytics.workspace.queries import default_period, evaluation_detail, latest_snapshot
-from tests.analytics.alerts.robot_server import SECRETS, running_robot_server
+from tests.analytics.alerts.robot_server import (
+    add_dingtalk_robot_on_the_page,
+    running_robot_server,
+)
 from tests.e2e.designer_session import collect_errors, signed_in_context
 from tests.support import require_pdf_rendering
 
@@ -122,13 +125,7 @@ def add_a_robot_and_a_target_rule(browser, live_server, robots, *, indicator: st
     )
     page = context.new_page()
     errors = collect_errors(page)
-    page.goto(live_server.url + "/staff/alerts/robots/new/")
-    page.fill("input[name=name]", "经营分析 钉钉群 🔔")
-    page.select_option("select[name=kind]", "dingtalk")
-    page.fill("input[name=url]", robots.url("dingtalk"))
-    page.fill("input[name=secret]", SECRETS["dingtalk"])
-    page.click("button[type=submit].primary")
-    page.wait_for_url(live_server.url + "/staff/alerts/")
+    add_dingtalk_robot_on_the_page(page, live_server.url, robots, "经营分析 钉钉群 🔔")
     page.goto(live_server.url + "/staff/alerts/rules/new/")
     page.fill("input[name=name]", "季度指标未达标")
     page.select_option("select[name=kind]", "below_target")

@@ -15,7 +15,10 @@ from analytics.evaluations.scorecard import evaluation_compute
 from analytics.models import Alert, AlertRobot, AlertRule, ImprovementAction
 from surveyhub.security.roles import Role
 from tests.analytics.actions.conftest import answer
-from tests.analytics.alerts.robot_server import SECRETS, running_robot_server
+from tests.analytics.alerts.robot_server import (
+    add_dingtalk_robot_on_the_page,
+    running_robot_server,
+)
 from tests.factories import UserFactory, published_survey
 
 # The live server answers several requests at once: PostgreSQL, as in the dashboard test.
@@ -94,13 +97,7 @@ def test_an_alert_fires_to_a_robot_and_an_action_shows_its_before_and_after(
     with running_robot_server() as robots:
         # The Admin adds a signed DingTalk robot and a month-over-month NPS rule.
         context, page = login(browser, live_server, admin, width=1280, language="zh-hans")
-        page.goto(live_server.url + "/staff/alerts/robots/new/")
-        page.fill("input[name=name]", "管理层 钉钉群 🔔")
-        page.select_option("select[name=kind]", "dingtalk")
-        page.fill("input[name=url]", robots.url("dingtalk"))
-        page.fill("input[name=secret]", SECRETS["dingtalk"])
-        page.click("button[type=submit].primary")
-        page.wait_for_url(live_server.url + "/staff/alerts/")
+        add_dingtalk_robot_on_the_page(page, live_server.url, robots, "管理层 钉钉群 🔔")
         page.goto(live_server.url + "/staff/alerts/rules/new/")
         page.fill("input[name=name]", "NPS 月环比显著下降")
         page.select_option("select[name=kind]", "nps_drop")

@@ -133,3 +133,14 @@ class running_robot_server:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+def add_dingtalk_robot_on_the_page(page, base_url: str, robots: RobotServer, name: str) -> None:
+    """As the Admin on the alert pages: a signed DingTalk robot at the recorder's address."""
+    page.goto(base_url + "/staff/alerts/robots/new/")
+    page.fill("input[name=name]", name)
+    page.select_option("select[name=kind]", "dingtalk")
+    page.fill("input[name=url]", robots.url("dingtalk"))
+    page.fill("input[name=secret]", SECRETS["dingtalk"])
+    page.click("button[type=submit].primary")
+    page.wait_for_url(base_url + "/staff/alerts/")
