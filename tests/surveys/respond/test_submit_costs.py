@@ -70,3 +70,45 @@ def test_an_in_page_answer_from_another_site_costs_a_few_indexed_reads(client):
     assert first[-1].startswith("INSERT INTO surveys_inpagecontact")
     assert "ON CONFLICT" in first[-1]
     assert Response.objects.filter(channel="in_page").count() == 1
+
+
+def _response_rows_read(cursor) -> int:
+    """Rows of surveys_response read by index or scan, as the statistics count them."""
+    cursor.execute("SELECT pg_stat_force_next_flush()")
+    cursor.execute("SELECT pg_stat_clear_snapshot()")
+    cursor.execute(
+        "SELECT coalesce(idx_tup_fetch, 0) + seq_tup_read FROM pg_stat_user_tables "
+        "WHERE relname = 'surveys_response'"
+    )
+    return cursor.fetchone()[0]
+
+
+def test_a_submit_reads_no_more_responses_when_the_table_has_grown(client):
+    """The answer trigger of the results pre-aggregate read its response with a generic plan
+    (PL/pgSQL keeps one per connection after a few calls) that scanned every completed
+    response of the status index: each submit cost more as answers came in (the load
+    bench: 5,000 buffers a submit, half the database's CPU)."""
+    survey = published_survey(consent_text="", slug="cost-growth")
+    assert _submit(client, survey.slug).status_code == 201
+    with connection.cursor() as cursor:
+        # Statistics taken while few responses were completed (drafts, say), then 3,000
+        # responses completed before the next ANALYZE.
+        cursor.execute(
+            "INSERT INTO surveys_response (survey_id, version_id, channel, store, source, "
+            "language, status, respondent_key, started_at, completed_at, nps_score, "
+            "device_key, wechat_openid, announce_error, announce_attempts) "
+            "SELECT survey_id, version_id, channel, store, source, language, 'draft', "
+            "gen_random_uuid(), started_at, completed_at, nps_score, device_key, "
+            "wechat_openid, announce_error, announce_attempts "
+            "FROM surveys_response, generate_series(1, 3000)"
+        )
+        cursor.execute("ANALYZE surveys_response")
+        cursor.execute("UPDATE surveys_response SET status = 'completed'")
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+        try:
+            before = _response_rows_read(cursor)
+            assert _submit(client, survey.slug).status_code == 201
+            read = _response_rows_read(cursor) - before
+        finally:
+            cursor.execute("RESET plan_cache_mode")
+    assert read <= 5, f"one submit read {read} stored responses"
