@@ -3,8 +3,8 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, QuerySet, Window
+from django.db.models.functions import RowNumber, TruncMonth
 
 from feedback.models import FeedbackAspect, FeedbackItem, FeedbackTopic, Topic
 from feedback.nlp.aspects import AspectLexicon
@@ -68,6 +68,49 @@ def topics_with_figures(*, include_merged: bool = False) -> QuerySet[Topic]:
     if not include_merged:
         topics = topics.filter(merged_into__isnull=True)
     return topics.order_by("-is_active", "-item_count", "name", "id")
+
+
+# Examples are picked among this many of a topic's heaviest links per example shown.
+EXAMPLE_CANDIDATES = 50
+
+
+def topics_examples(topics: list[Topic], limit: int = 2) -> dict[int, list[FeedbackItem]]:
+    """Per topic, the comments that show it best (one query for all topics): different
+    texts (the same comment sent many times is shown once) that use one of the topic's
+    first keywords, heaviest links first; comments without such a word only when none has
+    one (a comment with a little weight on a topic would misname what it is about)."""
+    ranked = (
+        FeedbackTopic.objects.filter(topic_id__in=[t.pk for t in topics])
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("topic_id")],
+                order_by=[F("weight").desc(), F("item_id").desc()],
+            )
+        )
+        .filter(rank__lte=limit * EXAMPLE_CANDIDATES)
+        .select_related("item")
+        .only("topic_id", "weight", "item__text", "item__sentiment_label")
+        .order_by("topic_id", "rank")
+    )
+    links: dict[int, list[FeedbackItem]] = {}
+    for link in ranked:
+        links.setdefault(link.topic_id, []).append(link.item)
+    return {t.pk: _examples(links.get(t.pk, []), t.keywords or [], limit) for t in topics}
+
+
+def _examples(items: list[FeedbackItem], keywords: list[str], limit: int) -> list[FeedbackItem]:
+    words = [w for w in keywords[:3] if w]
+    seen: set[str] = set()
+    with_keyword: list[FeedbackItem] = []
+    others: list[FeedbackItem] = []
+    for item in items:
+        text = item.text.strip()
+        if not text or text in seen:
+            continue
+        seen.add(text)
+        (with_keyword if any(w in text for w in words) else others).append(item)
+    return (with_keyword or others)[:limit]
 
 
 def _nps(promoters: int, detractors: int, n: int) -> float | None:

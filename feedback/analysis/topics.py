@@ -117,15 +117,6 @@ def _store(model: nlp_topics.TopicModel, item_ids: list[int], previous: list[Top
     return DiscoveryResult(len(item_ids), len(model.topics), new_topics, len(links))
 
 
-def topic_examples(topic: Topic, limit: int = 3) -> list[FeedbackItem]:
-    """The comments that show a topic best (heaviest links first), for its page and list."""
-    return list(
-        FeedbackItem.objects.filter(topic_links__topic=topic)
-        .order_by("-topic_links__weight", "-id")
-        .only("pk", "text", "sentiment_label", "sentiment_score", "created_at")[:limit]
-    )
-
-
 @transaction.atomic
 def topic_rename(*, topic: Topic, name: str) -> Topic:
     """Give a topic a staff-chosen name; later discovery runs keep it."""

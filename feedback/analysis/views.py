@@ -19,6 +19,7 @@ from feedback.analysis.queries import (
     aspect_choices,
     feedback_items,
     topic_trend,
+    topics_examples,
     topics_nps_impact,
     topics_with_figures,
 )
@@ -121,8 +122,10 @@ def item_correct(request, pk: int):
 def topic_list(request):
     topics = list(topics_with_figures())
     impact = topics_nps_impact([t.pk for t in topics])
+    examples = topics_examples(topics)
     for topic in topics:
         topic.nps_impact = impact.get(topic.pk)
+        topic.examples = examples[topic.pk]
     return render(request, "feedback/topics.html", {"topics": topics})
 
 

@@ -136,7 +136,11 @@ def discover_topics(
         return empty
     nmf = NMF(n_components=k, init="nndsvda", random_state=RANDOM_STATE, max_iter=500)
     doc_weights = nmf.fit_transform(matrix)
-    sizes = np.bincount(doc_weights.argmax(axis=1)[doc_weights.max(axis=1) > 0], minlength=k)
+    dominant = doc_weights.argmax(axis=1)
+    sizes = np.bincount(dominant[doc_weights.max(axis=1) > 0], minlength=k)
+    # How much of each term's weight is this topic's: a word several topics use ("两天" in
+    # "用了两天就坏了" and in "跨省两天就到了") names none of them.
+    term_totals = nmf.components_.sum(axis=0)
     topics = []
     for index, row in enumerate(nmf.components_):
         # Sort by weight, then by term, so ties never depend on hash order.
@@ -149,8 +153,15 @@ def discover_topics(
         )
         label = " / ".join(words[:3])
         if texts is not None:
-            term_weight = {str(terms[j]): float(row[j]) for j in range(len(row)) if row[j] > 0}
-            candidates = [texts[i] for i in heaviest[:PHRASE_CANDIDATE_DOCS]]
+            term_weight = {
+                str(terms[j]): float(row[j]) * float(row[j] / term_totals[j])
+                for j in range(len(row))
+                if row[j] > 0
+            }
+            # Named from its own comments: those that belong to it more than to any other
+            # topic (a comment of another topic with a little weight here is no candidate).
+            own = [i for i in heaviest if dominant[i] == index] or heaviest
+            candidates = [texts[i] for i in own[:PHRASE_CANDIDATE_DOCS]]
             label = representative_phrase(candidates, term_weight) or label
         topics.append(
             Topic(

@@ -81,3 +81,32 @@ def test_npmi_is_one_for_words_always_together_and_minus_one_for_words_never_tog
     assert npmi(["宽带", "断网"], documents) == 1.0
     assert npmi(["宽带", "退款"], documents) == -1.0
     assert npmi(["宽带"], documents) == 0.0
+
+
+QUALITY = [
+    "质量太差，用了两天就坏了",
+    "用了两天就坏了，质量不行",
+    "质量很差，开关两天就坏",
+    "才用两天就坏了，质量堪忧",
+    "质量不好，做工粗糙",
+]
+DELIVERY = [
+    "跨省两天就到了",
+    "物流很快，跨省两天就到了",
+    "快递两天就到了，很快",
+    "物流快，快递员态度好",
+    "发货快，物流给力",
+]
+
+
+def test_a_topic_is_not_named_by_another_topics_comment_that_shares_a_word():
+    """The demo named its quality complaints "跨省两天就到了": a delivery comment with a
+    little weight on the quality topic, whose "两天" the complaints also use, won on
+    weight per character."""
+    texts = [normalize(t).text for t in QUALITY + DELIVERY + REFUND]
+    groups = [QUALITY, DELIVERY, REFUND]
+    model = discover_topics([keyword_tokens(t) for t in texts], k=3, texts=texts)
+    for topic in model.topics:
+        own = next(g for g in groups if texts.index(normalize(g[0]).text) <= topic.examples[0]
+                   < texts.index(normalize(g[0]).text) + len(g))  # fmt: skip
+        assert any(topic.label in normalize(t).text for t in own), (topic.label, topic.keywords)

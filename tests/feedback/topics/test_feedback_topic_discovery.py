@@ -5,8 +5,9 @@ import csv
 import pytest
 from django.conf import settings
 
+from feedback.analysis.queries import topics_examples
 from feedback.analysis.services import feedback_analyse_batch
-from feedback.analysis.topics import topic_examples, topic_merge, topic_rename, topics_discover
+from feedback.analysis.topics import topic_merge, topic_rename, topics_discover
 from feedback.errors import FeedbackError
 from feedback.models import CorpusIdf, FeedbackItem, FeedbackTopic, Topic
 
@@ -30,8 +31,8 @@ def test_discovery_gives_items_topics_named_by_a_phrase_of_their_comments(corpus
     assert Topic.objects.filter(is_active=True).count() == result.topics
     for topic in Topic.objects.all():
         assert " / " not in topic.name
-        examples = topic_examples(topic)
-        assert len(examples) == 3
+        examples = topics_examples([topic], limit=3)[topic.pk]
+        assert 1 <= len(examples) == len({e.text for e in examples})
         texts = FeedbackItem.objects.filter(topic_links__topic=topic).values_list(
             "text_normalized", flat=True
         )
@@ -93,3 +94,37 @@ def test_rename_and_merge_refuse_bad_input(corpus):
         topic_rename(topic=topic, name="   ")
     with pytest.raises(FeedbackError):
         topic_merge(topic=topic, into=topic)
+
+
+def test_a_topics_examples_are_different_comments_that_use_its_words_first(client):
+    """The demo showed "物超所值，家人都很喜欢" three times as the examples of an
+    after-sales topic: the same comment sent often, and one without a word of the topic."""
+    from surveyhub.security.roles import Role
+    from tests.factories import UserFactory
+
+    topic = Topic.objects.create(key="t-aftersales", name="一个电话就上门解决了",
+                                 keywords=["售后", "解决", "电话"])  # fmt: skip
+    texts = ["物超所值，家人都很喜欢"] * 4 + ["售后太给力了，一个电话就上门解决了",
+             "問題很快解決了，售後不錯", "售后电话一直占线😡"]  # fmt: skip
+    items = FeedbackItem.objects.bulk_create(FeedbackItem(text=t, source="import") for t in texts)
+    FeedbackTopic.objects.bulk_create(
+        FeedbackTopic(item=item, topic=topic, weight=1.0 if n < 4 else 0.6)
+        for n, item in enumerate(items)
+    )
+
+    shown = [e.text for e in topics_examples([topic], limit=3)[topic.pk]]
+
+    assert shown == ["售后电话一直占线😡", "售后太给力了，一个电话就上门解决了"]
+    client.force_login(UserFactory(role=Role.MANAGER))
+    page = client.get("/staff/feedback/topics/", headers={"Accept-Language": "zh-hans"})
+    assert page.status_code == 200
+    body = page.content.decode()
+    # The list shows two: both with a word of the topic.
+    assert "“售后电话一直占线😡”" in body
+    assert "“售后太给力了，一个电话就上门解决了”" in body
+    assert "物超所值" not in body
+    # A topic none of whose comments uses its words still shows examples.
+    topic.keywords = ["退款"]
+    topic.save()
+    shown = [e.text for e in topics_examples([topic], limit=3)[topic.pk]]
+    assert shown == ["物超所值，家人都很喜欢", "售后电话一直占线😡", "問題很快解決了，售後不錯"]
