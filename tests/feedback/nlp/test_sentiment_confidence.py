@@ -14,6 +14,9 @@ def one(text: str) -> float:
     ("text", "expected"),
     [
         ("售后服务堪称标杆，主动联系我处理问题", "positive"),
+        # The demo read these as complaints: "一直" and "这么" are common in them.
+        ("吃了好几年了，一直这么好吃", "positive"),
+        ("味道一直这么好", "positive"),
         ("给老人办业务一点耐心都没有", "negative"),
         ("一点问题都没有", "positive"),
         ("不太满意", "negative"),
@@ -23,6 +26,18 @@ def one(text: str) -> float:
 )
 def test_short_survey_answers_get_the_label_a_reader_would_give(text, expected):
     assert sentiment.label(one(text)) == expected
+
+
+@pytest.mark.usefixtures("sentiment_model")
+def test_praise_of_after_sales_is_not_listed_as_a_negative_aspect():
+    """The demo's item page listed "售后/退换货 · 负面" on this praise: the clause
+    "售后服务堪称标杆" alone was read as a complaint."""
+    from feedback.nlp.pipeline import analyse
+
+    (item,) = analyse(["售后服务堪称标杆，主动联系我处理问题"])
+    assert item.sentiment_label == "positive"
+    assert item.aspects
+    assert all(a.label != "negative" for a in item.aspects), item.aspects
 
 
 @pytest.mark.usefixtures("sentiment_model")
