@@ -95,24 +95,34 @@ def test_a_chunk_costs_few_queries_whatever_its_size():
     assert len(chunk) <= len(single) + 5, (len(single), len(chunk))
 
 
-def _queries_to_announce(response_ids: list[int]) -> int:
+def _statements_to_announce(response_ids: list[int]) -> list[str]:
     with CaptureQueriesContext(connection) as queries:
         assert responses_announce(response_ids) == len(response_ids)
-    return len(queries)
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def _not_inserts(statements: list[str]) -> list[str]:
+    return [sql for sql in statements if not sql.startswith("INSERT")]
 
 
 def test_a_chunk_with_cases_costs_the_same_queries_for_10_and_100_responses():
     survey = published_survey(consent_text="")
-    _queries_to_announce([r.pk for r in _unannounced(3, survey)])  # case rules and SLA defaults
+    _statements_to_announce([r.pk for r in _unannounced(3, survey)])  # case rules, SLA defaults
     ten, hundred = _unannounced(10, survey, offset=10), _unannounced(100, survey, offset=100)
 
-    small = _queries_to_announce([r.pk for r in ten])
-    big = _queries_to_announce([r.pk for r in hundred])
+    small = _statements_to_announce([r.pk for r in ten])
+    big = _statements_to_announce([r.pk for r in hundred])
 
     # Half of them are detractors (NPS 0, 2, 4): 51 cases opened by the big chunk. Opened one
     # at a time they cost ~10 queries each (~500 for the chunk).
     assert Case.objects.filter(response__in=hundred).count() == 51
-    assert big <= small <= 30, (small, big)
+    assert len(small) <= 30, small
+    if connection.vendor == "postgresql":
+        assert len(big) <= len(small), (len(small), len(big))
+    else:
+        # SQLite binds at most 999 parameters a statement: Django splits the big chunk's bulk
+        # inserts into batches (27 statements against 24); every other one is counted once.
+        assert len(_not_inserts(big)) <= len(_not_inserts(small)), (small, big)
 
 
 def test_a_chunk_extends_the_open_cases_it_finds_and_opens_the_others():
