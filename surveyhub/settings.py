@@ -4,6 +4,8 @@ No DATABASE_URL → SQLite file in the project folder; no CELERY_BROKER_URL →
 tasks run in-process. See README.md "Configuration" for the full list.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -105,6 +107,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": env_int("SURVEYHUB_SQLITE_TIMEOUT", 20),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # Tests on SQLite use a file, as the product does, not Django's shared in-memory database:
+    # there every request thread of the browser tests' live server shares the test's single
+    # connection, and a page whose scripts fetch several APIs at once stalled the suite.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"surveyhub-test-{os.getpid()}.sqlite3")
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
