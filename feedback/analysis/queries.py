@@ -90,7 +90,7 @@ def topics_examples(topics: list[Topic], limit: int = 2) -> dict[int, list[Feedb
         )
         .filter(rank__lte=limit * EXAMPLE_CANDIDATES)
         .select_related("item")
-        .only("topic_id", "weight", "item__text", "item__sentiment_label")
+        .only("topic_id", "weight", "item__text")
         .order_by("topic_id", "rank")
     )
     links: dict[int, list[FeedbackItem]] = {}
