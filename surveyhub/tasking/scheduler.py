@@ -39,7 +39,7 @@ NOT_IN_PROCESS = frozenset({"surveyhub.record_heartbeat"})
 
 def run_task_by_name(name: str) -> Any:
     """Run the task of that pinned name here and now, as a plain call: errors are raised to
-    the scheduler (which retries lock errors itself), and a sweeper every 5 s logs nothing
+    the scheduler (which retries lock errors itself), and a sweeper every second logs nothing
     unless it did something."""
     return task_named(name)()
 
