@@ -1,5 +1,7 @@
 """Topics named by a representative phrase, with examples, stable names, and NPMI."""
 
+from itertools import pairwise
+
 from feedback.nlp.normalize import normalize
 from feedback.nlp.segment import keyword_tokens
 from feedback.nlp.topics import PreviousTopic, discover_topics, npmi, stabilise_topics
@@ -104,7 +106,8 @@ def test_a_topic_is_named_from_its_own_comments_when_another_topic_shares_a_word
     of its own group's comments. (The demo once named its quality complaints "跨省两天就到
     了"; this small corpus does not reproduce that run, it pins the rule.)"""
     texts = [normalize(t).text for t in QUALITY + DELIVERY + REFUND]
-    groups = [set(range(0, 5)), set(range(5, 10)), set(range(10, 14))]
+    starts = [0, len(QUALITY), len(QUALITY) + len(DELIVERY), len(texts)]
+    groups = [set(range(a, b)) for a, b in pairwise(starts)]
     model = discover_topics([keyword_tokens(t) for t in texts], k=3, texts=texts)
     for topic in model.topics:
         group = next(g for g in groups if topic.examples[0] in g)
