@@ -216,7 +216,7 @@ SURVEYHUB_SLA_HOLIDAYS = env_dates("SURVEYHUB_SLA_HOLIDAYS")
 SURVEYHUB_SLA_EXTRA_WORKDAYS = env_dates("SURVEYHUB_SLA_EXTRA_WORKDAYS")
 # How often new responses are handed to their listeners (feedback analysis, case rules).
 # Every second: at 300 submits/s a 5 s tick made bursts of 1,500 responses that the submits
-# queued behind (bench/load.py: p99 723 → 210 ms, submit → case p95 5.0 → 1.2 s).
+# queued behind (bench/load.py: p99 723 → 210–319 ms, submit → case p95 5.0 → 1.2 s).
 SURVEYHUB_ANNOUNCE_SECONDS = env_int("SURVEYHUB_ANNOUNCE_SECONDS", 1)
 # The response outbox: responses per sweep, and how a failing listener is re-driven
 # (first retry after ANNOUNCE_RETRY_SECONDS, doubling, at most 6 h apart; after
