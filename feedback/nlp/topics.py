@@ -6,8 +6,8 @@ renamed "退款慢" keeps that name and id as long as it is recognisably the sam
 
 Topics are about *what* customers write about, so words that only say how they feel
 (满意, 失望, 感谢 …, ``data/topic_stopwords.txt``) are left out of the terms. Given the texts,
-each topic is named by its most representative short phrase (a clause of its documents
-that holds most of its keyword weight, e.g. "宽带三天两头断网") and keeps up to
+each topic is named by the subject of its comments that holds most of its keyword weight
+("客服回复", "酒店性价比": ``topic_names``), never by an opinion, and keeps up to
 ``EXAMPLES`` example documents. ``npmi`` measures the coherence of the keywords.
 """
 
@@ -16,17 +16,14 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
-import re
 from dataclasses import dataclass, field, replace
-from functools import cache
-from pathlib import Path
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from feedback.nlp.segment import keyword_tokens
+from feedback.nlp.topic_names import carries_opinion, representative_phrase, topic_stopwords
 
 RANDOM_STATE = 0
 TOP_KEYWORDS = 8
@@ -35,22 +32,9 @@ MAX_TOPICS = 12
 MATCH_THRESHOLD = 0.3
 # A document belongs to every topic holding at least this share of its weight.
 MIN_DOCUMENT_SHARE = 0.2
-# Topic names: a clause of this many characters at most, from the topic's heaviest documents.
-MAX_PHRASE_CHARS = 16
-MIN_PHRASE_CHARS = 3
+# A topic is named from the subjects of this many of its heaviest own documents.
 PHRASE_CANDIDATE_DOCS = 40
 EXAMPLES = 3
-TOPIC_STOPWORDS_FILE = Path(__file__).resolve().parent / "data" / "topic_stopwords.txt"
-_CLAUSE_RE = re.compile(r"[，。！？；,.!?;~～\n…、:：]+")
-_PHRASE_EDGE_RE = re.compile(r"^[\W_]+|[\W_]+$")
-
-
-@cache
-def topic_stopwords() -> frozenset[str]:
-    """Words that say how someone feels, not what about: never topic terms."""
-    text = TOPIC_STOPWORDS_FILE.read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if not line.startswith("#")]
-    return frozenset(word for line in lines for word in line.split())
 
 
 @dataclass(frozen=True)
@@ -77,8 +61,14 @@ class PreviousTopic:
 
 
 def _keyword_label(name: str) -> bool:
-    """An automatic name of the old kind ("物流 / 快递 / 太慢"), replaced by a phrase."""
+    """An automatic name of the oldest kind ("物流 / 快递 / 太慢"), replaced by a phrase."""
     return " / " in name
+
+
+def _outdated_name(name: str) -> bool:
+    """An automatic name that this version would not give: a keyword triplet, or a phrase
+    that judges its subject ("物流快", from before topics were named by subject)."""
+    return _keyword_label(name) or carries_opinion(name)
 
 
 @dataclass(frozen=True)
@@ -183,29 +173,6 @@ def discover_topics(
     return TopicModel(topics, document_topics)
 
 
-def representative_phrase(texts: list[str], term_weight: dict[str, float]) -> str | None:
-    """The clause of ``texts`` that carries most topic weight per character, short and
-    frequent clauses preferred; None when no clause holds a topic term."""
-    counts: dict[str, int] = {}
-    for text in texts:
-        for clause in _CLAUSE_RE.split(text or ""):
-            phrase = _PHRASE_EDGE_RE.sub("", clause.strip())
-            if MIN_PHRASE_CHARS <= len(phrase) <= MAX_PHRASE_CHARS:
-                counts[phrase] = counts.get(phrase, 0) + 1
-    best: tuple[float, int, str] | None = None
-    for phrase, count in counts.items():
-        tokens = set(keyword_tokens(phrase))
-        weight = sum(term_weight.get(t, 0.0) for t in tokens)
-        if weight <= 0:
-            continue
-        # Topic weight, a little for repeats, a little against length.
-        value = weight * (1.0 + 0.25 * math.log(count)) / (1.0 + 0.04 * len(phrase))
-        key = (-value, len(phrase), phrase)
-        if best is None or key < best:
-            best = key
-    return best[2] if best else None
-
-
 def npmi(keywords: list[str], documents: list[list[str]], top_n: int = 10) -> float:
     """Mean normalised PMI of the top keyword pairs, counted by documents (-1 … 1).
 
@@ -282,9 +249,9 @@ def stabilise_topics(
         old = matches.get(index)
         if old is not None:
             renamed[topic.id] = old.id
-            # The name stays (stable across runs), unless it is an old keyword triplet
-            # that no one chose and this run found a phrase for.
-            keep = old.edited or not _keyword_label(old.name) or _keyword_label(topic.label)
+            # The name stays (stable across runs), unless no one chose it and it is of an
+            # outdated kind that this run found a better name for.
+            keep = old.edited or not _outdated_name(old.name) or _outdated_name(topic.label)
             topics.append(replace(topic, id=old.id, label=old.name if keep else topic.label))
         else:
             # A fresh topic must not take the id of a previous one it is not.

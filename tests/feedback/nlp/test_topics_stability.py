@@ -71,10 +71,24 @@ def two_topics() -> TopicModel:
 
 
 def test_a_new_complaint_topic_gets_a_fresh_id_not_an_old_one():
-    previous = [PreviousTopic("t-old", "物流慢", ["物流", "快递", "太慢"])]
+    previous = [PreviousTopic("t-old", "物流配送", ["物流", "快递", "太慢"])]
     assert list(match_topics(two_topics().topics, previous)) == [1]
     model = stabilise_topics(two_topics(), previous)
-    assert [(t.id, t.label) for t in model.topics] == [("t-a", "退款"), ("t-old", "物流慢")]
+    assert [(t.id, t.label) for t in model.topics] == [("t-a", "退款"), ("t-old", "物流配送")]
+
+
+def test_an_automatic_name_that_judges_its_subject_gives_way_a_staff_name_does_not():
+    """Names given before topics were named by subject ("物流慢") tag praise as well as
+    complaints; the next run replaces them, unless staff chose them."""
+    for old_name, edited, expected in [
+        ("物流慢", False, "快递"),
+        ("物流很給力👍", False, "快递"),
+        ("物流慢", True, "物流慢"),
+        ("物流配送", False, "物流配送"),
+    ]:
+        previous = [PreviousTopic("t-old", old_name, ["物流", "快递", "太慢"], edited=edited)]
+        model = stabilise_topics(two_topics(), previous)
+        assert model.topics[1].label == expected, old_name
 
 
 def test_document_assignments_follow_the_inherited_ids():
