@@ -33,9 +33,10 @@ MIN_PHRASE_CHARS = 2
 CLAUSE_RE = re.compile(r"[，。！？；,.!?;~～\n…、:：]+")
 _PHRASE_EDGE_RE = re.compile(r"^[\W_]+|[\W_]+$")
 
-# A subject ends before these: "工作人员对老人…" → "工作人员", "师傅走之前…" → "师傅".
+# A subject ends before these: "工作人员对老人…" → "工作人员", "师傅走之前…" → "师傅",
+# "银行经理全程帮我办好" → "银行经理".
 _SUBJECT_ENDS = frozenset(
-    ("对", "给", "把", "被", "向", "跟", "替", "后", "之前", "之后", "以后", "以前", "时候")
+    ("对", "给", "把", "被", "向", "跟", "替", "帮", "为", "后", "之前", "之后", "以后", "以前")
 )
 
 
@@ -116,10 +117,10 @@ def _join(words: list[str]) -> str:
     return text
 
 
-def carries_opinion(name: str) -> bool:
-    """Whether an automatic name judges its subject ("物流快"): such a name, from before
-    topics were named by subject, is replaced by the next discovery run."""
-    return any(is_opinion_word(word) for word in cut(name) if word.strip())
+def is_subject(name: str) -> bool:
+    """Whether a name is one this version gives: a subject, nothing judged about it. An
+    automatic name from before ("物流快", "银行经理全程帮我办好") is not, and gives way."""
+    return bool(name) and subject_phrase(name) == name
 
 
 def representative_phrase(texts: list[str], term_weight: dict[str, float]) -> str | None:

@@ -23,7 +23,7 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from feedback.nlp.topic_names import carries_opinion, representative_phrase, topic_stopwords
+from feedback.nlp.topic_names import is_subject, representative_phrase, topic_stopwords
 
 RANDOM_STATE = 0
 TOP_KEYWORDS = 8
@@ -67,8 +67,8 @@ def _keyword_label(name: str) -> bool:
 
 def _outdated_name(name: str) -> bool:
     """An automatic name that this version would not give: a keyword triplet, or a phrase
-    that judges its subject ("物流快", from before topics were named by subject)."""
-    return _keyword_label(name) or carries_opinion(name)
+    that is more than a subject ("物流快", from before topics were named by subject)."""
+    return _keyword_label(name) or not is_subject(name)
 
 
 @dataclass(frozen=True)
