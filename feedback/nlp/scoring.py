@@ -23,6 +23,11 @@ CONTRAST_MAX_CHARS = 40
 TAIL_PRAISE_LOGIT = 2.0
 
 
+# A reservation needs no contrast word when it is hedged: "外观挺好看，手感有点廉价" says
+# what spoils the praise as plainly as "…，就是手感有点廉价". A last clause with one of
+# these, after praise, counts as such a tail when it leans to complaint itself.
+HEDGES = frozenset(("有点", "有些", "有一点", "稍微", "略", "略微", "略显"))
+
 _CONTRAST_SET = frozenset((*CONTRAST_WORDS, "就是"))
 
 
@@ -41,6 +46,22 @@ def contrast_split(words: list[str]) -> tuple[list[str], list[str]] | None:
     return None
 
 
+def hedge_split(words: list[str]) -> tuple[list[str], list[str]] | None:
+    """Words before the last clause and the last clause, when that clause is hedged (有点,
+    稍微 …) and both sides have some."""
+    if HEDGES.isdisjoint(words):
+        return None
+    end = len(words)
+    while end and is_boundary(words[end - 1]):
+        end -= 1
+    for i in range(end - 1, 0, -1):
+        if is_boundary(words[i]):
+            tail = words[i + 1 : end]
+            head = [w for w in words[:i] if not is_boundary(w)]
+            return (head, tail) if head and not HEDGES.isdisjoint(tail) else None
+    return None
+
+
 def contrast_tail(words: list[str]) -> list[str] | None:
     """Words after the last contrast word, when there is an opinion on both sides of it."""
     split = contrast_split(words)
@@ -56,10 +77,15 @@ def logits_segmented(model: LinearModel, texts: list[str], words: list[list[str]
     """
     if not texts:
         return np.zeros(0)
-    splits = [
-        contrast_split(w) if len(t) <= CONTRAST_MAX_CHARS else None
-        for t, w in zip(texts, words, strict=True)
-    ]
+    splits: list[tuple[list[str], list[str]] | None] = []
+    hedged: set[int] = set()  # rows split at a hedged last clause, not a contrast word
+    for i, (text, text_words) in enumerate(zip(texts, words, strict=True)):
+        split = None
+        if len(text) <= CONTRAST_MAX_CHARS:
+            split = contrast_split(text_words)
+            if split is None and (split := hedge_split(text_words)):
+                hedged.add(i)
+        splits.append(split)
     split_rows = [i for i, split in enumerate(splits) if split]
     # After the texts: the tail of each split text, then its head.
     parts = [splits[i][side] for side in (1, 0) for i in split_rows]
@@ -74,6 +100,8 @@ def logits_segmented(model: LinearModel, texts: list[str], words: list[list[str]
     tail_logits = logits[len(texts) : len(texts) + n_split]
     head_logits = logits[len(texts) + n_split :]
     for row, tail_logit, head_logit in zip(split_rows, tail_logits, head_logits, strict=True):
+        if row in hedged and not (head_logit > 0 and tail_logit < 0):
+            continue  # a hedged last clause that does not complain after praise
         if head_logit > 0 and tail_logit < TAIL_PRAISE_LOGIT:
             tail_logit = min(tail_logit, -head_logit)
         full[row] = (1 - CONTRAST_TAIL_WEIGHT) * full[row] + CONTRAST_TAIL_WEIGHT * tail_logit
