@@ -19,7 +19,7 @@ from feedback.nlp.segment import CONTRAST_WORDS, cut
 
 # Bump when the features change: it is part of the model version, so a stale model
 # file is never used with new features.
-FEATURE_VERSION = "f9"
+FEATURE_VERSION = "f10"
 N_FEATURES = 2**20
 
 # Words that flip the polarity of what follows them in the same clause.
@@ -32,6 +32,7 @@ POST_NEGATORS = frozenset(("没有", "都没有", "也没有", "没", "都没", 
 _PARTICLES = frozenset(("了", "啊", "呀", "呢", "吧", "的", "哦", "过"))
 _BOUNDARY_RE = re.compile(r"^[\s，。！？；,.!?;~～…、:：()（）\"'“”]+$")
 POLARITY_FILE = Path(__file__).resolve().parent / "data" / "polarity.tsv"
+CONTEXT_POLARITY_FILE = Path(__file__).resolve().parent / "data" / "polarity_context.tsv"
 # Degree words glued to an adjective by jieba (太慢, 很好): look the adjective up.
 _DEGREE_PREFIXES = ("非常", "特别", "有点", "比较", *"很太真超挺最更好蛮")
 _CHAR_RE = re.compile(r"[\u4e00-\u9fff]|[a-z]+")
@@ -49,16 +50,34 @@ def polarity_lexicon() -> dict[str, str]:
     return lexicon
 
 
+@cache
+def context_polarity() -> dict[str, dict[str, str]]:
+    """subject → {opinion word → polarity after it}: 耗电 → {快: neg, 少: pos, …}."""
+    table: dict[str, dict[str, str]] = {}
+    for line in CONTEXT_POLARITY_FILE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            subject, words, polarity = line.split("\t")
+            table.setdefault(subject, {}).update(dict.fromkeys(words.split(), polarity.strip()))
+    return table
+
+
+def bare_word(word: str) -> str:
+    """The word without a degree prefix (很快 → 快), as ``word_polarity`` reads it."""
+    if len(word) > 1:
+        for prefix in _DEGREE_PREFIXES:
+            if word.startswith(prefix) and len(word) > len(prefix):
+                return word[len(prefix) :]
+    return word
+
+
 @register
 @lru_cache(maxsize=200_000)  # the vocabulary of comments is small; lookups are per word
 def word_polarity(word: str) -> str | None:
     """Polarity ("pos"/"neg") of an opinion word, also after a degree prefix; else None."""
     lexicon = polarity_lexicon()
     polarity = lexicon.get(word)
-    if polarity is None and len(word) > 1:
-        for prefix in _DEGREE_PREFIXES:
-            if word.startswith(prefix) and len(word) > len(prefix):
-                return lexicon.get(word[len(prefix) :])
+    if polarity is None and (bare := bare_word(word)) != word:
+        return lexicon.get(bare)
     # jieba keeps some subject + adjective phrases whole (价格便宜, 质量上乘): the
     # opinion is their last two characters.
     if polarity is None and len(word) >= 4:
@@ -81,15 +100,22 @@ def sentiment_tokens(text: str, words: list[str] | None = None) -> list[str]:
     negated_left = 0
     # The last opinion word of this clause not yet negated: (feature index, polarity).
     last_opinion: tuple[int, str] | None = None
+    # What opinion words mean after this clause's subject so far (耗电: 快 blames).
+    context: dict[str, str] | None = None
+    subjects = context_polarity()
     for i, word in enumerate(words):
         kind, polarity = _word_kind(word)
         if kind is _BREAK:
             negated_left = 0
             previous = "^"
             last_opinion = None
+            context = None
             if word in CONTRAST_WORDS:
                 features.append("w:" + word)
             continue
+        if context is not None:
+            polarity = context.get(bare_word(word), polarity)
+        context = subjects.get(word, context)
         if kind is _NEGATOR:
             if last_opinion is not None and word in POST_NEGATORS and _clause_ends(words, i + 1):
                 index, polarity = last_opinion
@@ -185,7 +211,8 @@ def _word_columns(word: str) -> tuple:
     """What the feature loop needs of a word, computed once per word: (kind, polarity,
     column of w:word, of n:word, "not-" + polarity, columns of the word's own characters
     and character pairs, its first and last character (None if it has none), whether it
-    starts and ends with a Latin letter)."""
+    starts and ends with a Latin letter, the word without a degree prefix, and what opinion
+    words mean after it when it is a subject of ``context_polarity``)."""
     kind, polarity = _word_kind(word)
     chars = _CHAR_RE.findall(word)
     own = [*chars, *map(str.__add__, chars, chars[1:])]
@@ -200,6 +227,8 @@ def _word_columns(word: str) -> tuple:
         chars[-1] if chars else None,
         word[:1].isascii() and word[:1].isalpha(),
         word[-1:].isascii() and word[-1:].isalpha(),
+        bare_word(word),
+        context_polarity().get(word),
     )
 
 
@@ -220,8 +249,14 @@ def _segment_columns(words: tuple[str, ...]) -> tuple[tuple[int, ...], tuple]:
     previous = "^"
     negated_left = 0
     last_opinion: str | None = None  # polarity of the last opinion word not yet negated
+    context: dict[str, str] | None = None  # as in ``sentiment_tokens``
     for after, word in enumerate(words, 1):
-        kind, polarity, w_col, n_col, not_polarity = _word_columns(word)[:5]
+        info = _word_columns(word)
+        kind, polarity, w_col, n_col, not_polarity = info[:5]
+        if context is not None and (meant := context.get(info[10])) is not None:
+            polarity, not_polarity = meant, "not-" + meant
+        if info[11] is not None:
+            context = info[11]
         if kind is _NEGATOR:
             if last_opinion is not None and word in POST_NEGATORS and _clause_ends(words, after):
                 hits[last_opinion] -= 1

@@ -41,6 +41,7 @@ def training_files() -> list[Path]:
         DATA_DIR / "survey_train.tsv",
         DATA_DIR / "userdict.txt",
         DATA_DIR / "polarity.tsv",
+        DATA_DIR / "polarity_context.tsv",
         DATA_DIR / "negators.txt",
         *(Path(__file__).resolve().parent / name for name in CODE_FILES),
         *([corrections] if corrections.exists() else []),

@@ -25,6 +25,8 @@ TEXTS = [
     "一点耐心都没有了。",
     "不是不好，就是有点贵",
     "iphone13pro 很好用 👍",
+    "耗電比較快，手機發熱也很嚴重",  # opinion words read after their subject
+    "更新后耗电不快了，物流很快",
     "好",
     "",
 ]
