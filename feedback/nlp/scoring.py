@@ -25,8 +25,11 @@ TAIL_PRAISE_LOGIT = 2.0
 
 # A reservation needs no contrast word when it is hedged: "外观挺好看，手感有点廉价" says
 # what spoils the praise as plainly as "…，就是手感有点廉价". A last clause with one of
-# these, after praise, counts as such a tail when it leans to complaint itself.
+# these, after praise, counts as such a tail when it complains itself (its polarity logit,
+# before the opinion shrink, below this): "手感有点廉价" −4.3, "分量有点少" −1.8, but
+# "有点小资情调" −0.9 (有点 alone leans to complaint) is no complaint.
 HEDGES = frozenset(("有点", "有些", "有一点", "稍微", "略", "略微", "略显"))
+HEDGE_COMPLAINT_LOGIT = -1.5
 
 _CONTRAST_SET = frozenset((*CONTRAST_WORDS, "就是"))
 
@@ -100,7 +103,7 @@ def logits_segmented(model: LinearModel, texts: list[str], words: list[list[str]
     tail_logits = logits[len(texts) : len(texts) + n_split]
     head_logits = logits[len(texts) + n_split :]
     for row, tail_logit, head_logit in zip(split_rows, tail_logits, head_logits, strict=True):
-        if row in hedged and not (head_logit > 0 and tail_logit < 0):
+        if row in hedged and not (head_logit > 0 and tail_logit < HEDGE_COMPLAINT_LOGIT):
             continue  # a hedged last clause that does not complain after praise
         if head_logit > 0 and tail_logit < TAIL_PRAISE_LOGIT:
             tail_logit = min(tail_logit, -head_logit)

@@ -38,11 +38,16 @@ HEDGED_RESERVATIONS = [
     "外觀挺好看，手感有點廉價😅",
     "物流很快，包装有点简陋",
     "服务很周到，环境有点吵",
-    "质量不错，稍微有点大",
+    "菜品新鲜，分量有点少",
     "Nice design，有点卡",
 ]
 # Hedged, but praise, or a fault first: unchanged.
-HEDGED_PRAISE = ["客服态度很好，有点耐心", "东西很好，有点喜欢", "有点咸，还好味道不错"]
+HEDGED_PRAISE = [
+    "客服态度很好，有点耐心",
+    "东西很好，有点喜欢",
+    "有点咸，还好味道不错",
+    "环境不错，有点小资情调",
+]
 
 
 @pytest.mark.usefixtures("sentiment_model")
