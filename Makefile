@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test bench-smoke mutation setup lint format messages compile-messages worker beat clean
+.PHONY: run test bench-smoke mutation setup lint format messages compile-messages native worker beat clean
 
 # Links, QR codes and emails name the address the demo is served at (make run HOST=0.0.0.0:8011
 # SITE_URL=http://192.168.1.5:8011 when phones on the network should open them).
@@ -39,7 +39,7 @@ mutation: setup  ## MUTATION_GROUPS="metrics nlp" for some groups; tools/mutatio
 	$(PY) tools/named_mutations.py
 	$(PY) tools/mutation.py $(MUTATION_GROUPS)
 
-setup: $(VENV)/.installed node_modules/.installed compile-messages
+setup: $(VENV)/.installed node_modules/.installed compile-messages native
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ $(VENV)/.installed: requirements.txt
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
+
+# The sentiment features' hot loop in C (feedback/nlp/_columns.c), built in place; rebuilt when
+# the source is newer. Python falls back to the same features, ~10× slower, when it is stale.
+native: $(VENV)/.installed
+	$(PY) tools/build_native.py
 
 compile-messages: $(VENV)/.installed
 	@command -v msgfmt >/dev/null || { echo "GNU gettext is needed: apt-get install -y gettext"; exit 1; }
@@ -73,4 +78,5 @@ beat:
 	$(VENV)/bin/celery -A surveyhub beat --loglevel=INFO
 
 clean:
+	rm -f feedback/nlp/_columns.*.so
 	rm -rf $(VENV) node_modules staticfiles

@@ -1,13 +1,16 @@
 """Sentiment features: jieba words with negation scope, word bigrams and character n-grams.
 
-Shared by training and scoring so both see exactly the same features.
+Shared by training and scoring so both see exactly the same features. ``sentiment_tokens``
+defines them as strings; the hot path (``distinct_columns``) computes their hashed columns
+in C (``_columns.c``, built by ``make setup``), from what this module knows of each word.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
 from functools import cache, lru_cache
-from itertools import chain, compress, pairwise
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +19,8 @@ from sklearn.utils import murmurhash3_32
 
 from feedback.nlp.memo import BoundedMemo, register
 from feedback.nlp.segment import CONTRAST_WORDS, cut
+
+logger = logging.getLogger(__name__)
 
 # Bump when the features change: it is part of the model version, so a stale model
 # file is never used with new features.
@@ -198,194 +203,6 @@ def _column(token: str) -> int:
 # training hashes each feature string many times
 feature_index = register(lru_cache(maxsize=100_000)(_column))
 
-# The memo tables below hash their misses directly: they are the cache of those strings.
-# (last characters of a word, first of the next) → column of "c:" + both.
-_CHAR_COLUMNS = BoundedMemo(lambda pair: _column("c:" + pair[0] + pair[1]), 200_000)
-# (previous word, word) → column of "b:" + previous + "|" + word.
-_BIGRAM_COLUMNS = BoundedMemo(lambda pair: _column(f"b:{pair[0]}|{pair[1]}"), 200_000)
-
-
-@register
-@lru_cache(maxsize=100_000)
-def _word_columns(word: str) -> tuple:
-    """What the feature loop needs of a word, computed once per word: (kind, polarity,
-    column of w:word, of n:word, "not-" + polarity, columns of the word's own characters
-    and character pairs, its first and last character (None if it has none), whether it
-    starts and ends with a Latin letter, the word without a degree prefix, and what opinion
-    words mean after it when it is a subject of ``context_polarity``)."""
-    kind, polarity = _word_kind(word)
-    chars = _CHAR_RE.findall(word)
-    own = [*chars, *map(str.__add__, chars, chars[1:])]
-    return (
-        kind,
-        polarity,
-        _column("w:" + word),
-        _column("n:" + word),
-        "not-" + polarity if polarity else None,
-        tuple(feature_index("c:" + c) for c in own),
-        chars[0] if chars else None,
-        chars[-1] if chars else None,
-        word[:1].isascii() and word[:1].isalpha(),
-        word[-1:].isascii() and word[-1:].isalpha(),
-        bare_word(word),
-        context_polarity().get(word),
-    )
-
-
-def _segment_columns(words: tuple[str, ...]) -> tuple[tuple[int, ...], tuple]:
-    """Word and bigram columns of a run of words between two breaks (punctuation, contrast
-    words), and its lexicon hits as sorted (kind, count) pairs. Nothing crosses a break:
-    negation scope, the previous word and the last opinion start afresh after one, and
-    negation after its word looks no further than the break.
-
-    The polarity features themselves are not listed: "p:pos" is among the features of
-    ``sentiment_tokens`` exactly when the text's count of "pos" hits ends at one or more
-    (a negator after its word turns a "pos" into a "not-pos"), so ``_verdict_columns``
-    adds them from the counts of the whole text."""
-    columns: list[int] = []
-    append = columns.append
-    bigram = _BIGRAM_COLUMNS
-    hits: dict[str, int] = {}
-    previous = "^"
-    negated_left = 0
-    last_opinion: str | None = None  # polarity of the last opinion word not yet negated
-    context: dict[str, str] | None = None  # as in ``sentiment_tokens``
-    for after, word in enumerate(words, 1):
-        info = _word_columns(word)
-        kind, polarity, w_col, n_col, not_polarity = info[:5]
-        if context is not None and (meant := context.get(info[10])) is not None:
-            polarity, not_polarity = meant, "not-" + meant
-        if info[11] is not None:
-            context = info[11]
-        if kind is _NEGATOR:
-            if last_opinion is not None and word in POST_NEGATORS and _clause_ends(words, after):
-                hits[last_opinion] -= 1
-                key = "not-" + last_opinion
-                hits[key] = hits.get(key, 0) + 1
-                last_opinion = None
-            else:
-                # Two negators cancel out: 不是不好 is not negative.
-                negated_left = 0 if negated_left else NEGATION_SCOPE
-            append(w_col)
-        elif negated_left:
-            append(n_col)
-            if polarity:
-                hits[not_polarity] = hits.get(not_polarity, 0) + 1
-            negated_left -= 1
-        else:
-            append(w_col)
-            if polarity:
-                hits[polarity] = hits.get(polarity, 0) + 1
-                last_opinion = polarity
-        append(bigram[previous, word])
-        previous = word
-    return tuple(columns), tuple(sorted(hits.items()))
-
-
-def _verdict_columns(hits: tuple[tuple[str, int], ...]) -> tuple[int, ...]:
-    """Columns of the polarity features ("p:pos", "p:not-neg" … for every kind counted
-    at least once) and of ``_lexicon_verdict``, from a text's sorted hit counts."""
-    present = [feature_index("p:" + kind) for kind, count in hits if count >= 1]
-    return (*present, *map(feature_index, _lexicon_verdict(dict(hits))))
-
-
-def _segment_chars(words: tuple[str, ...]) -> tuple:
-    """Character columns of a run of words between breaks, as the per-word loop of
-    ``feature_columns`` would add them: (columns of the first word that has characters,
-    the columns after it, that word's first character, the run's last character, whether
-    jieba split a run of letters in it). Each word gives its own characters and pairs, then
-    the pair its first character makes with the character before it."""
-    char = _CHAR_COLUMNS
-    head: tuple[int, ...] = ()
-    rest: list[int] = []
-    first = last = None
-    ends_latin = False  # the word before a run is a break: it never ends with a letter
-    for word in words:
-        info = _word_columns(word)
-        if info[6] is not None:
-            if ends_latin and info[8]:
-                return (), (), None, None, True
-            if last is None:
-                head, first = info[5], info[6]
-            else:
-                rest.extend(info[5])
-                rest.append(char[last, info[6]])
-            last = info[7]
-        ends_latin = info[9]
-    return head, tuple(rest), first, last, False
-
-
-def _segment(words: tuple[str, ...]) -> tuple:
-    """Everything ``feature_columns`` takes from a run of words between breaks: word and
-    bigram columns, lexicon hits, then what ``_segment_chars`` gives."""
-    return (*_segment_columns(words), *_segment_chars(words))
-
-
-# Customers repeat the same phrases ("物流很快", "客服态度很好"): runs of words between
-# breaks → their columns, hits and characters. Hit counts of a text → its lexicon columns.
-_SEGMENTS = BoundedMemo(_segment, 50_000)
-_VERDICTS = BoundedMemo(_verdict_columns, 10_000)
-# word → True when it ends a run of words (punctuation, a contrast word).
-_BREAKS = BoundedMemo(lambda word: _word_kind(word)[0] is _BREAK, 200_000)
-
-
-def feature_columns(text: str, words: list[str]) -> list[int]:
-    """Columns of ``sentiment_tokens(text, words)``: the same features (possibly repeated,
-    in another order), from memoised runs of words between breaks and cached per-word
-    columns instead of building and hashing strings (the scoring hot path). Character pairs
-    across two runs are the only character features looked up."""
-    columns: list[int] = []
-    extend = columns.extend
-    segments = _SEGMENTS
-    char = _CHAR_COLUMNS
-    # Character columns in their own list: they are dropped when the text must give them.
-    own: list[int] = []
-    own_extend = own.extend
-    hits: dict[str, int] = {}
-    start = 0
-    last = None
-    text_chars = "<" in text  # PII placeholders: characters come from the text
-    # The breaks' positions by C-level iteration (one dict lookup per word); then one step
-    # per run of words and per break.
-    for end in chain(compress(range(len(words)), map(_BREAKS.__getitem__, words)), (len(words),)):
-        if end > start:
-            segment, segment_hits, head, rest, first, run_last, latin_split = segments[
-                tuple(words[start:end])
-            ]
-            extend(segment)
-            for kind, n in segment_hits:
-                hits[kind] = hits.get(kind, 0) + n
-            if latin_split:
-                # jieba split a run of letters ("dis|app|ointed"): characters come from the
-                # text, where the run is whole.
-                text_chars = True
-            elif first is not None and not text_chars:
-                own_extend(head)
-                if last is not None:
-                    own.append(char[last, first])
-                own_extend(rest)
-                last = run_last
-        if end == len(words):
-            break
-        word = words[end]
-        if word in CONTRAST_WORDS:
-            info = _word_columns(word)
-            columns.append(info[2])
-            if info[6] is not None and not text_chars:
-                own_extend(info[5])
-                if last is not None:
-                    own.append(char[last, info[6]])
-                last = info[7]
-        start = end + 1
-    extend(_VERDICTS[tuple(sorted(hits.items()))])
-    if not text_chars:
-        extend(own)
-        return columns
-    chars = _CHAR_RE.findall(text)
-    extend([char[c, ""] for c in chars])
-    extend([char[pair] for pair in pairwise(chars)])
-    return columns
-
 
 def vectorize(texts: list[str], words: list[list[str]] | None = None) -> sparse.csr_matrix:
     """Hash a batch of normalised texts into one sparse matrix: binary features, each row
@@ -393,10 +210,8 @@ def vectorize(texts: list[str], words: list[list[str]] | None = None) -> sparse.
     if words is None:
         words = [cut(t) for t in texts]
     n_rows = len(texts)
-    rows = [feature_columns(t, w) for t, w in zip(texts, words, strict=True)]
-    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=n_rows)
-    flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=int(lengths.sum()))
-    # Binary features: one (row, column) key per distinct feature of a row, sorted.
+    flat, lengths = distinct_columns(texts, words)
+    # One (row, column) key per distinct feature of a row, sorted.
     keys = np.unique(np.repeat(np.arange(n_rows, dtype=np.int64), lengths) * N_FEATURES + flat)
     row_of, columns = np.divmod(keys, N_FEATURES)
     counts = np.bincount(row_of, minlength=n_rows)
@@ -411,11 +226,27 @@ def vectorize(texts: list[str], words: list[list[str]] | None = None) -> sparse.
 
 def distinct_columns(texts: list[str], words: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
     """The rows of ``vectorize`` without the matrix: every row's distinct columns, one
-    after the other (unsorted), and how many each row has. Enough for a linear model."""
+    after the other (unsorted), and how many each row has. Enough for a linear model.
+
+    In C (``_columns.c``) when that module is built and current, else in Python; both give
+    the columns of ``sentiment_tokens``."""
+    if _native is not None:
+        flat, lengths = _native.distinct_columns(texts, words, _NATIVE_INFO)
+        return (
+            np.frombuffer(flat, dtype=np.uint32).astype(np.int64),
+            np.frombuffer(lengths, dtype=np.int64),
+        )
+    return python_distinct_columns(texts, words)
+
+
+def python_distinct_columns(
+    texts: list[str], words: list[list[str]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """``distinct_columns`` from the feature strings: the fallback, about 10× slower."""
     flat: list[int] = []
     lengths: list[int] = []
     for text, text_words in zip(texts, words, strict=True):
-        distinct = set(feature_columns(text, text_words))
+        distinct = {feature_index(token) for token in sentiment_tokens(text, text_words)}
         flat.extend(distinct)
         lengths.append(len(distinct))
     # ``fromiter``: faster than ``np.array`` on a long list of ints.
@@ -423,6 +254,66 @@ def distinct_columns(texts: list[str], words: list[list[str]]) -> tuple[np.ndarr
         np.fromiter(flat, dtype=np.int64, count=len(flat)),
         np.array(lengths, dtype=np.int64),
     )
+
+
+# What the C loop needs of a word, as codes (the layout ``_columns.c`` reads).
+_KIND_CODES = {_WORD: 0, _NEGATOR: 1, _BREAK: 2}
+_POLARITY_CODES = {None: 0, "pos": 1, "neg": 2}
+_POST_NEGATOR, _PARTICLE, _CONTRAST = 1, 2, 4
+
+
+@cache
+def _native_contexts() -> dict[str, dict[str, int]]:
+    """``context_polarity`` with polarity codes."""
+    return {
+        subject: {word: _POLARITY_CODES[p] for word, p in meanings.items()}
+        for subject, meanings in context_polarity().items()
+    }
+
+
+def _native_word_info(word: str) -> tuple:
+    """(kind code, polarity code, flags, column of w:word, of n:word, the word without a
+    degree prefix, what opinion words mean after it as codes, or None)."""
+    kind, polarity = _word_kind(word)
+    flags = (
+        (word in POST_NEGATORS) * _POST_NEGATOR
+        | (word in _PARTICLES) * _PARTICLE
+        | (word in CONTRAST_WORDS) * _CONTRAST
+    )
+    return (
+        _KIND_CODES[kind],
+        _POLARITY_CODES[polarity],
+        flags,
+        _column("w:" + word),
+        _column("n:" + word),
+        bare_word(word),
+        _native_contexts().get(word),
+    )
+
+
+_NATIVE_INFO = BoundedMemo(_native_word_info, 200_000)
+
+
+def _load_native():
+    """The C module when it was built from the ``_columns.c`` beside it, else None."""
+    try:
+        from feedback.nlp import _columns
+    except ImportError:
+        logger.warning(
+            "feedback/nlp/_columns.c is not built (make setup): sentiment features in Python"
+        )
+        return None
+    source = Path(__file__).resolve().parent / "_columns.c"
+    if hashlib.sha256(source.read_bytes()).hexdigest() != _columns.SOURCE_SHA256:
+        logger.warning(
+            "feedback/nlp/_columns.c changed since it was built (make setup): "
+            "sentiment features in Python"
+        )
+        return None
+    return _columns
+
+
+_native = _load_native()
 
 
 def linear_scores(texts: list[str], words: list[list[str]], weights: np.ndarray) -> np.ndarray:
