@@ -40,6 +40,7 @@ POLARITY_FILE = Path(__file__).resolve().parent / "data" / "polarity.tsv"
 CONTEXT_POLARITY_FILE = Path(__file__).resolve().parent / "data" / "polarity_context.tsv"
 # Degree words glued to an adjective by jieba (太慢, 很好): look the adjective up.
 _DEGREE_PREFIXES = ("非常", "特别", "有点", "比较", *"很太真超挺最更好蛮")
+_DEGREE_FIRST = frozenset(prefix[0] for prefix in _DEGREE_PREFIXES)
 _CHAR_RE = re.compile(r"[\u4e00-\u9fff]|[a-z]+")
 is_boundary = _BOUNDARY_RE.match
 
@@ -68,7 +69,7 @@ def context_polarity() -> dict[str, dict[str, str]]:
 
 def bare_word(word: str) -> str:
     """The word without a degree prefix (很快 → 快), as ``word_polarity`` reads it."""
-    if len(word) > 1:
+    if len(word) > 1 and word[0] in _DEGREE_FIRST:
         for prefix in _DEGREE_PREFIXES:
             if word.startswith(prefix) and len(word) > len(prefix):
                 return word[len(prefix) :]
@@ -275,6 +276,7 @@ def _native_word_info(word: str) -> tuple:
     """(kind code, polarity code, flags, column of w:word, of n:word, the word without a
     degree prefix, what opinion words mean after it as codes, or None)."""
     kind, polarity = _word_kind(word)
+    column = _native.column
     flags = (
         (word in POST_NEGATORS) * _POST_NEGATOR
         | (word in _PARTICLES) * _PARTICLE
@@ -284,8 +286,8 @@ def _native_word_info(word: str) -> tuple:
         _KIND_CODES[kind],
         _POLARITY_CODES[polarity],
         flags,
-        _column("w:" + word),
-        _column("n:" + word),
+        column("w:" + word),
+        column("n:" + word),
         bare_word(word),
         _native_contexts().get(word),
     )

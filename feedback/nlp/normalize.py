@@ -214,6 +214,35 @@ def _looks_garbled(text: str) -> bool:
     return odd / letters > 0.3
 
 
+# The full-width punctuation comments are full of, and what NFKC makes of each.
+_FULL_WIDTH_PUNCTUATION = (
+    ("，", ","),
+    ("！", "!"),
+    ("？", "?"),
+    ("：", ":"),
+    ("；", ";"),
+    ("（", "("),
+    ("）", ")"),
+    ("～", "~"),
+    ("\u3000", " "),
+)
+
+
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, about twice as fast on the usual comment:
+    when its only compatibility characters are common full-width punctuation (，！？),
+    replacing them is enough, as the quick check then proves."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    narrowed = text
+    for wide, narrow in _FULL_WIDTH_PUNCTUATION:
+        if wide in narrowed:
+            narrowed = narrowed.replace(wide, narrow)
+    if unicodedata.is_normalized("NFKC", narrowed):
+        return narrowed
+    return unicodedata.normalize("NFKC", text)
+
+
 def normalize(text: object, *, max_chars: int = MAX_ANALYSIS_CHARS) -> Normalized:
     """Normalise one text; never raises, returns an error code when it cannot be analysed."""
     if not isinstance(text, str):
@@ -234,7 +263,7 @@ def normalize(text: object, *, max_chars: int = MAX_ANALYSIS_CHARS) -> Normalize
         text = _TAG_RE.sub(" ", text)
     if "&" in text:
         text = html.unescape(text)
-    text = unicodedata.normalize("NFKC", text)
+    text = nfkc(text)
     text = _replace_emoji(text)
     text = mask_pii(text)
     text = to_simplified(text).lower()

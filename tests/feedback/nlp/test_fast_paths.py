@@ -206,3 +206,10 @@ def test_many_new_words_keep_the_word_table_within_its_limit(monkeypatch, sentim
     assert len(features._NATIVE_INFO) <= 50
     # The table emptied itself many times while the C loop held its entries: same results.
     assert results[:5] == expected
+
+
+@pytest.mark.parametrize(
+    "feature", ["", "w:", "w:好", "b:^|很好", "c:a", "c:abc", "c:abcd", "n:👍👍", "w:so good"]
+)
+def test_the_c_hash_is_scikit_learns_murmurhash(feature):
+    assert features._native.column(feature) == features._column(feature)

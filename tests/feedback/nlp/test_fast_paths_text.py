@@ -6,13 +6,14 @@ contrast-word pre-check never hides a contrast word."""
 import csv
 import random
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
 
 from feedback.nlp import segment
 from feedback.nlp.aspects import AspectLexicon
-from feedback.nlp.normalize import PII_MASK_RE, normalize
+from feedback.nlp.normalize import PII_MASK_RE, nfkc, normalize
 from feedback.nlp.segment import cut, get_tokenizer, split_clauses
 
 DATA = Path(segment.__file__).resolve().parent / "data"
@@ -108,3 +109,22 @@ def test_clauses_split_before_contrast_words_as_the_full_scan_does(text):
         parts.extend(p.strip() for p in segment._CONTRAST_RE.split(part) if p.strip())
 
     assert split_clauses(text) == parts
+
+
+# Characters NFKC changes (full-width punctuation and letters, the ideographic space,
+# ligatures, circled and squared forms, half-width katakana, a decomposed accent) and some
+# it keeps, to be mixed.
+NFKC_PIECES = [
+    *"，！？：；（）～\u3000ＡＢｃ１２％＃＆ﬁ①㎏ｶﾞ\u0301e。、“”😀好的不错 abc",
+    "物流很快，",
+    "客服態度很好！",
+]
+
+
+def test_the_quick_nfkc_is_unicode_nfkc():
+    rng = random.Random(3)
+    texts = [*shipped_texts(), *("".join(rng.choices(NFKC_PIECES, k=12)) for _ in range(5000))]
+
+    different = [t for t in texts if nfkc(t) != unicodedata.normalize("NFKC", t)]
+
+    assert not different, different[:5]
