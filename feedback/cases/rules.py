@@ -7,7 +7,7 @@ flushed test database both work; admins then edit them.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from feedback.models.cases import CasePriority, CaseRule, CaseRuleKind, ResolutionReason, SlaPolicy
@@ -39,12 +39,23 @@ DEFAULT_REASONS = [
 ]
 
 
+# Key of the PostgreSQL advisory lock under which the defaults are created.
+CASE_DEFAULTS_LOCK = 0x5C_CA5E
+
+
 def ensure_case_defaults() -> None:
     """Create the default rules, SLA policies and resolution reasons on first use (one
-    cheap query afterwards: they are created together, then belong to the admins)."""
+    cheap query afterwards: they are created together, then belong to the admins).
+
+    Two workers can meet a fresh database at once: on PostgreSQL the first takes a lock and
+    creates them, the second waits for it to commit, then finds them (on SQLite the
+    transactions are IMMEDIATE, which serialises them already)."""
     if CaseRule.objects.exists():
         return
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CASE_DEFAULTS_LOCK])
         if not CaseRule.objects.exists():
             CaseRule.objects.bulk_create(CaseRule(**spec) for spec in DEFAULT_RULES)
         if not SlaPolicy.objects.exists():
