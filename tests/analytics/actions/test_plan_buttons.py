@@ -115,3 +115,15 @@ def test_the_button_is_in_chinese_and_hidden_from_who_cannot_plan(topic):
     agent = client_for(UserFactory(role=Role.AGENT))
     response = agent.get(f"/staff/feedback/topics/{topic.pk}/")
     assert response.status_code == 200 and plan_links(response) == []
+
+
+def test_who_cannot_plan_sees_no_separator_left_for_the_button(manager, topic):
+    """An agent's topics list and topic page once showed "配送延誤 🚚 ·" with nothing after
+    the dot: the separator stood outside the permission check."""
+    mention(Topic.objects.create(key="praise", name="服务好"), 10)  # so the first pulls NPS down
+    agent = client_for(UserFactory(role=Role.AGENT))
+    for client, expected in ((agent, 0), (manager, 1)):
+        for url in ("/staff/feedback/topics/", f"/staff/feedback/topics/{topic.pk}/"):
+            body = client.get(url).content.decode()
+            assert body.count(' · <a class="plan-link') == expected, url
+            assert not re.search(r"·\s*(</td>|</p>|<ul)", body), url

@@ -80,3 +80,21 @@ def test_an_agent_cannot_rename_topics(client, topics):
     client.force_login(UserFactory(role=Role.AGENT))
     response = client.post(f"/staff/feedback/topics/{topics[0].pk}/rename/", {"name": "x"})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("zh-hans", ["关键词", "条目数", "平均情感", "NPS 影响"]),
+        ("en", ["Keywords", "Items", "Average sentiment", "NPS impact"]),
+    ],
+)
+def test_a_topic_s_figures_carry_their_labels_for_the_phone_layout(
+    client, topics, language, labels
+):
+    """On a phone the header row is hidden and each figure shows its label before it."""
+    client.force_login(UserFactory(role=Role.AGENT))
+    body = client.get("/staff/feedback/topics/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    row = body[body.index(f'/staff/feedback/topics/{topics[0].pk}/"') :].split("</tr>")[0]
+    assert re.findall(r'data-label="([^"]+)"', row) == labels
