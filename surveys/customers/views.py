@@ -50,7 +50,13 @@ def customer_list(request):
     return render(
         request,
         "surveys/customers/list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            # Folded filters stay open while one of them is set.
+            "more_filters_active": any(v for k, v in filters.items() if k != "q"),
+        },
     )
 
 
