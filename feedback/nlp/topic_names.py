@@ -40,6 +40,20 @@ _SUBJECT_ENDS = frozenset(
 )
 
 
+# Constructions that say how the subject behaves, with no opinion word in them: "售后电话一打
+# 就通", "app越用越卡" (a word opening with the first character, a later one with the
+# second), and alternations, "信号时有时无", "空调忽冷忽热".
+_CONSTRUCTIONS = (("一", "就"), ("越", "越"))
+_ALTERNATION_RE = re.compile(r"^([时忽])(.)\1(.)$")
+
+
+def _opens_construction(word: str, rest: list[str]) -> bool:
+    return any(
+        word.startswith(first) and any(w.startswith(then) for w in rest)
+        for first, then in _CONSTRUCTIONS
+    )
+
+
 def _word_list(path: Path) -> frozenset[str]:
     """Words separated by white space, lines starting with "#" left out."""
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -75,9 +89,11 @@ def _dictionary_words() -> tuple[frozenset[str], frozenset[str]]:
 
 
 def is_opinion_word(word: str) -> bool:
-    """A word that judges, grades or feels (快, 很, 不, 点赞, 精细), not a subject."""
+    """A word that judges, grades or feels (快, 很, 不, 点赞, 精细, 时有时无), not a
+    subject."""
     return (
         word_polarity(word) is not None
+        or _ALTERNATION_RE.match(word) is not None
         or word in NEGATORS
         or word in topic_stopwords()
         or word in _dictionary_words()[0]
@@ -91,8 +107,10 @@ def subject_phrase(clause: str) -> str:
     words = [w for w in cut(clause) if w.strip()]
     edges = edge_words()
     kept: list[str] = []
-    for word in words:
+    for i, word in enumerate(words):
         if is_opinion_word(word) or (kept and word in _SUBJECT_ENDS):
+            break
+        if kept and _opens_construction(word, words[i + 1 :]):
             break
         if kept or word not in edges:
             kept.append(word)

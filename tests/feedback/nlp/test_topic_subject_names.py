@@ -23,6 +23,13 @@ from feedback.nlp.topics import discover_topics
         ("上门师傅走之前", "上门师傅"),
         ("Customer service太差了", "customer service"),
         ("5G信号很差", "5g信号"),
+        # Constructions that judge without an opinion word.
+        ("售后电话一打就通", "售后电话"),
+        ("APP一用就閃退", "app"),
+        ("手机越用越卡", "手机"),
+        ("信號時有時無", "信号"),
+        ("空调忽冷忽热", "空调"),
+        ("一楼大堂", "一楼大堂"),  # 一 without 就 after it
         # Nothing but an opinion or a filler: no subject.
         ("很满意这次的购物", ""),
         ("老实说", ""),
