@@ -40,6 +40,8 @@ HEDGED_RESERVATIONS = [
     "服务很周到，环境有点吵",
     "菜品新鲜，分量有点少",
     "Nice design，有点卡",
+    "衣服好看，有些显胖",  # 显胖: a complaint of its own only from the lexicon
+    "質量不錯，就是有點起皺",
 ]
 # Hedged, but praise, or a fault first: unchanged.
 HEDGED_PRAISE = [
@@ -47,6 +49,7 @@ HEDGED_PRAISE = [
     "东西很好，有点喜欢",
     "有点咸，还好味道不错",
     "环境不错，有点小资情调",
+    "穿着一点也不显胖，很喜欢",
 ]
 
 
