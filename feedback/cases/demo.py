@@ -2,12 +2,16 @@
 are worked into every state (notes, replies, calls, resolutions, events) by the services.
 Idempotent: a case that has been worked already is left as it is."""
 
+from bisect import bisect_right
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
+from django.utils import timezone
 
 from feedback.cases.contact import case_log_call, case_reply, case_reply_deliver
+from feedback.cases.due import due_dates
 from feedback.cases.opening import cases_open_for_response
 from feedback.cases.rules import active_rules, ensure_case_defaults, score_rules_q
 from feedback.cases.services import (
@@ -19,7 +23,15 @@ from feedback.cases.services import (
     case_start,
     case_wait_on_customer,
 )
-from feedback.models.cases import Case, CaseStatus, CaseTeam, ResolutionReason
+from feedback.models.cases import (
+    Case,
+    CaseEvent,
+    CaseNote,
+    CaseReply,
+    CaseStatus,
+    CaseTeam,
+    ResolutionReason,
+)
 from surveys.models import Response, ResponseStatus
 
 DEMO_CASES = 18
@@ -37,6 +49,20 @@ NOTES = [
     "客户情绪激动，先电话安抚。",
 ]
 REPLY = "您好，非常抱歉给您带来不便。我们已核实情况，会尽快为您处理，有进展会第一时间联系您。"
+# The services work a demo case within a second; its times are then laid out as a service
+# team's would be (hours after the case opened): first response, resolution, closing.
+FIRST_RESPONSE_HOURS = [0.5, 2.0, 3.5, 1.2, 6.0, 20.0]
+RESOLUTION_HOURS = [5.0, 26.0, 50.0, 9.0, 80.0, 30.0]
+CLOSED_AFTER_RESOLUTION = timedelta(days=1)
+# A case still open was opened this long ago (or when its response came in, if later), a
+# few hours more for each later case in the same state: the queue holds cases on time, due
+# soon and overdue (a case in progress for over two weeks), not only month-old ones.
+OPEN_FOR_HOURS = {
+    CaseStatus.NEW: 3.0,
+    CaseStatus.ASSIGNED: 30.0,
+    CaseStatus.IN_PROGRESS: 400.0,
+    CaseStatus.WAITING_ON_CUSTOMER: 52.0,
+}
 
 
 def _unhappy_responses() -> list[int]:
@@ -86,6 +112,67 @@ def _work(case: Case, target: str, *, agent, manager, reasons: list, index: int)
             case_close(case=case, by=manager)
 
 
+def _backdate(case: Case, *, responded: datetime, index: int) -> None:
+    """Move a freshly worked case to when its response came in (a case still open: hours
+    ago), its first response and resolution hours later (never past now), and its notes,
+    replies and events with it."""
+    case = Case.objects.get(pk=case.pk)
+    now = timezone.now()
+    opened = responded + timedelta(minutes=5)
+    if case.resolved_at is None:
+        hours = OPEN_FOR_HOURS.get(case.status, 3.0) + 5.0 * (index // len(STATES))
+        opened = max(opened, now - timedelta(hours=hours))
+    first = timedelta(hours=FIRST_RESPONSE_HOURS[index % len(FIRST_RESPONSE_HOURS)])
+    resolution = timedelta(hours=RESOLUTION_HOURS[index % len(RESOLUTION_HOURS)])
+    closing = resolution + CLOSED_AFTER_RESOLUTION
+    last = closing if case.closed_at else resolution if case.resolved_at else first
+    # A case on a response of an hour ago has had an hour: its times shrink to fit.
+    room = (now - timedelta(minutes=1)) - opened
+    if room <= timedelta(0):
+        return
+    if last > room:
+        first, resolution, closing = (t * (room / last) for t in (first, resolution, closing))
+    # Where each moment of the real work goes: the case's own times as anchors, the
+    # moments between them in proportion, the ones after the last kept as far apart.
+    anchors = [(case.created_at, opened)]
+    for moment, moved in (
+        (case.first_response_at, opened + first),
+        (case.resolved_at, opened + resolution),
+        (case.closed_at, opened + closing),
+    ):
+        if moment is not None and moment > anchors[-1][0]:
+            anchors.append((moment, moved))
+    anchors.append((anchors[-1][0] + timedelta(days=1), anchors[-1][1] + timedelta(days=1)))
+
+    def moved(moment: datetime | None) -> datetime | None:
+        if moment is None:
+            return None
+        i = max(bisect_right([a for a, _ in anchors], moment) - 1, 0)
+        (a0, b0), (a1, b1) = anchors[i], anchors[min(i + 1, len(anchors) - 1)]
+        if a1 <= a0:
+            return b0 + (moment - a0)
+        return b0 + (b1 - b0) * ((moment - a0) / (a1 - a0))
+
+    due_first, due = due_dates(case.priority, opened, case.team)
+    Case.objects.filter(pk=case.pk).update(
+        created_at=opened,
+        sla_started_at=opened,
+        due_first_response_at=due_first,
+        due_at=due,
+        first_response_at=moved(case.first_response_at),
+        resolved_at=moved(case.resolved_at),
+        closed_at=moved(case.closed_at),
+    )
+    for note in CaseNote.objects.filter(case=case):
+        CaseNote.objects.filter(pk=note.pk).update(created_at=moved(note.created_at))
+    for reply in CaseReply.objects.filter(case=case):
+        CaseReply.objects.filter(pk=reply.pk).update(
+            created_at=moved(reply.created_at), sent_at=moved(reply.sent_at)
+        )
+    for event in CaseEvent.objects.filter(case=case):
+        CaseEvent.objects.filter(pk=event.pk).update(created_at=moved(event.created_at))
+
+
 def seed(*, log: Callable[[str], None]) -> None:
     ensure_case_defaults()
     users = get_user_model().objects
@@ -106,5 +193,7 @@ def seed(*, log: Callable[[str], None]) -> None:
             continue  # not opened by the rules, or worked on an earlier run
         _work(case, STATES[index % len(STATES)], agent=agent, manager=manager, reasons=reasons,
               index=index)  # fmt: skip
+        completed = Response.objects.values_list("completed_at", flat=True).get(pk=response_id)
+        _backdate(case, responded=completed, index=index)
         worked += 1
     log(f"Cases: {Case.objects.count()} in total, {worked} worked now.")

@@ -81,3 +81,21 @@ def test_an_empty_period_has_no_rates():
         0, None, None,
     )  # fmt: skip
     assert metrics["first_response_hours"] == {"median": None, "p90": None, "n": 0}
+
+
+def test_an_answer_within_seconds_shows_as_zero_hours_not_as_missing(client):
+    """A median of 0.0 hours is a figure: the page once showed it as "—", as if no case
+    had been answered (the demo's cases are answered the second they open)."""
+    agent = UserFactory(username="zhao", role=Role.AGENT)
+    make(opened_h=1, first_h=0.0001, resolved_h=0.0002, agent=agent)
+    client.force_login(UserFactory(role=Role.MANAGER))
+
+    body = client.get(
+        "/staff/cases/metrics/", {"start": "2026-10-05", "end": "2026-10-18"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    ).content.decode()  # fmt: skip
+
+    card = body[body.index("首次响应中位数（小时）") :].split("</div>")[0]
+    assert "<strong>0.0</strong>" in card and "p90 0.0" in card
+    row = body[body.index("<strong>zhao</strong>") :].split("</tr>")[0]
+    assert row.count(">0.0</td>") == 4  # first response and resolution, median and p90
