@@ -30,6 +30,21 @@ PHONE = {
         "(KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47 NetType/WIFI Language/zh_CN"
     ),
 }
+
+
+def staff_on_a_phone(browser, live_server, username: str, path: str, ready: str):
+    """A phone's browser context and page, logged in as ``username`` (a UserFactory user,
+    its test password) at ``path``, once ``ready`` (a selector) shows."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/?next={path}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "pw-for-tests-1")
+    page.locator("button.primary[type=submit]").tap()
+    page.wait_for_selector(ready)
+    return context, page
+
+
 # The CDNOW sample of ../shared/data (CI clones the repository with shared/ beside it).
 CDNOW = REPO_ROOT.parent / "shared" / "data" / "cdnow-purchases.csv"
 

@@ -19,7 +19,8 @@ def counts() -> tuple[int, ...]:
     return tuple(m.objects.count() for m in (Case, CaseEvent, CaseNote, CaseReply))
 
 
-def test_demo_cases_cover_every_state_and_seeding_twice_adds_nothing(settings):
+def unhappy_customers(settings) -> None:
+    """The demo users, and twelve detractors for the rules to open cases on."""
     settings.DEMO_MODE = False
     seed_users(log=lambda _m: None)
     survey = published_survey()
@@ -28,6 +29,10 @@ def test_demo_cases_cover_every_state_and_seeding_twice_adds_nothing(settings):
             survey=survey, data={"nps": n % 7, "comment": "物流太慢，客服也不回复"},
             customer=CustomerFactory(),
         )  # fmt: skip
+
+
+def test_demo_cases_cover_every_state_and_seeding_twice_adds_nothing(settings):
+    unhappy_customers(settings)
 
     seed_cases(log=lambda _m: None)
     first = counts()
@@ -44,14 +49,7 @@ def test_demo_cases_take_a_service_team_s_hours_not_a_second(settings):
     median as 0 hours. A worked case moves to when its response came in (one still open:
     hours ago), answered and resolved hours later, never after now, and its notes, replies
     and events with it."""
-    settings.DEMO_MODE = False
-    seed_users(log=lambda _m: None)
-    survey = published_survey()
-    for n in range(12):
-        submitted_response(
-            survey=survey, data={"nps": n % 7, "comment": "物流太慢，客服也不回复"},
-            customer=CustomerFactory(),
-        )  # fmt: skip
+    unhappy_customers(settings)
     week_ago = timezone.now() - timedelta(days=7)
     Response.objects.update(completed_at=week_ago)
 

@@ -11,7 +11,7 @@ from feedback.models.cases import Case
 from surveyhub.security.roles import Role
 from tests.factories import CustomerFactory, UserFactory, detractor_case
 from tests.security.xss import DOM_PAYLOAD, dom_injections
-from tests.support import PHONE
+from tests.support import staff_on_a_phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,13 +27,9 @@ def test_an_agent_claims_the_most_urgent_case_on_a_phone(live_server, browser, a
     Case.objects.filter(pk=overdue.pk).update(due_at=timezone.now() - timedelta(hours=2))
     Case.objects.filter(pk=later.pk).update(assignee=agent, status="assigned")
 
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/?next=/staff/cases/")
-    page.fill("input[name=username]", "agent-cases")
-    page.fill("input[name=password]", "pw-for-tests-1")
-    page.locator("button.primary[type=submit]").tap()
-    page.wait_for_selector(".case-list")
+    context, page = staff_on_a_phone(
+        browser, live_server, "agent-cases", "/staff/cases/", ".case-list"
+    )
 
     order = page.locator(".case-card").evaluate_all("els => els.map(e => e.dataset.case)")
     assert order == [str(overdue.pk), str(vip.pk), str(later.pk)]

@@ -7,7 +7,7 @@ from feedback.analysis.services import feedback_analyse_batch
 from surveyhub.security.roles import Role
 from tests.factories import FeedbackItemFactory, UserFactory
 from tests.security.xss import DOM_PAYLOAD, dom_injections
-from tests.support import PHONE
+from tests.support import staff_on_a_phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,14 +19,9 @@ def test_an_agent_filters_negative_feedback_on_a_phone(live_server, browser, art
         FeedbackItemFactory(text="客服态度很好，问题当天就解决了👍"),
     ]
     feedback_analyse_batch(item_ids=[i.pk for i in items])
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-
-    page.goto(f"{live_server.url}/accounts/login/?next=/staff/feedback/")
-    page.fill("input[name=username]", "agent-phone")
-    page.fill("input[name=password]", "pw-for-tests-1")
-    page.locator("button.primary[type=submit]").tap()
-    page.wait_for_selector("select[name=sentiment]")
+    context, page = staff_on_a_phone(
+        browser, live_server, "agent-phone", "/staff/feedback/", "select[name=sentiment]"
+    )
     page.select_option("select[name=sentiment]", "negative")
     page.locator("form.filters button[type=submit]").tap()
     page.wait_for_url("**sentiment=negative**")

@@ -6,7 +6,7 @@ import pytest
 
 from surveyhub.security.roles import Role
 from tests.factories import CustomerFactory, UserFactory
-from tests.support import PHONE
+from tests.support import staff_on_a_phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,13 +18,9 @@ def test_a_manager_reads_and_filters_customers_on_a_phone(live_server, browser, 
         region="乌鲁木齐", external_id="CRM-2026-000000000123",
     )  # fmt: skip
     CustomerFactory(name="王小明", region="北京")
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/?next=/staff/customers/")
-    page.fill("input[name=username]", "manager-phone")
-    page.fill("input[name=password]", "pw-for-tests-1")
-    page.locator("button.primary[type=submit]").tap()
-    page.wait_for_selector("table.cards-on-phone")
+    context, page = staff_on_a_phone(
+        browser, live_server, "manager-phone", "/staff/customers/", "table.cards-on-phone"
+    )
 
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390 + 1, f"page is {width}px wide on a 390px screen"
