@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.test import Client
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from surveyhub.security.roles import Role
 from surveys.design.services import survey_create
@@ -52,6 +53,17 @@ QUESTIONS = [
         "text_en": "Which store in {city} do you visit?",
     },
 ]
+
+
+def _shown(page, phone, survey, text: str) -> None:
+    """Wait for ``text`` on the phone; if it never shows, say what the phone shows instead
+    (this wait once timed out in a CI run on a loaded machine, with nothing to go on)."""
+    try:
+        phone.get_by_text(text).wait_for()
+    except PlaywrightTimeout:
+        frame = page.frame(name=f"preview-{survey.pk}")
+        shown = frame.inner_text("body") if frame else "(no frame)"
+        pytest.fail(f"{text!r} not shown; the phone ({frame and frame.url}) shows:\n{shown}")
 
 
 def _rows() -> dict[str, int]:
@@ -114,19 +126,19 @@ def test_a_designer_tries_paging_logic_restart_and_jump_and_nothing_is_stored(
 
     phone.locator("label:has(input[name=nps][value='3'])").click()
     phone.get_by_role("button", name="下一步").click()
-    phone.get_by_text("很抱歉😞，哪里让您失望了？").wait_for()  # the detractor's branch
+    _shown(page, phone, survey, "很抱歉😞，哪里让您失望了？")  # the detractor's branch
     assert phone.get_by_text("您最喜歡我們的哪一點？").count() == 0
     assert phone.get_by_text("您常去上海的哪家门店？").count() == 1  # piped sample customer
     phone.locator("textarea[name=reason]").fill("排队太久了🐢")
     page.screenshot(path=str(SHOTS / "preview-1280-zh-hans-page2.png"), full_page=True)
     phone.get_by_role("button", name="提交").click()
-    phone.get_by_text("谢谢王芳！").wait_for()
+    _shown(page, phone, survey, "谢谢王芳！")
 
     page.get_by_role("button", name="重新开始").click()  # restart
     phone.get_by_text("王芳，您有多大可能向朋友推荐我们？").wait_for()
     phone.locator("label:has(input[name=nps][value='10'])").click()
     phone.get_by_role("button", name="下一步").click()
-    phone.get_by_text("您最喜歡我們的哪一點？").wait_for()  # the promoter's branch
+    _shown(page, phone, survey, "您最喜歡我們的哪一點？")  # the promoter's branch
     assert phone.get_by_text("很抱歉").count() == 0
 
     page.select_option("select[name=_to]", "store")  # jump to a question
