@@ -79,8 +79,10 @@
     fieldset.classList.add("invalid");
     fieldset.setAttribute("aria-invalid", "true");
   }
+  // Who asked their phone for less motion gets the question at once, not glided to.
+  var reduceMotion = !!window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   function showFirst(fieldset) {
-    fieldset.scrollIntoView({ behavior: "smooth", block: "center" });
+    fieldset.scrollIntoView({ behavior: reduceMotion ? "auto" : "smooth", block: "center" });
     var input = fieldset.querySelector("input, textarea, select");
     if (input) input.focus({ preventScroll: true });
   }
