@@ -163,14 +163,16 @@ def _backdate(case: Case, *, responded: datetime, index: int) -> None:
         resolved_at=moved(case.resolved_at),
         closed_at=moved(case.closed_at),
     )
-    for note in CaseNote.objects.filter(case=case):
-        CaseNote.objects.filter(pk=note.pk).update(created_at=moved(note.created_at))
-    for reply in CaseReply.objects.filter(case=case):
-        CaseReply.objects.filter(pk=reply.pk).update(
-            created_at=moved(reply.created_at), sent_at=moved(reply.sent_at)
-        )
-    for event in CaseEvent.objects.filter(case=case):
-        CaseEvent.objects.filter(pk=event.pk).update(created_at=moved(event.created_at))
+    notes, replies, events = (
+        list(model.objects.filter(case=case)) for model in (CaseNote, CaseReply, CaseEvent)
+    )
+    for row in (*notes, *replies, *events):
+        row.created_at = moved(row.created_at)
+    for reply in replies:
+        reply.sent_at = moved(reply.sent_at)
+    CaseNote.objects.bulk_update(notes, ["created_at"])
+    CaseReply.objects.bulk_update(replies, ["created_at", "sent_at"])
+    CaseEvent.objects.bulk_update(events, ["created_at"])
 
 
 def seed(*, log: Callable[[str], None]) -> None:
